@@ -1,0 +1,58 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(shell command -v uv 2>/dev/null)
+
+# Debian packages Qt needs (../shared/ENVIRONMENT.md): offscreen for tests, xcb for a real window.
+DEBS_TEST := python3-venv libglib2.0-0 libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 \
+             libfreetype6 libxkbcommon0 fonts-dejavu-core
+DEBS_RUN  := $(DEBS_TEST) libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+             libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 \
+             libxkbcommon-x11-0
+
+.PHONY: run test bench lint clean sysdeps-test sysdeps-run
+
+run: sysdeps-run $(VENV)/.installed
+	$(BIN)/recoverydesk
+
+test: sysdeps-test $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: sysdeps-test $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m ruff check recoverydesk tests benchmarks || true
+
+sysdeps-test:
+	@sh packaging/sysdeps.sh $(DEBS_TEST)
+
+sysdeps-run:
+	@sh packaging/sysdeps.sh $(DEBS_RUN)
+
+$(VENV)/bin/python:
+ifdef UV
+	$(UV) venv --python $(PYTHON) $(VENV)
+else
+	$(PYTHON) -m venv $(VENV)
+endif
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+ifdef UV
+	VIRTUAL_ENV=$(VENV) $(UV) pip install -e .
+else
+	$(BIN)/pip install -q -e .
+endif
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml
+ifdef UV
+	VIRTUAL_ENV=$(VENV) $(UV) pip install -e '.[test]'
+else
+	$(BIN)/pip install -q -e '.[test]'
+endif
+	touch $@ $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

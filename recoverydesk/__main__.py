@@ -1,0 +1,3 @@
+from recoverydesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure Python: the data model, the phase engine and the figures. Never imports Qt."""

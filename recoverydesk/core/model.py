@@ -1,0 +1,240 @@
+"""The data a runner records, and the rules that keep it sane (DESIGN.md §3, §4).
+
+Everything here is plain data. Validation lives next to the data so that the store, the
+command line, the importers and the window all refuse the same things with the same words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+PHASES: tuple[str, ...] = ("rest", "walk", "low_impact", "run", "full")
+"""Phase ids in plan order. Display names and content live in resources/plan.toml."""
+
+KINDS: tuple[str, ...] = (
+    "walk", "run", "swim", "cycle", "elliptical", "yoga", "pilates", "strength", "other",
+)
+SOURCES: tuple[str, ...] = ("manual", "gpx", "tcx", "fit", "csv")
+RED_FLAGS: tuple[str, ...] = (
+    "bladder_bowel", "saddle_numbness", "numbness", "radiating_pain", "constant_pain",
+    "fever", "trauma",
+)
+"""Red-flag ids (§4). The texts a runner reads live in resources/red_flags.toml."""
+EMERGENCY_FLAGS: frozenset[str] = frozenset({"bladder_bowel", "saddle_numbness"})
+UNITS: tuple[str, ...] = ("km", "mi")
+
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+MAX_DISTANCE_M = 300_000.0
+MAX_DURATION_S = 24 * 3600.0
+MAX_NOTES = 10_000
+METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
+
+
+class ValidationError(ValueError):
+    """Bad input, refused before anything is written.
+
+    Attributes:
+        field: The name of the field as the user knows it (``pain``, ``distance``…).
+        value: What was given.
+        allowed: The rule it broke, in words ("a whole number from 0 to 10").
+    """
+
+    def __init__(self, field: str, value: object, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field}: {value!r} is not allowed; it must be {allowed}")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Activity:
+    """One session of movement on a day: typed by hand or read from a file.
+
+    Distances are metres and durations seconds; km or miles is only a display choice.
+    ``duration_s`` is the moving (or timer) time, ``elapsed_s`` first to last sample.
+    """
+
+    day: datetime.date
+    kind: str
+    distance_m: float | None = None
+    duration_s: float | None = None
+    pain: int | None = None
+    start_time: datetime.datetime | None = None
+    elapsed_s: float | None = None
+    source: str = "manual"
+    file_sha256: str | None = None
+    id: int | None = None
+    """The store's row id; None until stored."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DayLog:
+    """A day's entry (§3). A day counts as *logged* for the engine when one exists."""
+
+    day: datetime.date
+    pain: int
+    pain_activity: int | None = None
+    pain_morning: int | None = None
+    red_flags: frozenset[str] = frozenset()
+    sleep_hours: float | None = None
+    heat_ice_min: int | None = None
+    notes: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Action:
+    """Something the user did to the plan on a day: ``advance`` or ``clearance`` (with a note)."""
+
+    day: datetime.date
+    kind: str
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EpisodeInfo:
+    """The settings of one episode of back pain, chosen at first run."""
+
+    start: datetime.date
+    units: str = "km"
+    baseline_weekly_m: float | None = None
+    notes: str = ""
+    id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Episode:
+    """Everything the engine needs to replay one episode, already loaded from the store."""
+
+    info: EpisodeInfo
+    logs: Mapping[datetime.date, DayLog]
+    activities: tuple[Activity, ...] = ()
+    actions: tuple[Action, ...] = ()
+
+    @property
+    def start(self) -> datetime.date:
+        return self.info.start
+
+    def activities_on(self, day: datetime.date) -> tuple[Activity, ...]:
+        return tuple(a for a in self.activities if a.day == day)
+
+    def pain_activity(self, day: datetime.date) -> int | None:
+        """The day's activity pain: as entered, else the largest pain given on its activities."""
+        log = self.logs.get(day)
+        if log is not None and log.pain_activity is not None:
+            return log.pain_activity
+        pains = [a.pain for a in self.activities if a.day == day and a.pain is not None]
+        return max(pains) if pains else None
+
+    def worst(self, day: datetime.date) -> int | None:
+        """worst(D) of §3: the largest pain score present on a logged day, else None."""
+        log = self.logs.get(day)
+        if log is None:
+            return None
+        scores = [log.pain, self.pain_activity(day), log.pain_morning]
+        return max(s for s in scores if s is not None)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def _check_int(field: str, value: Any, low: int, high: int, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        range_words = f"a whole number from {low} to {high}"
+        raise ValidationError(field, value, range_words + (" or empty" if optional else ""))
+
+
+def _check_number(field: str, value: Any, low: float, high: float, *, low_open: bool = False,
+                  unit: str = "") -> None:
+    if value is None:
+        return
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value == value
+    if ok:
+        ok = (low < value if low_open else low <= value) and value <= high
+    if not ok:
+        lower = f"more than {low:g}" if low_open else f"at least {low:g}"
+        raise ValidationError(field, value, f"{lower} and at most {high:g}{unit}, or empty")
+
+
+def check_date(field: str, day: Any, today: datetime.date) -> None:
+    """Refuse dates before 1990 or after today (§3)."""
+    if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
+        raise ValidationError(field, day, "a date (YYYY-MM-DD)")
+    if not EARLIEST_DATE <= day <= today:
+        raise ValidationError(
+            field, day.isoformat(),
+            f"a date from {EARLIEST_DATE.isoformat()} to today ({today.isoformat()})",
+        )
+
+
+def validate_day(log: DayLog, today: datetime.date) -> None:
+    """Raise ValidationError for the first field of ``log`` that breaks §3."""
+    check_date("date", log.day, today)
+    _check_int("pain", log.pain, 0, 10, optional=False)
+    _check_int("pain_activity", log.pain_activity, 0, 10, optional=True)
+    _check_int("pain_morning", log.pain_morning, 0, 10, optional=True)
+    unknown = sorted(set(log.red_flags) - set(RED_FLAGS))
+    if unknown:
+        raise ValidationError("red_flag", unknown[0], "one of " + ", ".join(RED_FLAGS))
+    _check_number("sleep_hours", log.sleep_hours, 0, 24, unit=" hours")
+    _check_int("heat_ice_min", log.heat_ice_min, 0, 240, optional=True)
+    if not isinstance(log.notes, str) or len(log.notes) > MAX_NOTES:
+        raise ValidationError("notes", f"{len(log.notes)} characters",
+                              f"at most {MAX_NOTES:,} characters")
+
+
+def validate_activity(activity: Activity, today: datetime.date) -> None:
+    """Raise ValidationError for the first field of ``activity`` that breaks §3."""
+    check_date("date", activity.day, today)
+    if activity.kind not in KINDS:
+        raise ValidationError("kind", activity.kind, "one of " + ", ".join(KINDS))
+    _check_number("distance", activity.distance_m, 0, MAX_DISTANCE_M, unit=" metres")
+    _check_number("duration", activity.duration_s, 0, MAX_DURATION_S, low_open=True,
+                  unit=" seconds")
+    _check_number("elapsed", activity.elapsed_s, 0, 7 * MAX_DURATION_S, unit=" seconds")
+    _check_int("activity pain", activity.pain, 0, 10, optional=True)
+    if activity.source not in SOURCES:
+        raise ValidationError("source", activity.source, "one of " + ", ".join(SOURCES))
+    if activity.start_time is not None and activity.start_time.tzinfo is None:
+        raise ValidationError("start_time", activity.start_time.isoformat(),
+                              "a time with its UTC offset")
+
+
+def validate_info(info: EpisodeInfo, today: datetime.date) -> None:
+    check_date("start date", info.start, today)
+    if info.units not in UNITS:
+        raise ValidationError("units", info.units, "km or mi")
+    _check_number("weekly distance", info.baseline_weekly_m, 0, 7 * MAX_DISTANCE_M,
+                  unit=" metres")
+
+
+def validate_action(action: Action, today: datetime.date) -> None:
+    check_date("date", action.day, today)
+    if action.kind not in ("advance", "clearance"):
+        raise ValidationError("action", action.kind, "advance or clearance")
+    if action.kind == "clearance" and not action.note.strip():
+        raise ValidationError("note", action.note,
+                              "a few words on who cleared you (e.g. 'seen by GP, cleared')")
+
+
+# --- units ----------------------------------------------------------------------------------
+
+def to_metres(distance: float, units: str) -> float:
+    return distance * METRES_PER_UNIT[units]
+
+
+def from_metres(metres: float, units: str) -> float:
+    return metres / METRES_PER_UNIT[units]
+
+
+def parse_red_flags(text: str | Iterable[str]) -> frozenset[str]:
+    """Read red flags from a ``;``-separated cell or a list, refusing unknown ids."""
+    items = text.split(";") if isinstance(text, str) else list(text)
+    flags = frozenset(i.strip() for i in items if i.strip())
+    unknown = sorted(flags - set(RED_FLAGS))
+    if unknown:
+        raise ValidationError("red_flag", unknown[0], "one of " + ", ".join(RED_FLAGS))
+    return flags

@@ -1,0 +1,1 @@
+"""Files in and out: activity files, CSV/JSON interchange."""

@@ -1,0 +1,1 @@
+"""The only user of sqlite-utils: the store, its migrations and backups."""

@@ -1,0 +1,1 @@
+"""Content shipped as data: the plan, red-flag texts, exercises and illustrations."""

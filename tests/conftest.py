@@ -1,0 +1,7 @@
+"""Shared fixtures. Qt must run offscreen before any QApplication exists (ENVIRONMENT.md)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
