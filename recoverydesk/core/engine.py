@@ -17,6 +17,8 @@ import dataclasses
 import datetime
 from typing import Any
 
+from recoverydesk.core.load import Guard
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class RuleResult:
@@ -35,28 +37,6 @@ class RuleResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "ok": self.ok, "detail": self.detail}
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Guard:
-    """A mileage guard's figure on a day (§5.1): ``spike``, ``weekly_rise`` or ``ratio``.
-
-    ``warn`` is True when it crosses its threshold; ``band`` is set for the workload ratio
-    (``low``, ``comfortable``, ``high``, ``danger``).
-    """
-
-    id: str
-    value: float
-    warn: bool
-    detail: str
-    band: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "value": round(self.value, 3), "warn": self.warn,
-                                "detail": self.detail}
-        if self.band is not None:
-            data["band"] = self.band
-        return data
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
