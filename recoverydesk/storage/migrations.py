@@ -1,0 +1,59 @@
+"""Forward migrations of the RecoveryDesk database, in order (DESIGN.md §8).
+
+Append only: a released migration is never edited, because somebody's file was made by it.
+Each one also sets ``PRAGMA user_version`` so that start-up can tell, without loading
+sqlite-utils, whether anything is pending or the file comes from a newer RecoveryDesk.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("recoverydesk")
+
+
+@migrations()
+def m001_diary(db: Database) -> None:
+    """The first schema: episodes, the daily diary, activities, plan actions and settings."""
+    db.table("episodes").create(
+        {"id": int, "start": str, "units": str, "baseline_weekly_m": float, "notes": str,
+         "closed_on": str},
+        pk="id", not_null={"start", "units"}, defaults={"units": "km", "notes": ""},
+    )
+    db.table("day_logs").create(
+        {"day": str, "pain": int, "pain_activity": int, "pain_morning": int,
+         "red_flags": str, "sleep_hours": float, "heat_ice_min": int, "notes": str},
+        pk="day", not_null={"pain", "red_flags", "notes"},
+        defaults={"red_flags": "", "notes": ""},
+    )
+    db.table("activities").create(
+        {"id": int, "day": str, "kind": str, "distance_m": float, "duration_s": float,
+         "elapsed_s": float, "pain": int, "start_time": str, "source": str,
+         "file_sha256": str},
+        pk="id", not_null={"day", "kind", "source"}, defaults={"source": "manual"},
+    )
+    db.table("activities").create_index(["day"])
+    db.table("actions").create(
+        {"id": int, "episode_id": int, "day": str, "kind": str, "note": str},
+        pk="id", not_null={"episode_id", "day", "kind", "note"}, defaults={"note": ""},
+        foreign_keys=[("episode_id", "episodes", "id")],
+    )
+    db.table("actions").create_index(["episode_id", "day", "kind"], unique=True)
+    db.table("settings").create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.execute("PRAGMA user_version = 1")
+
+
+@migrations()
+def m002_ticks_exercises_files(db: Database) -> None:
+    """Checklist ticks, exercises done, and the imported-file ledger that deduplicates."""
+    db.table("ticks").create({"day": str, "item": str}, pk=("day", "item"))
+    db.table("exercises_done").create(
+        {"day": str, "exercise_id": str, "count": int}, pk=("day", "exercise_id"),
+        not_null={"count"}, defaults={"count": 1},
+    )
+    db.table("imported_files").create(
+        {"sha256": str, "name": str, "format": str, "activities": int},
+        pk="sha256", not_null={"name", "format", "activities"},
+    )
+    db.table("activities").create_index(["file_sha256"])
+    db.execute("PRAGMA user_version = 2")

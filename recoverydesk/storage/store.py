@@ -1,0 +1,494 @@
+"""The store: the only object that talks to SQLite (DESIGN.md §8).
+
+It hands out core dataclasses, never rows. Every user action is one transaction, validated
+before anything is written. Reads go straight through ``sqlite3``; sqlite-utils (which costs
+a sixth of a second to import) is loaded only to migrate or to write, so the window can paint
+its first frame without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import pathlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from recoverydesk.core.model import (
+    Action,
+    Activity,
+    DayLog,
+    Episode,
+    EpisodeInfo,
+    ValidationError,
+    validate_action,
+    validate_activity,
+    validate_day,
+    validate_info,
+)
+from recoverydesk.core.rules import Rules
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SCHEMA_VERSION = 2
+"""The number of migrations this version knows; ``PRAGMA user_version`` after migrating."""
+DB_NAME = "recoverydesk.sqlite"
+APP_NAME = "RecoveryDesk"
+ENV_DATA_DIR = "RECOVERYDESK_DATA_DIR"
+BUSY_TIMEOUT_S = 5.0
+
+
+class StoreError(Exception):
+    """A problem with the data file the user must hear about, in plain words."""
+
+
+class NewerDatabase(StoreError):
+    """The file was written by a newer RecoveryDesk; it is left untouched."""
+
+
+class DamagedDatabase(StoreError):
+    """The file is not a healthy SQLite database."""
+
+
+class StoreUnavailable(StoreError):
+    """The file cannot be written just now: locked, read-only or the disk is full."""
+
+
+class EpisodeExists(StoreError):
+    """``start`` was asked while an episode is open."""
+
+
+def default_data_dir() -> pathlib.Path:
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> pathlib.Path:
+    """The data folder: ``--data-dir`` wins over RECOVERYDESK_DATA_DIR over the per-user one."""
+    if option:
+        return pathlib.Path(option).expanduser()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return pathlib.Path(env).expanduser()
+    return default_data_dir()
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+def _plain_words(error: sqlite3.Error, path: pathlib.Path) -> StoreError:
+    """Translate SQLite's errors into sentences a runner can act on."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreUnavailable(
+            f"The data file {path} is busy: another RecoveryDesk is saving. Try again in a moment.")
+    if "readonly" in text or "read-only" in text:
+        return StoreUnavailable(
+            f"The data file {path} cannot be written (it or its folder is read-only). "
+            "Nothing was saved.")
+    if "full" in text:
+        return StoreUnavailable(f"The disk holding {path} is full. Nothing was saved; free "
+                                "some space and try again.")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DamagedDatabase(f"The data file {path} is damaged ({error}).")
+    return StoreUnavailable(f"The data file {path} could not be used: {error}.")
+
+
+class Store:
+    """One open RecoveryDesk database.
+
+    Attributes:
+        path: The SQLite file.
+        data_dir: The folder holding it (and its backups).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: pathlib.Path) -> None:
+        self._conn = conn
+        self._db: Database | None = None
+        self.path = path
+        self.data_dir = path.parent
+
+    # --- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: pathlib.Path, *, check: bool = True) -> Store:
+        """Open (creating if needed) the database in ``data_dir`` and bring it up to date.
+
+        Raises NewerDatabase before writing a byte to a newer file, DamagedDatabase when the
+        quick integrity check fails, StoreUnavailable when the folder cannot be used.
+        """
+        data_dir = pathlib.Path(data_dir)
+        path = data_dir / DB_NAME
+        try:
+            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not path.exists():
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.chmod(data_dir, 0o700)
+            os.chmod(path, 0o600)
+        except OSError as error:
+            raise StoreUnavailable(
+                f"The data folder {data_dir} cannot be used: {error.strerror}.") from error
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as error:
+            raise _plain_words(error, path) from error
+        store = cls(conn, path)
+        try:
+            store._prepare(check)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self, check: bool) -> None:
+        try:
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if check:
+                verdict = self._conn.execute("PRAGMA quick_check").fetchone()[0]
+                if verdict != "ok":
+                    raise DamagedDatabase(
+                        f"The data file {self.path} is damaged (SQLite says: {verdict}).")
+        except sqlite3.DatabaseError as error:
+            raise _plain_words(error, self.path) from error
+        if version > SCHEMA_VERSION:
+            raise NewerDatabase(
+                f"The data file {self.path} was written by a newer RecoveryDesk (schema "
+                f"{version}; this version knows up to {SCHEMA_VERSION}). It has not been "
+                "changed. Please install the newer RecoveryDesk to open it.")
+        try:
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = FULL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                self._migrate()
+        except sqlite3.Error as error:
+            raise _plain_words(error, self.path) from error
+
+    def _migrate(self) -> None:
+        from recoverydesk.storage.migrations import migrations
+
+        known = {m.name for m in migrations._migrations}
+        unknown = [m.name for m in migrations.applied(self.db) if m.name not in known]
+        if unknown:
+            raise NewerDatabase(
+                f"The data file {self.path} has changes from a newer RecoveryDesk "
+                f"({', '.join(unknown)}). It has not been changed.")
+        migrations.apply(self.db)
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection, loaded on first use."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self._conn, execute_plugins=False, recursive_triggers=False)
+        return self._db
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Database]:
+        """One user action = one transaction; SQLite errors become StoreErrors."""
+        try:
+            with self.db.atomic() as db:
+                yield db
+        except sqlite3.Error as error:
+            raise _plain_words(error, self.path) from error
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._conn.execute(sql, tuple(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    # --- episodes --------------------------------------------------------------------------
+
+    def current_episode(self) -> EpisodeInfo | None:
+        rows = self._rows("SELECT * FROM episodes WHERE closed_on IS NULL ORDER BY id DESC LIMIT 1")
+        return self._info(rows[0]) if rows else None
+
+    def episodes(self) -> list[EpisodeInfo]:
+        return [self._info(r) for r in self._rows("SELECT * FROM episodes ORDER BY id")]
+
+    @staticmethod
+    def _info(row: dict[str, Any]) -> EpisodeInfo:
+        return EpisodeInfo(start=_date(row["start"]), units=row["units"],
+                           baseline_weekly_m=row["baseline_weekly_m"], notes=row["notes"] or "",
+                           id=row["id"])
+
+    def start_episode(self, info: EpisodeInfo, *, new: bool = False,
+                      today: datetime.date | None = None) -> EpisodeInfo:
+        """Begin an episode. With ``new``, the open one is closed and kept for history."""
+        today = today or datetime.date.today()
+        validate_info(info, today)
+        current = self.current_episode()
+        if current is not None and not new:
+            raise EpisodeExists(
+                f"An episode that began on {current.start.isoformat()} is already open. "
+                "Use --new to close it and begin another.")
+        with self._write() as db:
+            if current is not None:
+                db.execute("UPDATE episodes SET closed_on = ? WHERE id = ?",
+                           [today.isoformat(), current.id])
+            table = db.table("episodes")
+            table.insert({"start": info.start.isoformat(), "units": info.units,
+                          "baseline_weekly_m": info.baseline_weekly_m, "notes": info.notes})
+            new_id = table.last_pk
+        result = self.current_episode()
+        assert result is not None and result.id == new_id
+        return result
+
+    def update_episode(self, info: EpisodeInfo, today: datetime.date | None = None) -> None:
+        """Change the open episode's settings (units, baseline, notes, start date)."""
+        validate_info(info, today or datetime.date.today())
+        if info.id is None:
+            raise ValueError("update_episode needs a stored episode")
+        with self._write() as db:
+            db.execute(
+                "UPDATE episodes SET start = ?, units = ?, baseline_weekly_m = ?, notes = ? "
+                "WHERE id = ?",
+                [info.start.isoformat(), info.units, info.baseline_weekly_m, info.notes, info.id])
+
+    def load_episode(self, info: EpisodeInfo | None = None) -> Episode | None:
+        """Everything the engine needs for ``info`` (default: the open episode)."""
+        info = info or self.current_episode()
+        if info is None:
+            return None
+        start = info.start.isoformat()
+        logs = {log.day: log for log in self.day_logs(since=info.start)}
+        activities = tuple(self.activities(since=info.start))
+        actions = tuple(
+            Action(_date(r["day"]), r["kind"], r["note"])
+            for r in self._rows("SELECT day, kind, note FROM actions WHERE episode_id = ? "
+                                "AND day >= ? ORDER BY day, id", [info.id, start]))
+        return Episode(info=info, logs=logs, activities=activities, actions=actions)
+
+    # --- day logs --------------------------------------------------------------------------
+
+    @staticmethod
+    def _day_log(row: dict[str, Any]) -> DayLog:
+        flags = frozenset(f for f in (row["red_flags"] or "").split(";") if f)
+        return DayLog(day=_date(row["day"]), pain=row["pain"], pain_activity=row["pain_activity"],
+                      pain_morning=row["pain_morning"], red_flags=flags,
+                      sleep_hours=row["sleep_hours"], heat_ice_min=row["heat_ice_min"],
+                      notes=row["notes"] or "")
+
+    @staticmethod
+    def _day_row(log: DayLog) -> dict[str, Any]:
+        return {"day": log.day.isoformat(), "pain": log.pain, "pain_activity": log.pain_activity,
+                "pain_morning": log.pain_morning, "red_flags": ";".join(sorted(log.red_flags)),
+                "sleep_hours": log.sleep_hours, "heat_ice_min": log.heat_ice_min,
+                "notes": log.notes}
+
+    def day_log(self, day: datetime.date) -> DayLog | None:
+        rows = self._rows("SELECT * FROM day_logs WHERE day = ?", [day.isoformat()])
+        return self._day_log(rows[0]) if rows else None
+
+    def day_logs(self, since: datetime.date | None = None,
+                 until: datetime.date | None = None) -> list[DayLog]:
+        rows = self._rows(
+            "SELECT * FROM day_logs WHERE day >= ? AND day <= ? ORDER BY day",
+            [_iso(since) or "0000", _iso(until) or "9999"])
+        return [self._day_log(r) for r in rows]
+
+    def save_day(self, log: DayLog, activities: Iterable[Activity] = (), *,
+                 replace_activities: bool = False,
+                 today: datetime.date | None = None) -> list[Activity]:
+        """Write a day's entry (and its activities) in one transaction, or nothing at all.
+
+        With ``replace_activities`` the day's activities become exactly ``activities`` (the
+        Log form's editing); otherwise they are added (the CLI's ``log --activity``).
+        Returns the day's activities as stored.
+        """
+        today = today or datetime.date.today()
+        validate_day(log, today)
+        activities = list(activities)
+        for activity in activities:
+            if activity.day != log.day:
+                raise ValidationError("activity date", activity.day.isoformat(),
+                                      f"the entry's date ({log.day.isoformat()})")
+            validate_activity(activity, today)
+        with self._write() as db:
+            db.table("day_logs").upsert(self._day_row(log), pk="day")
+            if replace_activities:
+                keep = [a.id for a in activities if a.id is not None]
+                db.execute(
+                    f"DELETE FROM activities WHERE day = ? AND id NOT IN "
+                    f"({','.join('?' * len(keep))})", [log.day.isoformat(), *keep])
+            self._put_activities(db, activities)
+        return self.activities(since=log.day, until=log.day)
+
+    def delete_day(self, day: datetime.date) -> tuple[DayLog | None, list[Activity]]:
+        """Remove a day's entry and its activities; returns what was removed (for undo)."""
+        log = self.day_log(day)
+        acts = self.activities(since=day, until=day)
+        with self._write() as db:
+            db.execute("DELETE FROM day_logs WHERE day = ?", [day.isoformat()])
+            db.execute("DELETE FROM activities WHERE day = ?", [day.isoformat()])
+        return log, acts
+
+    # --- activities ------------------------------------------------------------------------
+
+    @staticmethod
+    def _activity(row: dict[str, Any]) -> Activity:
+        start = row["start_time"]
+        return Activity(
+            day=_date(row["day"]), kind=row["kind"], distance_m=row["distance_m"],
+            duration_s=row["duration_s"], pain=row["pain"],
+            start_time=datetime.datetime.fromisoformat(start) if start else None,
+            elapsed_s=row["elapsed_s"], source=row["source"], file_sha256=row["file_sha256"],
+            id=row["id"])
+
+    @staticmethod
+    def _activity_row(a: Activity) -> dict[str, Any]:
+        row = {"day": a.day.isoformat(), "kind": a.kind, "distance_m": a.distance_m,
+               "duration_s": a.duration_s, "elapsed_s": a.elapsed_s, "pain": a.pain,
+               "start_time": a.start_time.isoformat() if a.start_time else None,
+               "source": a.source, "file_sha256": a.file_sha256}
+        if a.id is not None:
+            row["id"] = a.id
+        return row
+
+    def _put_activities(self, db: Database, activities: Iterable[Activity]) -> None:
+        for activity in activities:
+            row = self._activity_row(activity)
+            if activity.id is None:
+                db.table("activities").insert(row)
+            else:
+                db.table("activities").upsert(row, pk="id")
+
+    def activities(self, since: datetime.date | None = None,
+                   until: datetime.date | None = None) -> list[Activity]:
+        rows = self._rows(
+            "SELECT * FROM activities WHERE day >= ? AND day <= ? ORDER BY day, start_time, id",
+            [_iso(since) or "0000", _iso(until) or "9999"])
+        return [self._activity(r) for r in rows]
+
+    def add_activities(self, activities: Iterable[Activity],
+                       today: datetime.date | None = None) -> None:
+        """Add (or, with an id, replace) activities in one transaction."""
+        today = today or datetime.date.today()
+        activities = list(activities)
+        for activity in activities:
+            validate_activity(activity, today)
+        with self._write() as db:
+            self._put_activities(db, activities)
+
+    def delete_activity(self, activity_id: int) -> Activity | None:
+        rows = self._rows("SELECT * FROM activities WHERE id = ?", [activity_id])
+        with self._write() as db:
+            db.execute("DELETE FROM activities WHERE id = ?", [activity_id])
+        return self._activity(rows[0]) if rows else None
+
+    # --- imported files --------------------------------------------------------------------
+
+    def has_file(self, sha256: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM imported_files WHERE sha256 = ?", [sha256]))
+
+    def add_file(self, sha256: str, name: str, fmt: str, activities: Iterable[Activity],
+                 today: datetime.date | None = None) -> bool:
+        """Record an imported file and its activities together; False if already present."""
+        today = today or datetime.date.today()
+        activities = list(activities)
+        for activity in activities:
+            validate_activity(activity, today)
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM imported_files WHERE sha256 = ?", [sha256]).fetchone():
+                return False
+            db.table("imported_files").insert(
+                {"sha256": sha256, "name": name, "format": fmt, "activities": len(activities)})
+            self._put_activities(db, activities)
+        return True
+
+    def imported_files(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM imported_files ORDER BY name, sha256")
+
+    # --- plan actions ----------------------------------------------------------------------
+
+    def add_action(self, action: Action, today: datetime.date | None = None) -> None:
+        """Store an advance or clearance for the open episode (the engine has accepted it)."""
+        validate_action(action, today or datetime.date.today())
+        info = self.current_episode()
+        if info is None:
+            raise StoreError("There is no episode yet: begin one first.")
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO actions (episode_id, day, kind, note) "
+                       "VALUES (?, ?, ?, ?)",
+                       [info.id, action.day.isoformat(), action.kind, action.note])
+
+    def remove_action(self, action: Action) -> None:
+        info = self.current_episode()
+        if info is None:
+            return
+        with self._write() as db:
+            db.execute("DELETE FROM actions WHERE episode_id = ? AND day = ? AND kind = ?",
+                       [info.id, action.day.isoformat(), action.kind])
+
+    # --- checklist ticks and exercises -----------------------------------------------------
+
+    def ticks(self, day: datetime.date) -> frozenset[str]:
+        rows = self._rows("SELECT item FROM ticks WHERE day = ?", [day.isoformat()])
+        return frozenset(r["item"] for r in rows)
+
+    def set_tick(self, day: datetime.date, item: str, done: bool) -> None:
+        with self._write() as db:
+            if done:
+                db.execute("INSERT OR IGNORE INTO ticks (day, item) VALUES (?, ?)",
+                           [day.isoformat(), item])
+            else:
+                db.execute("DELETE FROM ticks WHERE day = ? AND item = ?",
+                           [day.isoformat(), item])
+
+    def exercises_done(self, since: datetime.date,
+                       until: datetime.date) -> dict[datetime.date, dict[str, int]]:
+        """Which exercises were done on each day (and how many times)."""
+        done: dict[datetime.date, dict[str, int]] = {}
+        for r in self._rows("SELECT * FROM exercises_done WHERE day >= ? AND day <= ?",
+                            [since.isoformat(), until.isoformat()]):
+            done.setdefault(_date(r["day"]), {})[r["exercise_id"]] = r["count"]
+        return done
+
+    def set_exercise_done(self, day: datetime.date, exercise_id: str, done: bool) -> None:
+        with self._write() as db:
+            if done:
+                db.execute("INSERT INTO exercises_done (day, exercise_id, count) VALUES (?, ?, 1) "
+                           "ON CONFLICT(day, exercise_id) DO UPDATE SET count = count + 1",
+                           [day.isoformat(), exercise_id])
+            else:
+                db.execute("DELETE FROM exercises_done WHERE day = ? AND exercise_id = ?",
+                           [day.isoformat(), exercise_id])
+
+    # --- settings --------------------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        rows = self._rows("SELECT value FROM settings WHERE key = ?", [key])
+        return json.loads(rows[0]["value"]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                       [key, json.dumps(value)])
+
+    def rules(self) -> Rules:
+        """The engine's thresholds: the §5.1 defaults with the user's overrides."""
+        return Rules.from_dict(self.setting("rules", {}))
+
+    def counts(self) -> dict[str, int]:
+        """How much the file holds, for backups lists and the About box."""
+        return {table: self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("day_logs", "activities", "episodes")}

@@ -1,0 +1,195 @@
+"""The store on real temporary files: round trips, refusals, permissions, migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sqlite3
+import stat
+
+import pytest
+
+from recoverydesk.core.model import Action, Activity, DayLog, EpisodeInfo, ValidationError
+from recoverydesk.storage.store import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    DamagedDatabase,
+    EpisodeExists,
+    NewerDatabase,
+    Store,
+    resolve_data_dir,
+)
+
+from .conftest import FIXTURES
+
+TODAY = dt.date(2026, 3, 20)
+
+
+def file_digest(store: Store) -> str:
+    """The database as it is on disk, WAL included (a write lands in either)."""
+    parts = [store.path.read_bytes()]
+    wal = store.path.with_name(store.path.name + "-wal")
+    if wal.exists():
+        parts.append(wal.read_bytes())
+    return hashlib.sha256(b"".join(parts)).hexdigest()
+
+
+def test_day_round_trips_with_every_field(store: Store) -> None:
+    log = DayLog(dt.date(2026, 3, 2), pain=4, pain_activity=5, pain_morning=3,
+                 red_flags=frozenset({"fever", "numbness"}), sleep_hours=7.5, heat_ice_min=20,
+                 notes="Stiff after the drive — better by lunch.")
+    run = Activity(dt.date(2026, 3, 2), "run", distance_m=3200.0, duration_s=1260.0, pain=3,
+                   start_time=dt.datetime(2026, 3, 2, 7, 5, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+                   elapsed_s=1300.0, source="gpx", file_sha256="ab" * 32)
+    store.save_day(log, [run], today=TODAY)
+    store.close()
+
+    reopened = Store.open(store.data_dir)
+    assert reopened.day_log(log.day) == log
+    (stored,) = reopened.activities()
+    assert stored == run.__class__(**{**_fields(run), "id": stored.id})
+    assert stored.start_time is not None and stored.start_time.utcoffset() == dt.timedelta(hours=1)
+    reopened.close()
+
+
+def _fields(obj: object) -> dict[str, object]:
+    return {name: getattr(obj, name) for name in obj.__slots__}  # type: ignore[attr-defined]
+
+
+def test_saving_again_replaces_pain_fields_and_keeps_other_days(store: Store) -> None:
+    store.save_day(DayLog(dt.date(2026, 3, 1), 5, pain_morning=4), today=TODAY)
+    store.save_day(DayLog(dt.date(2026, 3, 2), 3), today=TODAY)
+    store.save_day(DayLog(dt.date(2026, 3, 1), 2), today=TODAY)
+    assert [(d.day.day, d.pain, d.pain_morning) for d in store.day_logs()] == [(1, 2, None), (2, 3, None)]
+
+
+@pytest.mark.parametrize(
+    ("log", "field"),
+    [
+        (DayLog(dt.date(2026, 3, 2), 11), "pain"),
+        (DayLog(dt.date(2026, 3, 2), -1), "pain"),
+        (DayLog(dt.date(2026, 3, 2), 3, pain_morning=12), "pain_morning"),
+        (DayLog(dt.date(2026, 3, 21), 3), "date"),
+        (DayLog(dt.date(1989, 12, 31), 3), "date"),
+        (DayLog(dt.date(2026, 3, 2), 3, red_flags=frozenset({"headache"})), "red_flag"),
+        (DayLog(dt.date(2026, 3, 2), 3, sleep_hours=25), "sleep_hours"),
+        (DayLog(dt.date(2026, 3, 2), 3, heat_ice_min=241), "heat_ice_min"),
+        (DayLog(dt.date(2026, 3, 2), 3, notes="x" * 10_001), "notes"),
+    ],
+)
+def test_rejected_entry_names_the_field_and_leaves_the_file_unchanged(
+        store: Store, log: DayLog, field: str) -> None:
+    store.save_day(DayLog(dt.date(2026, 3, 1), 4), today=TODAY)
+    before = file_digest(store)
+    with pytest.raises(ValidationError) as caught:
+        store.save_day(log, today=TODAY)
+    assert caught.value.field == field
+    assert field.split("_")[0] in str(caught.value)
+    assert file_digest(store) == before
+
+
+def test_one_bad_activity_writes_nothing_of_the_day(store: Store) -> None:
+    day = dt.date(2026, 3, 3)
+    good = Activity(day, "walk", distance_m=1500.0)
+    bad = Activity(day, "run", distance_m=-1.0)
+    with pytest.raises(ValidationError, match="distance"):
+        store.save_day(DayLog(day, 3), [good, bad], today=TODAY)
+    assert store.day_log(day) is None
+    assert store.activities() == []
+
+
+def test_folder_and_file_are_private(tmp_path) -> None:
+    data = tmp_path / "deep" / "data"
+    store = Store.open(data)
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(data / DB_NAME).st_mode) == 0o600
+    store.close()
+
+
+def test_journal_is_wal_with_full_sync_and_foreign_keys(store: Store) -> None:
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_old_schema_file_migrates_and_keeps_its_entries(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    store = Store.open(data)
+    assert store.schema_version == SCHEMA_VERSION
+    assert [d.pain for d in store.day_logs()] == [6, 5, 4, 3, 3, 2]
+    assert store.day_log(dt.date(2025, 5, 2)).red_flags == {"fever"}  # type: ignore[union-attr]
+    info = store.current_episode()
+    assert info is not None and info.units == "mi"
+    episode = store.load_episode()
+    assert episode is not None and episode.actions == (
+        Action(dt.date(2025, 5, 2), "clearance", "seen by GP, cleared"),)
+    # and what the new schema added works on the migrated file
+    store.set_tick(dt.date(2025, 5, 3), "walk_10", True)
+    assert store.ticks(dt.date(2025, 5, 3)) == {"walk_10"}
+    store.close()
+
+
+def test_newer_database_is_refused_and_left_untouched(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    conn = sqlite3.connect(data / DB_NAME)
+    conn.execute("CREATE TABLE future (x)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = (data / DB_NAME).read_bytes()
+    with pytest.raises(NewerDatabase, match="newer RecoveryDesk"):
+        Store.open(data)
+    assert (data / DB_NAME).read_bytes() == before
+    assert not (data / (DB_NAME + "-wal")).exists()
+
+
+def test_file_that_is_not_sqlite_is_reported_damaged(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / DB_NAME).write_bytes(b"this is a shopping list, not a database\n" * 200)
+    with pytest.raises(DamagedDatabase, match="damaged"):
+        Store.open(data)
+
+
+def test_start_refuses_a_second_episode_unless_new(store: Store) -> None:
+    with pytest.raises(EpisodeExists, match="2026-03-01"):
+        store.start_episode(EpisodeInfo(dt.date(2026, 3, 5)), today=TODAY)
+    second = store.start_episode(EpisodeInfo(dt.date(2026, 3, 5)), new=True, today=TODAY)
+    assert store.current_episode() == second
+    assert [e.start.day for e in store.episodes()] == [1, 5]
+
+
+def test_imported_file_is_recorded_once(store: Store) -> None:
+    acts = [Activity(dt.date(2026, 3, 4), "run", 5000.0, 1800.0, source="fit", file_sha256="c" * 64)]
+    assert store.add_file("c" * 64, "morning.fit", "fit", acts, today=TODAY)
+    assert not store.add_file("c" * 64, "copy.fit", "fit", acts, today=TODAY)
+    assert len(store.activities()) == 1
+
+
+def test_ticks_exercises_and_settings_persist(store: Store) -> None:
+    day = dt.date(2026, 3, 4)
+    store.set_tick(day, "mobility", True)
+    store.set_exercise_done(day, "cat_cow", True)
+    store.set_exercise_done(day, "cat_cow", True)
+    store.set_setting("rules", {"auto_advance": True})
+    store.close()
+    again = Store.open(store.data_dir)
+    assert again.ticks(day) == {"mobility"}
+    assert again.exercises_done(day, day) == {day: {"cat_cow": 2}}
+    assert again.rules().auto_advance is True
+    again.close()
+
+
+def test_data_dir_option_wins_over_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("RECOVERYDESK_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(None) == tmp_path / "env"
+    assert resolve_data_dir(str(tmp_path / "opt")) == tmp_path / "opt"
+    monkeypatch.delenv("RECOVERYDESK_DATA_DIR")
+    assert "RecoveryDesk" in str(resolve_data_dir(None))
