@@ -1,0 +1,242 @@
+"""The front door from widgets to the store and the engine.
+
+Every view holds the one Session it was given; none talks to the store directly. Writes that
+a user may want to take back go through the undo stack, so Edit → Undo covers the Log form,
+the Today view and the History table alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from recoverydesk.core import engine
+from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeInfo
+from recoverydesk.core.plan import Content, load_content
+from recoverydesk.core.rules import Rules
+from recoverydesk.storage.store import Store
+
+
+class Session(QObject):
+    """The open data file, its replayed episode and the undo history.
+
+    Signals:
+        data_changed: Anything stored changed; views reload. arg: the dates touched
+            (a frozenset of datetime.date; empty when the change is not tied to days).
+        episode_changed: The episode itself was begun or its settings changed.
+        message: A short line for the status bar. arg: the text.
+
+    Attributes:
+        store: The open Store.
+        content: The plan, red-flag and help texts from resources/.
+        undo_stack: Undo/redo of every user edit.
+    """
+
+    data_changed = Signal(object)
+    episode_changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, store: Store, *, content: Content | None = None,
+                 today: Callable[[], datetime.date] = datetime.date.today,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.content = content or load_content()
+        self._today = today
+        self.undo_stack = QUndoStack(self)
+        self._episode: Episode | None = None
+        self._timeline: list[engine.DayStatus] | None = None
+        self._rules: Rules | None = None
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def today(self) -> datetime.date:
+        return self._today()
+
+    @property
+    def rules(self) -> Rules:
+        if self._rules is None:
+            self._rules = self.store.rules()
+        return self._rules
+
+    @property
+    def info(self) -> EpisodeInfo | None:
+        episode = self.episode
+        return episode.info if episode else None
+
+    @property
+    def units(self) -> str:
+        info = self.info
+        return info.units if info else "km"
+
+    @property
+    def episode(self) -> Episode | None:
+        if self._episode is None:
+            self._episode = self.store.load_episode()
+        return self._episode
+
+    def timeline(self) -> list[engine.DayStatus]:
+        """The engine's answer for every day from the start to today (cached until a write)."""
+        if self._timeline is None:
+            episode = self.episode
+            self._timeline = (engine.replay(episode, self.rules, self.today())
+                              if episode else [])
+        return self._timeline
+
+    def status(self, day: datetime.date | None = None) -> engine.DayStatus | None:
+        """The status of ``day`` (default today), or None before the episode began."""
+        day = day or self.today()
+        episode = self.episode
+        if episode is None or day < episode.start:
+            return None
+        timeline = self.timeline()
+        index = (day - episode.start).days
+        if index < len(timeline):
+            return timeline[index]
+        return engine.status_on(episode, self.rules, day)
+
+    def _invalidate(self, days: Iterable[datetime.date] = ()) -> None:
+        self._episode = None
+        self._timeline = None
+        self._rules = None
+        self.data_changed.emit(frozenset(days))
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def begin_episode(self, info: EpisodeInfo, *, new: bool = False) -> EpisodeInfo:
+        stored = self.store.start_episode(info, new=new, today=self.today())
+        self.undo_stack.clear()
+        self._invalidate()
+        self.episode_changed.emit()
+        return stored
+
+    def update_episode(self, info: EpisodeInfo) -> None:
+        self.store.update_episode(info, today=self.today())
+        self._invalidate()
+        self.episode_changed.emit()
+
+    def save_day(self, log: DayLog, activities: Sequence[Activity] = (), *,
+                 replace_activities: bool = True, text: str | None = None) -> None:
+        """Save a day's entry as one undoable step. Raises ValidationError, writes nothing."""
+        # Validate (and write) now, so a refusal reaches the caller before the stack changes.
+        before = self._day_snapshot(log.day)
+        self.store.save_day(log, activities, replace_activities=replace_activities,
+                            today=self.today())
+        after = self._day_snapshot(log.day)
+        label = text or f"Save {log.day:%d %b}"
+        self.undo_stack.push(_DayCommand(self, log.day, before, after, label))
+        self.message.emit(f"Saved {log.day:%A %d %B}.")
+
+    def delete_day(self, day: datetime.date) -> None:
+        before = self._day_snapshot(day)
+        self.store.delete_day(day)
+        self.undo_stack.push(_DayCommand(self, day, before, (None, []), f"Delete {day:%d %b}"))
+        self.message.emit(f"Deleted the entry of {day:%A %d %B}. Edit → Undo brings it back.")
+
+    def delete_activity(self, activity_id: int) -> None:
+        removed = self.store.delete_activity(activity_id)
+        if removed is None:
+            return
+        day = removed.day
+        after = self._day_snapshot(day)
+        before = (after[0], sorted([*after[1], removed], key=_activity_order))
+        self.undo_stack.push(_DayCommand(self, day, before, after, f"Delete {removed.kind}"))
+
+    def set_tick(self, day: datetime.date, item: str, done: bool) -> None:
+        self.store.set_tick(day, item, done)
+        self.undo_stack.push(_TickCommand(self, day, item, done))
+
+    def set_exercise_done(self, day: datetime.date, exercise_id: str, done: bool = True) -> None:
+        self.store.set_exercise_done(day, exercise_id, done)
+        self._invalidate([day])
+
+    def advance(self, day: datetime.date | None = None) -> engine.Decision:
+        """Ask to advance on ``day``; stored only when the engine accepts it."""
+        day = day or self.today()
+        episode = self.episode
+        if episode is None:
+            raise RuntimeError("advance needs an episode")
+        decision = engine.check_advance(episode, self.rules, day, self.today())
+        if decision.accepted:
+            self.store.add_action(Action(day, "advance"), today=self.today())
+            self._invalidate([day])
+        return decision
+
+    def clear(self, day: datetime.date, note: str) -> engine.Decision:
+        """Record a clinician clearance; stored only when the plan is paused on ``day``."""
+        episode = self.episode
+        if episode is None:
+            raise RuntimeError("clearance needs an episode")
+        decision = engine.check_clearance(episode, self.rules, day, self.today())
+        if decision.accepted:
+            self.store.add_action(Action(day, "clearance", note), today=self.today())
+            self._invalidate([day])
+        return decision
+
+    def reload(self) -> None:
+        """Forget every cache (after an import, a restore or a settings change)."""
+        self._invalidate()
+
+    def _day_snapshot(self, day: datetime.date) -> tuple[DayLog | None, list[Activity]]:
+        return self.store.day_log(day), self.store.activities(since=day, until=day)
+
+    def _restore_day(self, day: datetime.date,
+                     snapshot: tuple[DayLog | None, list[Activity]]) -> None:
+        log, activities = snapshot
+        self.store.delete_day(day)
+        if log is not None:
+            self.store.save_day(log, activities, replace_activities=True, today=self.today())
+        elif activities:
+            self.store.add_activities(activities, today=self.today())
+        self._invalidate([day])
+
+
+def _activity_order(activity: Activity) -> int:
+    return activity.id or 0
+
+
+class _DayCommand(QUndoCommand):
+    """Swap a day between two snapshots. The first redo is the write already made."""
+
+    def __init__(self, session: Session, day: datetime.date,
+                 before: tuple[DayLog | None, list[Activity]],
+                 after: tuple[DayLog | None, list[Activity]], text: str) -> None:
+        super().__init__(text)
+        self._session = session
+        self._day = day
+        self._before = before
+        self._after = after
+        self._done = True
+
+    def redo(self) -> None:  # overrides QUndoCommand.redo
+        if self._done:
+            self._done = False
+            self._session._invalidate([self._day])
+            return
+        self._session._restore_day(self._day, self._after)
+
+    def undo(self) -> None:  # overrides QUndoCommand.undo
+        self._session._restore_day(self._day, self._before)
+
+
+class _TickCommand(QUndoCommand):
+    def __init__(self, session: Session, day: datetime.date, item: str, done: bool) -> None:
+        super().__init__(("Tick " if done else "Untick ") + item.replace("_", " "))
+        self._session = session
+        self._day = day
+        self._item = item
+        self._done = done
+        self._first = True
+
+    def redo(self) -> None:  # overrides QUndoCommand.redo
+        if not self._first:
+            self._session.store.set_tick(self._day, self._item, self._done)
+        self._first = False
+        self._session._invalidate([self._day])
+
+    def undo(self) -> None:  # overrides QUndoCommand.undo
+        self._session.store.set_tick(self._day, self._item, not self._done)
+        self._session._invalidate([self._day])
