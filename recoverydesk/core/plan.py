@@ -397,9 +397,10 @@ def _parse_phase(file: str, phase_id: str, table: Any) -> PhasePlan:
                                f"({prescriptions[-1].days!r}), which already covers every "
                                "later day")
         elif first > expected + 1:
-            gap = str(expected + 1) if first == expected + 2 else f"{expected + 1}-{first - 1}"
-            entry.fail("days", f"'days' is {entry.table['days']!r}, leaving day(s) {gap} "
-                               "without a prescription")
+            gap = (f"day {expected + 1}" if first == expected + 2
+                   else f"days {expected + 1}-{first - 1}")
+            entry.fail("days", f"'days' is {entry.table['days']!r}, leaving {gap} without a "
+                               "prescription")
         elif first <= expected:
             entry.fail("days", f"'days' is {entry.table['days']!r}, overlapping the entry "
                                f"before ({prescriptions[-1].days!r}); entries must be in day "
