@@ -1,0 +1,133 @@
+"""Garmin FIT activities to summaries (DESIGN.md §7), with fitdecode.
+
+The device writes a ``session`` message per sport it recorded, with its own totals; those are
+what the watch and Garmin Connect show, so each session becomes one activity (a multisport
+race becomes several, transitions included, so that the file's totals are kept):
+
+- distance = ``total_distance``; moving time = ``total_timer_time`` (the clock that stops on
+  auto-pause), else ``total_moving_time``; elapsed = ``total_elapsed_time``;
+- start = ``start_time``; sport = ``sport`` (``sub_sport`` is a second opinion when the sport
+  itself says nothing we know, e.g. ``generic``).
+
+Strictness: CRCs are checked and a mismatch refuses the file, as does truncation or any
+decoding error anywhere, including in a later part of a chained file. A damaged file may hold
+a readable session before the damage, but the device never finished writing it, so its totals
+cannot be trusted (the sample files' manifest expects such files to be refused).
+Files that are not recordings (monitoring, settings, courses…) have no sessions and are
+refused as "nothing to import".
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+from typing import Any
+
+from recoverydesk.interchange.activity_files import ImportRefused, Summary
+
+_LONGEST = 366 * 86400.0
+"""Elapsed times beyond a year are nonsense; they are not used to compute dates."""
+
+_FILE_TYPES = {
+    "monitoring_a": "a monitoring file",
+    "monitoring_b": "a monitoring file",
+    "monitoring_daily": "a daily monitoring file",
+    "settings": "a settings file",
+    "device": "a device description file",
+    "sport": "a sport settings file",
+    "workout": "a workout plan",
+    "course": "a course",
+    "schedules": "a training schedule",
+    "weight": "a weight log",
+    "totals": "a totals file",
+    "goals": "a goals file",
+    "blood_pressure": "a blood pressure log",
+    "segment": "a segment",
+    "segment_list": "a segment list",
+    "activity_summary": "an activity summary without sessions",
+}
+
+
+def parse(data: bytes) -> list[Summary]:
+    """Return one summary per session in a FIT file, or raise ImportRefused."""
+    import fitdecode  # type: ignore[import-untyped]
+
+    file_types: list[str] = []
+    sessions: list[Summary] = []
+    try:
+        with fitdecode.FitReader(
+            io.BytesIO(data),
+            check_crc=fitdecode.CrcCheck.RAISE,
+            error_handling=fitdecode.ErrorHandling.IGNORE,
+        ) as reader:
+            for frame in reader:
+                if not isinstance(frame, fitdecode.FitDataMessage):
+                    continue
+                if frame.name == "file_id":
+                    file_types.append(str(frame.get_value("type", fallback="")))
+                elif frame.name == "session":
+                    sessions.append(_session(frame))
+    except fitdecode.FitEOFError as exc:
+        raise ImportRefused("damaged FIT file: it ends too early (truncated)") from exc
+    except fitdecode.FitCRCError as exc:
+        raise ImportRefused(
+            "damaged FIT file: its checksum (CRC) does not match its content"
+        ) from exc
+    except fitdecode.FitHeaderError as exc:
+        raise ImportRefused(f"damaged FIT file: bad header ({exc})") from exc
+    except fitdecode.FitError as exc:
+        raise ImportRefused(f"damaged FIT file: {exc}") from exc
+
+    if sessions:
+        return sessions
+    others = [t for t in file_types if t and t != "activity"]
+    if others:
+        what = _FILE_TYPES.get(others[0], f"a {others[0].replace('_', ' ')} file")
+        raise ImportRefused(f"nothing to import: this FIT file is {what}, not an activity")
+    if file_types:
+        raise ImportRefused("nothing to import: this FIT activity file has no session summary")
+    raise ImportRefused("nothing to import: this FIT file holds no activity")
+
+
+def _session(frame: Any) -> Summary:
+    """Summarise one session message; refuse one that has totals but no start time."""
+    start = frame.get_value("start_time", fallback=None)
+    distance = _number(frame.get_value("total_distance", fallback=None))
+    elapsed = _number(frame.get_value("total_elapsed_time", fallback=None))
+    timer = _number(frame.get_value("total_timer_time", fallback=None))
+    if timer is None:
+        timer = _number(frame.get_value("total_moving_time", fallback=None))
+    if not isinstance(start, datetime.datetime):
+        # Some writers leave start_time out; the session's own timestamp marks its end.
+        end = frame.get_value("timestamp", fallback=None)
+        if isinstance(end, datetime.datetime) and elapsed is not None and elapsed < _LONGEST:
+            start = end - datetime.timedelta(seconds=elapsed)
+        else:
+            raise ImportRefused("damaged FIT file: a session has no start time")
+    # An absurd elapsed time is left for validation to refuse by name, not turned into a date.
+    last = None
+    if elapsed is not None and 0 <= elapsed < _LONGEST:
+        last = start + datetime.timedelta(seconds=elapsed)
+    return Summary(
+        sport=_text(frame.get_value("sport", fallback=None)),
+        start=start,
+        distance_m=distance,
+        moving_s=timer,
+        elapsed_s=elapsed,
+        last_time=last,
+        fallback_sport=_text(frame.get_value("sub_sport", fallback=None)),
+    )
+
+
+def _number(value: object) -> float | None:
+    """A field as a finite number, or None when absent or invalid."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _text(value: object) -> str | None:
+    """A sport enum as text; unknown enum values arrive as numbers and mean nothing to us."""
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,169 @@
+"""GPX 1.0 / 1.1 tracks to activity summaries (DESIGN.md §7), with gpxpy.
+
+The text is first parsed by defusedxml with DTDs forbidden, so gpxpy (which uses the standard
+library parser) only ever sees text without entities or external references.
+
+Choices, because GPX says little about what an "activity" is:
+
+- A track is a recording; its segments are pauses within it. Distance is summed *within*
+  segments and never across the gap between two (a device that lost its fix, or a pause, must
+  not add a straight line of kilometres).
+- Consecutive tracks or segments belong to one activity unless more than ``SPLIT_GAP`` passes
+  between them or their ``<type>`` differs: a GPSBabel export that cut a walk into 8 tracks
+  stays one walk, while a file holding three days' recordings becomes three activities on
+  their own days rather than one 45-hour activity on the first.
+- Times come only from points that have one; the start is the earliest, elapsed runs to the
+  latest. Moving time is gpxpy's ``get_moving_data`` (a speed-threshold heuristic), per segment.
+- Points with no time at all give no date, so such a file is refused rather than guessed.
+- Routes and waypoints are plans, not recordings: a file with nothing else has nothing to import.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from recoverydesk.interchange.activity_files import (
+    ImportRefused,
+    Summary,
+    as_aware,
+    local_name,
+    safe_xml_root,
+)
+
+SPLIT_GAP = datetime.timedelta(hours=3)
+"""A longer gap between recordings starts a new activity: nobody pauses one run for 3 hours."""
+
+
+@dataclasses.dataclass(slots=True)
+class _Group:
+    """Segments gathered into one activity."""
+
+    sport: str | None = None
+    times: list[datetime.datetime] = dataclasses.field(default_factory=list)
+    distance_m: float = 0.0
+    moving_s: float = 0.0
+    track: int = -1
+
+
+def parse(data: bytes) -> list[Summary]:
+    """Return one summary per activity in a GPX file, or raise ImportRefused."""
+    import gpxpy
+    import gpxpy.gpx
+
+    text = _decode(data)
+    root = safe_xml_root(text, "gpx")
+    if local_name(root.tag) != "gpx":
+        raise ImportRefused(
+            f"not a GPX file: its main element is <{local_name(root.tag)}>, not <gpx>"
+        )
+    del root
+    try:
+        document = gpxpy.parse(text)
+    except gpxpy.gpx.GPXXMLSyntaxException as exc:
+        raise ImportRefused(f"malformed GPX file (damaged or cut short): {exc}") from exc
+    except gpxpy.gpx.GPXException as exc:
+        raise ImportRefused(f"damaged GPX file: {exc}") from exc
+
+    groups: list[_Group] = []
+    n_points = 0
+    for track_index, track in enumerate(document.tracks):
+        sport = (track.type or "").strip() or None
+        for segment in track.segments:
+            for point in segment.points:
+                if point.time is not None:
+                    point.time = as_aware(point.time)
+            n_points += len(segment.points)
+            times = [p.time for p in segment.points if p.time is not None]
+            group = _group_for(groups, track_index, sport, times)
+            group.times.extend(times)
+            if len(segment.points) >= 2:
+                group.distance_m += segment.length_2d() or 0.0
+            if len(times) >= 2:
+                moving = segment.get_moving_data()
+                group.moving_s += moving.moving_time if moving else 0.0
+
+    if n_points == 0:
+        raise ImportRefused(_why_empty(document))
+    timed = [g for g in groups if g.times]
+    if not timed:
+        raise ImportRefused(
+            "no timestamps, so no date: the track's points carry no times"
+        )
+    recorded = [g for g in timed if len(g.times) >= 2]
+    if not recorded:
+        raise ImportRefused("nothing to import: the track has a single timed point")
+    summaries = []
+    for group in recorded:
+        start, end = min(group.times), max(group.times)
+        summaries.append(Summary(
+            sport=group.sport,
+            start=start,
+            distance_m=group.distance_m,
+            moving_s=group.moving_s,
+            elapsed_s=(end - start).total_seconds(),
+            last_time=end,
+        ))
+    return summaries
+
+
+def _group_for(groups: list[_Group], track: int, sport: str | None,
+               times: list[datetime.datetime]) -> _Group:
+    """The group a segment joins: the current one, unless a long gap or new sport intervenes."""
+    if groups:
+        current = groups[-1]
+        new_sport = (track != current.track and sport is not None
+                     and current.sport is not None and sport != current.sport)
+        gap = (times and current.times
+               and abs(min(times) - max(current.times)) > SPLIT_GAP)
+        if not new_sport and not gap:
+            if current.sport is None:
+                current.sport = sport
+            current.track = track
+            return current
+    group = _Group(sport=sport, track=track)
+    groups.append(group)
+    return group
+
+
+def _why_empty(document: object) -> str:
+    """Say what a GPX file without track points holds instead."""
+    routes = getattr(document, "routes", [])
+    waypoints = getattr(document, "waypoints", [])
+    if routes:
+        return "nothing to import: this GPX file holds a planned route, not a recorded track"
+    if waypoints:
+        return "nothing to import: this GPX file holds only waypoints, not a recorded track"
+    if getattr(document, "tracks", []):
+        return "nothing to import: the GPX track has no points"
+    return "nothing to import: this GPX file holds no track"
+
+
+def _decode(data: bytes) -> str:
+    """Decode the file once, so defusedxml and gpxpy read exactly the same text."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_encoding(data)
+    if declared is None:
+        raise ImportRefused("damaged GPX file: the text is not valid UTF-8")
+    try:
+        return data.decode(declared)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise ImportRefused(
+            f"damaged GPX file: the text is not valid {declared[:20]}"
+        ) from exc
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding named in the XML declaration (old GPX files use ISO-8859-1)."""
+    import re
+
+    match = re.match(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]{1,40})[\"']",
+                     data[:200])
+    return match.group(1).decode("ascii") if match else None
