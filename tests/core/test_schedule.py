@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_projection_starts_tomorrow_and_runs_sixty_days_without_gaps() -> None:
     assert days[0].day == d("2026-03-04")
     assert days[-1].day == d("2026-05-02")  # 03-04 + 59 days
     assert len(days) == 60
-    assert all(b.day - a.day == dt.timedelta(days=1) for a, b in zip(days, days[1:]))
+    assert all(b.day - a.day == dt.timedelta(days=1) for a, b in itertools.pairwise(days))
 
 
 def test_rest_day_1_keeps_resting_until_its_minimum() -> None:
