@@ -137,6 +137,8 @@ def kind_for_sport(sport: str | None) -> str:
     if not sport:
         return "other"
     words = str(sport).strip().lower()
+    if "transition" in words or "motor" in words:
+        return "other"  # "bike_to_run_transition", "motorcycling": not what they contain
     if "run" in words:
         return "run"
     if "walk" in words or "hik" in words:

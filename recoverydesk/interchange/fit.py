@@ -29,6 +29,8 @@ from recoverydesk.interchange.activity_files import ImportRefused, Summary
 _LONGEST = 366 * 86400.0
 """Elapsed times beyond a year are nonsense; they are not used to compute dates."""
 
+_VAGUE_SPORTS = frozenset({"generic", "fitness_equipment", "training", "all"})
+
 _FILE_TYPES = {
     "monitoring_a": "a monitoring file",
     "monitoring_b": "a monitoring file",
@@ -109,14 +111,18 @@ def _session(frame: Any) -> Summary:
     last = None
     if elapsed is not None and 0 <= elapsed < _LONGEST:
         last = start + datetime.timedelta(seconds=elapsed)
+    sport = _text(frame.get_value("sport", fallback=None))
+    # The sub-sport only speaks for sports that say nothing themselves ("generic" with
+    # "indoor_cycling"); for a transition it names the legs around it, not the session.
+    vague = sport is None or sport in _VAGUE_SPORTS
     return Summary(
-        sport=_text(frame.get_value("sport", fallback=None)),
+        sport=sport,
         start=start,
         distance_m=distance,
         moving_s=timer,
         elapsed_s=elapsed,
         last_time=last,
-        fallback_sport=_text(frame.get_value("sub_sport", fallback=None)),
+        fallback_sport=_text(frame.get_value("sub_sport", fallback=None)) if vague else None,
     )
 
 

@@ -316,7 +316,8 @@ def test_reason_is_one_line() -> None:
     ("cycling", "cycle"), ("Biking", "cycle"), ("mountain biking", "cycle"),
     ("e_biking", "cycle"), ("Road Cycling", "cycle"),
     ("swimming", "swim"), ("open_water swim", "swim"),
-    ("Other", "other"), ("transition", "other"), ("rowing", "other"), ("", "other"),
+    ("Other", "other"), ("transition", "other"), ("bike_to_run_transition", "other"),
+    ("motorcycling", "other"), ("rowing", "other"), ("", "other"),
     (None, "other"),
 ])
 def test_kind_for_sport(sport: str | None, kind: str) -> None:
