@@ -34,6 +34,8 @@ from recoverydesk.core.rules import Rules
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from recoverydesk.storage.backup import BackupInfo
+
 SCHEMA_VERSION = 2
 """The number of migrations this version knows; ``PRAGMA user_version`` after migrating."""
 DB_NAME = "recoverydesk.sqlite"
@@ -51,7 +53,21 @@ class NewerDatabase(StoreError):
 
 
 class DamagedDatabase(StoreError):
-    """The file is not a healthy SQLite database."""
+    """The file is not a healthy SQLite database.
+
+    ``recovery.open_store`` raises it after moving the file aside, so the GUI can say where
+    the damaged copy went and offer the newest backup that passed its integrity check.
+
+    Attributes:
+        moved_to: Where the damaged file now lives (None when it was not moved).
+        newest_backup: The newest backup that passed an integrity check, if any.
+    """
+
+    def __init__(self, message: str, *, moved_to: pathlib.Path | None = None,
+                 newest_backup: BackupInfo | None = None) -> None:
+        super().__init__(message)
+        self.moved_to = moved_to
+        self.newest_backup = newest_backup
 
 
 class StoreUnavailable(StoreError):
@@ -110,13 +126,16 @@ class Store:
     Attributes:
         path: The SQLite file.
         data_dir: The folder holding it (and its backups).
+        backup_error: Why the backup on close failed, if it did (the file closed anyway).
     """
 
     def __init__(self, conn: sqlite3.Connection, path: pathlib.Path) -> None:
         self._conn = conn
         self._db: Database | None = None
+        self._closed = False
         self.path = path
         self.data_dir = path.parent
+        self.backup_error: StoreError | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -138,6 +157,7 @@ class Store:
         except OSError as error:
             raise StoreUnavailable(
                 f"The data folder {data_dir} cannot be used: {error.strerror}.") from error
+        cls._judge(path, check)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                    check_same_thread=False)
@@ -145,27 +165,50 @@ class Store:
             raise _plain_words(error, path) from error
         store = cls(conn, path)
         try:
-            store._prepare(check)
+            store._prepare()
         except BaseException:
             conn.close()
             raise
         return store
 
-    def _prepare(self, check: bool) -> None:
+    @staticmethod
+    def _judge(path: pathlib.Path, check: bool) -> None:
+        """Refuse a newer or damaged file through a read-only connection, before any write.
+
+        Read-only matters: a writable connection checkpoints the WAL into the file when it
+        closes, and a damaged file must be moved aside exactly as it was found (§8). The
+        version is judged first: a newer RecoveryDesk may use SQLite features this one cannot
+        parse, and such a file must be refused, never called damaged and moved.
+        """
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as error:
+            raise _plain_words(error, path) from error
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise NewerDatabase(
+                    f"The data file {path} was written by a newer RecoveryDesk (schema "
+                    f"{version}; this version knows up to {SCHEMA_VERSION}). It has not been "
+                    "changed. Please install the newer RecoveryDesk to open it.")
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0] if check else "ok"
+        except sqlite3.DatabaseError as error:
+            raise _plain_words(error, path) from error
+        finally:
+            conn.close()
+        if verdict != "ok":
+            raise DamagedDatabase(f"The data file {path} is damaged (SQLite says: {verdict}).")
+
+    def _prepare(self) -> None:
         try:
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            if check:
-                verdict = self._conn.execute("PRAGMA quick_check").fetchone()[0]
-                if verdict != "ok":
-                    raise DamagedDatabase(
-                        f"The data file {self.path} is damaged (SQLite says: {verdict}).")
         except sqlite3.DatabaseError as error:
             raise _plain_words(error, self.path) from error
-        if version > SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:  # it changed since _judge looked
             raise NewerDatabase(
-                f"The data file {self.path} was written by a newer RecoveryDesk (schema "
-                f"{version}; this version knows up to {SCHEMA_VERSION}). It has not been "
-                "changed. Please install the newer RecoveryDesk to open it.")
+                f"The data file {self.path} was written by a newer RecoveryDesk. "
+                "It has not been changed.")
         try:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
@@ -184,6 +227,12 @@ class Store:
             raise NewerDatabase(
                 f"The data file {self.path} has changes from a newer RecoveryDesk "
                 f"({', '.join(unknown)}). It has not been changed.")
+        if self.schema_version > 0:
+            # A file with data gets a copy before its schema changes (STYLE.md §3), so a
+            # faulty migration can never cost an entry. No copy, no migration.
+            from recoverydesk.storage.backup import backup_now
+
+            backup_now(self, reason="before-upgrade")
         migrations.apply(self.db)
 
     @property
@@ -195,8 +244,33 @@ class Store:
             self._db = Database(self._conn, execute_plugins=False, recursive_triggers=False)
         return self._db
 
-    def close(self) -> None:
-        self._conn.close()
+    def close(self, *, backup: bool = True) -> pathlib.Path | None:
+        """Close the file, first taking the day's backup if none was taken today (§8).
+
+        The backup is best effort: whatever goes wrong with it (full disk, read-only folder)
+        is kept in ``backup_error`` for the window to mention, and the connection is closed
+        cleanly all the same, so nothing saved depends on it. Returns the backup made, if any.
+        Closing twice is harmless.
+        """
+        if self._closed:
+            return None
+        made: pathlib.Path | None = None
+        try:
+            if backup:
+                from recoverydesk.storage.backup import maybe_daily_backup
+
+                made = maybe_daily_backup(self)
+        except (StoreError, OSError, sqlite3.Error) as error:
+            self.backup_error = (error if isinstance(error, StoreError) else StoreUnavailable(
+                f"The daily backup of {self.path} could not be made: {error}."))
+        finally:
+            self._closed = True
+            self._conn.close()
+        return made
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def schema_version(self) -> int:
