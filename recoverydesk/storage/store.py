@@ -242,6 +242,14 @@ class Store:
             from sqlite_utils import Database
 
             self._db = Database(self._conn, execute_plugins=False, recursive_triggers=False)
+            # sqlite-utils finds out whether SQLite has ON CONFLICT by creating a table inside
+            # our transaction the first time we upsert, and caches any OperationalError (a lock,
+            # a full disk, a read-only file) as "no upsert" for good. Its fallback, INSERT OR
+            # IGNORE of the key then UPDATE, silently drops every new day (``pain`` is NOT
+            # NULL), or leaves a day's activities without the day. SQLite has had ON CONFLICT
+            # since 3.24, so answer from the version instead of letting it probe.
+            if sqlite3.sqlite_version_info >= (3, 24, 0):
+                self._db._supports_on_conflict = True  # type: ignore[attr-defined]
         return self._db
 
     def close(self, *, backup: bool = True) -> pathlib.Path | None:
