@@ -1,5 +1,704 @@
-"""Command line entry point (placeholder until the CLI lands)."""
+"""The command line: one entry point for the desktop and for scripting (DESIGN.md §9).
+
+``recoverydesk`` with no subcommand opens the window; every subcommand of §9 works on the
+data folder given by ``--data-dir`` (before or after the subcommand), else
+``RECOVERYDESK_DATA_DIR``, else the per-user data folder.
+
+Exit codes, so scripts can tell outcomes apart:
+
+- 0 done;
+- 1 ``import`` could not import some file (the others were imported), or the command is not
+  available in this build;
+- 2 bad input: a value outside its range, text where a number goes, a malformed date, a date
+  after today or before the episode (``status``); nothing was written;
+- 3 refused by the plan: ``advance`` with the gate closed, ``clear`` while not paused,
+  ``start`` or ``demo`` while an episode exists, or no episode begun yet;
+- 4 the data file cannot be used (damaged, newer, locked, read-only);
+- 70 an internal error (a bug): one line, never a traceback.
+
+Only the window, ``screenshot`` and ``report`` load Qt, inside their handlers, so scripting
+stays fast and works on a machine without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import importlib
+import importlib.util
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recoverydesk.core.model import (
+    KINDS,
+    MAX_DISTANCE_M,
+    MAX_DURATION_S,
+    UNITS,
+    Action,
+    Activity,
+    DayLog,
+    EpisodeInfo,
+    ValidationError,
+    check_date,
+    from_metres,
+    parse_red_flags,
+    to_metres,
+    validate_action,
+)
+from recoverydesk.storage.store import EpisodeExists, StoreError, resolve_data_dir
+
+if TYPE_CHECKING:
+    from recoverydesk.core.engine import DayStatus
+    from recoverydesk.core.model import Episode
+    from recoverydesk.core.rules import Rules
+    from recoverydesk.storage.store import Store
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_REFUSED = 3
+EXIT_STORE = 4
+EXIT_INTERNAL = 70
+
+PHASE_NAMES = {"rest": "Rest", "walk": "Walk", "low_impact": "Low-impact",
+               "run": "Return to run", "full": "Full training"}
+"""Fallback display names (§2) if the plan content cannot be read."""
+
+VIEWS = ("today", "log", "calendar", "exercises", "charts", "history")
+DEFAULT_SIZE = (1280, 800)
+
+_INT = re.compile(r"[+-]?[0-9]{1,9}")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,9}(?:\.[0-9]*)?|\.[0-9]+)")
+_AMOUNT = re.compile(r"(?P<value>[+-]?(?:[0-9]{1,9}(?:\.[0-9]*)?|\.[0-9]+))\s*"
+                     r"(?P<unit>km|mi|min)", re.IGNORECASE)
+_SIZE = re.compile(r"([0-9]{1,5})[x×]([0-9]{1,5})", re.IGNORECASE)
 
 
-def main(argv: list[str] | None = None) -> int:
-    return 0
+class Refused(Exception):
+    """The plan says no (exit 3); the message is printed as the answer."""
+
+
+class Unavailable(Exception):
+    """The command's module is not part of this build (exit 1)."""
+
+
+def _today() -> datetime.date:
+    """The local date; one place so that every command agrees on it."""
+    return datetime.date.today()
+
+
+# --- parsing values, with the model's words --------------------------------------------------
+
+def parse_date(text: str, today: datetime.date, field: str = "date") -> datetime.date:
+    """A local date YYYY-MM-DD from 1990 to today, else ValidationError naming ``field``."""
+    day = None
+    text = text.strip()
+    if len(text) == 10:
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            day = None
+    if day is None:
+        raise ValidationError(field, text, "a date as YYYY-MM-DD")
+    check_date(field, day, today)
+    return day
+
+
+def parse_int(field: str, text: str | None, low: int, high: int) -> int | None:
+    """A whole number in ``low..high`` (None when not given)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if not _INT.fullmatch(value) or not low <= int(value) <= high:
+        raise ValidationError(field, text, f"a whole number from {low} to {high}")
+    return int(value)
+
+
+def parse_number(field: str, text: str | None, low: float, high: float, unit: str) -> float | None:
+    """A decimal number in ``low..high`` (None when not given)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if not _NUMBER.fullmatch(value) or not low <= float(value) <= high:
+        raise ValidationError(field, text, f"a number from {low:g} to {high:g}{unit}")
+    return float(value)
+
+
+def parse_activity(spec: str, day: datetime.date) -> Activity:
+    """Read ``KIND[:DISTANCE(km|mi)][:MINUTESmin]``: ``run``, ``run:5km``,
+    ``walk:2.5mi:40min``, ``swim:30min``. Distances become metres, minutes seconds."""
+    shape = "KIND[:DISTANCE(km|mi)][:MINUTESmin], e.g. run:5km or walk:2.5mi:40min"
+    parts = spec.split(":")
+    kind = parts[0].strip().lower()
+    if kind not in KINDS:
+        raise ValidationError("kind", parts[0], "one of " + ", ".join(KINDS))
+    distance: float | None = None
+    duration: float | None = None
+    for part in parts[1:]:
+        match = _AMOUNT.fullmatch(part.strip())
+        if match is None:
+            raise ValidationError("activity", spec, shape)
+        value = float(match["value"])
+        unit = match["unit"].lower()
+        if unit == "min":
+            if duration is not None or not 0 < value * 60 <= MAX_DURATION_S:
+                raise ValidationError("duration", part, "more than 0 and at most 1440 min, "
+                                      "given once")
+            duration = value * 60
+        else:
+            metres = to_metres(value, unit)
+            if distance is not None or not 0 <= metres <= MAX_DISTANCE_M:
+                most = from_metres(MAX_DISTANCE_M, unit)
+                raise ValidationError("distance", part, f"from 0 to {most:g} {unit}, given once")
+            distance = round(metres, 3)
+    return Activity(day=day, kind=kind, distance_m=distance, duration_s=duration)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``WxH`` in pixels, each from 200 to 10000."""
+    match = _SIZE.fullmatch(text.strip())
+    if match is None or not all(200 <= int(v) <= 10000 for v in match.groups()):
+        raise ValidationError("size", text, "WIDTHxHEIGHT in pixels, each from 200 to 10000 "
+                              "(e.g. 1280x800)")
+    return int(match[1]), int(match[2])
+
+
+# --- the argument parser ---------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for every subcommand; values are checked later, with the model's words."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+        help="the data folder (default: $RECOVERYDESK_DATA_DIR, else the per-user folder)")
+    parser = argparse.ArgumentParser(
+        prog="recoverydesk", parents=[common],
+        description="RecoveryDesk: back from lower back pain to running, one logged day at a "
+                    "time. With no command, opens the window.",
+        epilog="Exit codes: 0 done, 1 some import failed / not available, 2 bad input, "
+               "3 refused by the plan, 4 the data file cannot be used.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=text, description=text)
+
+    p = add("start", "begin an episode on a date")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--units", default="km", metavar="km|mi", help="display units (default km)")
+    p.add_argument("--new", action="store_true",
+                   help="close the open episode (kept for history) and begin another")
+    p.add_argument("--weekly-distance", metavar="N",
+                   help="weekly running distance before the pain started, in --units")
+
+    p = add("log", "record (or update) a day's entry")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--pain", required=True, metavar="N", help="pain today, 0-10")
+    p.add_argument("--pain-activity", metavar="N", help="worst pain during activity, 0-10")
+    p.add_argument("--pain-morning", metavar="N", help="pain/stiffness on waking, 0-10")
+    p.add_argument("--red-flag", action="append", default=[], metavar="ID",
+                   help="a red flag (repeatable)")
+    p.add_argument("--activity", action="append", default=[],
+                   metavar="KIND[:DISTANCE(km|mi)][:MINUTESmin]",
+                   help="an activity to add (repeatable), e.g. run:5km:30min")
+    p.add_argument("--note", metavar="TEXT", help="the day's notes (replaces them)")
+    p.add_argument("--sleep", metavar="H", help="hours slept, 0-24")
+    p.add_argument("--heat-ice", metavar="MIN", help="minutes of heat or ice, 0-240")
+
+    p = add("advance", "ask to move to the next phase on a date")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+
+    p = add("clear", "record a clinician's clearance of a red-flag pause")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--note", required=True, metavar="TEXT",
+                   help="who cleared you, e.g. 'seen by GP, cleared'")
+
+    p = add("status", "the plan's answer for a day (default today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print the JSON record")
+
+    p = add("timeline", "one record per day from the episode's start to today")
+    p.add_argument("--json", action="store_true", help="print a JSON list of records")
+
+    p = add("import", "import GPX/TCX/FIT files, days.csv/activities.csv, or a JSON export")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = add("export", "export all data as CSV files or one JSON document")
+    p.add_argument("--format", required=True, choices=("csv", "json"))
+    p.add_argument("--out", required=True, metavar="PATH",
+                   help="a folder for csv, a file for json")
+
+    p = add("report", "write the clinician report as PDF")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--page-size", default="A4", choices=("A4", "Letter"))
+
+    add("demo", "fill the data folder with the demo recovery")
+
+    p = add("screenshot", "render the window offscreen to a PNG and exit")
+    p.add_argument("--out", required=True, metavar="FILE.png")
+    p.add_argument("--view", default="today", choices=VIEWS)
+    p.add_argument("--size", default=f"{DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]}", metavar="WxH")
+    return parser
+
+
+# --- the context every command runs in ---------------------------------------------------------
+
+@dataclasses.dataclass
+class Context:
+    """The data folder, today, and the store once a command needs it."""
+
+    data_dir: Path
+    today: datetime.date
+    _store: Store | None = None
+
+    def store(self) -> Store:
+        if self._store is None:
+            from recoverydesk.storage.recovery import open_store
+
+            self._store = open_store(self.data_dir)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def episode(self) -> Episode:
+        """The open episode, or Refused telling how to begin one."""
+        episode = self.store().load_episode()
+        if episode is None:
+            raise Refused("No episode yet: begin one with "
+                          "`recoverydesk start --date YYYY-MM-DD`.")
+        return episode
+
+    def in_episode(self, day: datetime.date, episode: Episode) -> None:
+        """Refuse dates before the episode's start (exit 2, naming ``date``)."""
+        if day < episode.start:
+            raise ValidationError(
+                "date", day.isoformat(),
+                f"a date from the episode's start ({episode.start.isoformat()}) to today "
+                f"({self.today.isoformat()})")
+
+
+def _phase_names() -> dict[str, str]:
+    try:
+        from recoverydesk.core.plan import load_content
+
+        plan = load_content().plan
+        return {p.id: p.name for p in plan}
+    except Exception:  # content problems are reported by the window; names have a fallback
+        return dict(PHASE_NAMES)
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _engine() -> Any:
+    from recoverydesk.core import engine
+
+    return engine
+
+
+# --- commands --------------------------------------------------------------------------------
+
+def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
+    day = parse_date(args.date, ctx.today)
+    units = args.units.strip().lower()
+    if units not in UNITS:
+        raise ValidationError("units", args.units, "km or mi")
+    weekly = parse_number("weekly distance", args.weekly_distance, 0,
+                          from_metres(7 * MAX_DISTANCE_M, units), f" {units}")
+    info = EpisodeInfo(start=day, units=units,
+                       baseline_weekly_m=None if weekly is None else to_metres(weekly, units))
+    store = ctx.store()
+    previous = store.current_episode()
+    try:
+        store.start_episode(info, new=args.new, today=ctx.today)
+    except EpisodeExists as exc:
+        raise Refused(str(exc)) from None
+    if previous is not None:
+        _out(f"The episode that began on {previous.start.isoformat()} is closed and kept "
+             "for history.")
+    _out(f"Episode begun on {day.isoformat()} (distances in {units}).")
+    episode = ctx.episode()
+    _out(_headline(_engine().status_on(episode, store.rules(), min(day, ctx.today)),
+                   store.rules(), _phase_names()))
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
+    today = ctx.today
+    day = parse_date(args.date, today)
+    pain = parse_int("pain", args.pain, 0, 10)
+    assert pain is not None
+    pain_activity = parse_int("pain_activity", args.pain_activity, 0, 10)
+    pain_morning = parse_int("pain_morning", args.pain_morning, 0, 10)
+    flags = parse_red_flags(args.red_flag)
+    activities = [parse_activity(spec, day) for spec in args.activity]
+    sleep = parse_number("sleep_hours", args.sleep, 0, 24, " hours")
+    heat_ice = parse_int("heat_ice_min", args.heat_ice, 0, 240)
+    store = ctx.store()
+    existing = store.day_log(day)
+    log = DayLog(
+        day=day, pain=pain, pain_activity=pain_activity, pain_morning=pain_morning,
+        red_flags=flags,
+        sleep_hours=sleep if sleep is not None else (existing.sleep_hours if existing else None),
+        heat_ice_min=(heat_ice if heat_ice is not None
+                      else (existing.heat_ice_min if existing else None)),
+        notes=args.note if args.note is not None else (existing.notes if existing else ""),
+    )
+    store.save_day(log, activities, today=today)
+    verb = "Updated" if existing else "Saved"
+    added = f", {len(activities)} activit{'y' if len(activities) == 1 else 'ies'} added" \
+        if activities else ""
+    _out(f"{verb} {day.isoformat()}: pain {pain}{added}.")
+    episode = store.load_episode()
+    if episode is not None and day >= episode.start:
+        rules = store.rules()
+        _out(_headline(_engine().status_on(episode, rules, day), rules, _phase_names()))
+    return EXIT_OK
+
+
+def cmd_advance(args: argparse.Namespace, ctx: Context) -> int:
+    day = parse_date(args.date, ctx.today)
+    store = ctx.store()
+    episode = ctx.episode()
+    ctx.in_episode(day, episode)
+    rules = store.rules()
+    engine = _engine()
+    decision = engine.check_advance(episode, rules, day, ctx.today)
+    names = _phase_names()
+    if not decision.accepted:
+        failing = [r for r in decision.reasons if not r.ok] or list(decision.reasons)
+        lines = [f"Advance refused on {day.isoformat()}:"]
+        lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
+        raise Refused("\n".join(lines))
+    store.add_action(Action(day, "advance"), today=ctx.today)
+    status = engine.status_on(store.load_episode(), rules, day)
+    begins = (day + datetime.timedelta(days=1)).isoformat()
+    _out(f"Advance accepted on {day.isoformat()}: "
+         f"{names.get(status.next_phase, status.next_phase)} begins on {begins}.")
+    return EXIT_OK
+
+
+def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
+    day = parse_date(args.date, ctx.today)
+    action = Action(day, "clearance", args.note.strip())
+    validate_action(action, ctx.today)
+    store = ctx.store()
+    episode = ctx.episode()
+    ctx.in_episode(day, episode)
+    rules = store.rules()
+    decision = _engine().check_clearance(episode, rules, day, ctx.today)
+    if not decision.accepted:
+        failing = [r for r in decision.reasons if not r.ok] or list(decision.reasons)
+        lines = [f"Clearance refused on {day.isoformat()}:"]
+        lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
+        raise Refused("\n".join(lines))
+    store.add_action(action, today=ctx.today)
+    _out(f"Clearance recorded on {day.isoformat()}: the plan goes on from here. "
+         "Stop and seek care again if a red flag returns.")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    day = parse_date(args.date, ctx.today) if args.date is not None else ctx.today
+    store = ctx.store()
+    episode = ctx.episode()
+    ctx.in_episode(day, episode)
+    rules = store.rules()
+    status = _engine().status_on(episode, rules, day)
+    if args.json:
+        _out(json.dumps(status.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    _out(_describe(status, rules, _phase_names()))
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.store()
+    episode = ctx.episode()
+    statuses = _engine().replay(episode, store.rules(), ctx.today)
+    if args.json:
+        rows = [json.dumps(s.to_json(), ensure_ascii=False) for s in statuses]
+        _out("[\n" + ",\n".join(rows) + "\n]" if rows else "[]")
+        return EXIT_OK
+    names = _phase_names()
+    _out(f"{'date':<10}  {'phase':<14} {'day':>4}  {'pain':>4}  plan")
+    for s in statuses:
+        log = episode.logs.get(s.day)
+        pain = str(log.pain) if log is not None else "–"
+        notes = []
+        if s.paused:
+            notes.append("paused")
+        if s.event and s.event != "pause":
+            notes.append(s.event)
+        elif s.can_advance:
+            notes.append("gate open")
+        if s.ignored_advance:
+            notes.append("stored advance ignored")
+        _out(f"{s.day.isoformat():<10}  {names.get(s.phase, s.phase):<14} {s.phase_day:>4}  "
+             f"{pain:>4}  {', '.join(notes)}".rstrip())
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.interchange.activity_files import ImportRefused
+
+    store = ctx.store()
+    failed = broken = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            _out(f"{path.name}: {_import_one(store, path, ctx.today)}")
+            continue
+        except StoreError:
+            raise
+        except ImportRefused as exc:
+            reason = exc.reason.removeprefix(f"{path.name}: ")
+        except ValidationError as exc:
+            reason = str(exc)
+        except Exception as exc:  # a bug: say so on this file's line, import the others
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+            broken += 1
+        failed += 1
+        _out(f"{path.name}: not imported — {reason}")
+    if broken:
+        return EXIT_INTERNAL
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _import_one(store: Store, path: Path, today: datetime.date) -> str:
+    """Import one file by what its content says it is; returns the summary's words."""
+    from recoverydesk.interchange import activity_files, diary, export
+
+    head = b""
+    if path.is_file():
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(65536)
+        except OSError as exc:
+            raise activity_files.ImportRefused(
+                f"cannot open the file: {exc.strerror or exc}") from None
+    suffix = path.suffix.lower()
+    is_activity_file = head[8:12] == b".FIT" or suffix in (".gpx", ".tcx", ".fit") or (
+        activity_files.detect_format(head, path) is not None)
+    if not is_activity_file and head and (suffix == ".json" or export.looks_like_backup(head)):
+        data = export.read_limited(path)
+        counts = export.import_json(store, data, today)
+        return (f"imported a backup: {counts['episodes']} episodes, {counts['days']} days, "
+                f"{counts['activities']} activities")
+    if not is_activity_file and head and (suffix == ".csv" or diary.sniff_shape(head)):
+        return diary.import_diary(store, path, today).describe()
+    if head and not is_activity_file:
+        raise activity_files.ImportRefused(
+            "unknown format: not a GPX, TCX or FIT file, a days.csv or activities.csv diary, "
+            "or a RecoveryDesk JSON export")
+    parsed = activity_files.read_activity_file(path, today)
+    if not store.add_file(parsed.sha256, path.name, parsed.format, parsed.activities,
+                          today=today):
+        return "already imported"
+    count = len(parsed.activities)
+    return f"imported {count} activit{'y' if count == 1 else 'ies'}"
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.interchange import export
+
+    out = Path(args.out).expanduser()
+    if args.format == "json" and out.is_dir():
+        raise ValidationError("out", args.out, "a file name for the JSON document, not a folder")
+    if args.format == "csv" and out.exists() and not out.is_dir():
+        raise ValidationError("out", args.out, "a folder for the CSV files, not a file")
+    store = ctx.store()
+    counts = store.counts()
+    try:
+        if args.format == "json":
+            export.write_json(store, out)
+        else:
+            export.export_csv(store, out)
+    except OSError as exc:
+        raise ValidationError("out", args.out,
+                              f"a place that can be written ({exc.strerror or exc})") from None
+    what = "days.csv, activities.csv and the other tables in" if args.format == "csv" else ""
+    _out(f"Exported {counts['day_logs']} days and {counts['activities']} activities to "
+         f"{(what + ' ') if what else ''}{out}.")
+    return EXIT_OK
+
+
+def _optional(module: str, command: str) -> Any:
+    """Import a module other parts of the app provide, or Unavailable if this build lacks it."""
+    try:
+        found = importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        found = None
+    if found is None:
+        raise Unavailable(f"The {command} command is not available in this build.")
+    return importlib.import_module(module)
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    demo = _optional("recoverydesk.demo", "demo")
+    store = ctx.store()
+    current = store.current_episode()
+    if current is not None:
+        raise Refused(f"This data folder already holds an episode (begun on "
+                      f"{current.start.isoformat()}); the demo needs an empty folder: use "
+                      "--data-dir with a new folder.")
+    demo.fill_demo(store, ctx.today)
+    counts = store.counts()
+    _out(f"Demo recovery written to {ctx.data_dir}: {counts['day_logs']} days, "
+         f"{counts['activities']} activities.")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    report = _optional("recoverydesk.gui.report", "report")
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise ValidationError("out", args.out, "a file name for the PDF, not a folder")
+    store = ctx.store()
+    ctx.episode()
+    report.write_report(store, out, args.page_size)
+    _out(f"Report written to {out}.")
+    return EXIT_OK
+
+
+def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
+    size = parse_size(args.size)
+    app = _optional("recoverydesk.app", "screenshot")
+    return int(app.screenshot(ctx.data_dir, Path(args.out).expanduser(), args.view, size))
+
+
+def cmd_window(args: argparse.Namespace, ctx: Context) -> int:
+    app = _optional("recoverydesk.app", "window")
+    return int(app.run_window(ctx.data_dir))
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace, Context], int]] = {
+    None: cmd_window, "start": cmd_start, "log": cmd_log, "advance": cmd_advance,
+    "clear": cmd_clear, "status": cmd_status, "timeline": cmd_timeline, "import": cmd_import,
+    "export": cmd_export, "report": cmd_report, "demo": cmd_demo,
+    "screenshot": cmd_screenshot,
+}
+
+
+# --- words for the runner --------------------------------------------------------------------
+
+def _headline(status: DayStatus, rules: Rules, names: dict[str, str]) -> str:
+    """"Walk — day 3 of at least 4", with pause and gate in a few words."""
+    name = names.get(status.phase, status.phase)
+    least = rules.min_days.get(status.phase)
+    day = f"day {status.phase_day}" + (f" of at least {least}" if least else "")
+    text = f"{name} — {day}"
+    if status.paused:
+        return text + " · PAUSED by a red flag"
+    if status.next_phase != status.phase or status.event == "regression":
+        return text + f" · {names.get(status.next_phase, status.next_phase)} from tomorrow"
+    if status.can_advance:
+        return text + f" · ready to advance: recoverydesk advance --date {status.day.isoformat()}"
+    return text
+
+
+def _describe(status: DayStatus, rules: Rules, names: dict[str, str]) -> str:
+    """The human form of ``status``: headline, gate rules with ✓/✗, warnings, notices."""
+    lines = [f"{status.day.isoformat()}: {_headline(status, rules, names)}"]
+    if status.paused:
+        lines.append("The plan is paused by a red flag: see a clinician. When you have been "
+                     "cleared, record it with `recoverydesk clear --date D --note TEXT`.")
+    if not status.logged:
+        lines.append("Nothing logged on this day yet.")
+    if status.event == "regression":
+        lines.append(f"Stepping back: {names.get(status.next_phase, status.next_phase)} "
+                     "starts afresh tomorrow.")
+    elif status.event == "advance":
+        lines.append(f"Advanced: {names.get(status.next_phase, status.next_phase)} "
+                     "starts tomorrow.")
+    elif status.phase != "full" and not status.paused:
+        lines.append("Gate open: you may advance." if status.can_advance
+                     else "Gate closed: not yet ready to advance.")
+    if status.ignored_advance:
+        lines.append("An advance stored on this day no longer holds (an entry was edited) "
+                     "and is ignored.")
+    for reason in status.reasons:
+        lines.append(f"  {'✓' if reason.ok else '✗'} {reason.rule}: {reason.detail}")
+    for guard in status.warnings:
+        lines.append(f"  ! {guard.detail}")
+    for notice in status.notices:
+        lines.append(f"  • {notice}")
+    return "\n".join(lines)
+
+
+# --- the entry point ---------------------------------------------------------------------------
+
+def _error(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """Never die on a console that cannot show ✓ or on a closed pipe (``| head``)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code (see the module docstring)."""
+    _quiet_stdout()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exit_:  # argparse: usage errors are 2, --help is 0
+        code = exit_.code
+        return code if isinstance(code, int) else EXIT_BAD_INPUT
+    ctx: Context | None = None
+    try:
+        ctx = Context(data_dir=resolve_data_dir(getattr(args, "data_dir", None)),
+                      today=_today())
+        return COMMANDS[args.command](args, ctx)
+    except ValidationError as exc:
+        _error(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    except Refused as exc:
+        _out(str(exc))
+        return EXIT_REFUSED
+    except Unavailable as exc:
+        _error(str(exc))
+        return EXIT_FAILED
+    except StoreError as exc:
+        _error(f"error: {exc}")
+        return EXIT_STORE
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        _silence_pipe()
+        return EXIT_OK
+    except Exception as exc:  # a bug: one line, never a traceback
+        _error(f"internal error: {type(exc).__name__}: {exc}")
+        return EXIT_INTERNAL
+    finally:
+        if ctx is not None:
+            try:
+                ctx.close()
+            except Exception:  # closing cannot lose data; the answer is already out
+                pass
+
+
+def _silence_pipe() -> None:
+    """After a closed pipe, point stdout at nothing so the interpreter exits quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

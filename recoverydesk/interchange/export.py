@@ -1,0 +1,691 @@
+"""Export everything the store holds, as CSV and as one JSON document, and read JSON back
+(DESIGN.md §7).
+
+Two audiences:
+
+- **CSV** is for spreadsheets and other tools. ``days.csv`` and ``activities.csv`` keep the
+  columns and meanings §7 documents (UTF-8, header row, ISO dates, metres and seconds, empty
+  cells for absent values); the rest of the store follows in ``episodes.csv``, ``actions.csv``,
+  ``ticks.csv``, ``exercises_done.csv``, ``imported_files.csv`` and ``settings.csv`` so that
+  nothing a runner recorded is left behind.
+- **JSON** is the backup a fresh install reads back losslessly: one document with a
+  ``format`` name and a ``version``, every table as a list of records in a fixed order, and
+  settings as an object. The output is canonical (fixed key order, fixed row order, no
+  timestamps), so import into an empty folder followed by a new export gives the same bytes.
+
+:func:`import_json` trusts nothing: the whole document is checked with the model's own
+validators before a row is written, the target store must be empty (a backup restores, it
+does not merge), and the write is one transaction. Refusals are :class:`BackupRefused` with a
+one-line reason naming the record and the field, e.g. ``days[3]: pain: 12 is not allowed; it
+must be a whole number from 0 to 10``.
+
+This module reads and writes whole tables, including rows the domain API of ``Store`` does
+not expose (closed episodes, every settings key, the imported-file ledger), through the
+store's own connection and inside the store's transactions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import io
+import json
+import math
+import os
+import re
+import sqlite3
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recoverydesk.core.model import (
+    RED_FLAGS,
+    Action,
+    Activity,
+    DayLog,
+    EpisodeInfo,
+    ValidationError,
+    check_date,
+    validate_action,
+    validate_activity,
+    validate_day,
+    validate_info,
+)
+from recoverydesk.core.rules import Rules
+from recoverydesk.interchange.activity_files import ImportRefused
+
+if TYPE_CHECKING:
+    from recoverydesk.storage.store import Store
+
+FORMAT_NAME = "recoverydesk-export"
+FORMAT_VERSION = 1
+MAX_JSON_BYTES = 50 * 1024 * 1024
+MAX_TEXT = 1000
+"""Longest checklist item, exercise id, settings key or file name accepted from a backup."""
+
+DATA_TABLES: tuple[str, ...] = (
+    "episodes", "day_logs", "activities", "actions", "ticks", "exercises_done",
+    "imported_files", "settings",
+)
+"""Every table holding user data; a store is empty when all of them are."""
+
+SECTIONS: tuple[str, ...] = (
+    "episodes", "days", "activities", "actions", "ticks", "exercises_done", "imported_files",
+    "settings",
+)
+"""The JSON document's sections after ``format`` and ``version``, in this order."""
+
+DAY_COLUMNS = ("date", "pain", "pain_activity", "pain_morning", "red_flags", "sleep_hours",
+               "notes", "heat_ice_min")
+ACTIVITY_COLUMNS = ("date", "start_time", "kind", "distance_m", "duration_s", "elapsed_s",
+                    "pain", "source", "file_sha256")
+EPISODE_COLUMNS = ("id", "start", "units", "baseline_weekly_m", "notes", "closed_on")
+ACTION_COLUMNS = ("episode_id", "date", "kind", "note")
+TICK_COLUMNS = ("date", "item")
+EXERCISE_COLUMNS = ("date", "exercise_id", "count")
+FILE_COLUMNS = ("sha256", "name", "format", "activities")
+SETTING_COLUMNS = ("key", "value")
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_FILE_FORMATS = ("gpx", "tcx", "fit", "csv")
+
+
+class BackupRefused(ImportRefused):
+    """A JSON document that cannot be restored; nothing was written.
+
+    Attributes:
+        reason: One line naming the record and the field.
+        field: The field at fault, or None when the document as a whole is refused.
+    """
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.field = field
+
+
+class StoreNotEmpty(BackupRefused):
+    """A backup restores only into an empty data folder; this one already holds data."""
+
+
+# --- the store, table by table ---------------------------------------------------------------
+
+@contextlib.contextmanager
+def transaction(store: Store) -> Iterator[None]:
+    """One transaction over several store writes; SQLite failures become StoreErrors.
+
+    The store's own writes nest inside as savepoints, so either every one lands or none.
+    """
+    from recoverydesk.storage.store import StoreUnavailable
+
+    try:
+        with store.db.atomic():
+            yield
+    except sqlite3.Error as error:
+        raise StoreUnavailable(
+            f"The data file {store.path} could not be written: {error}. Nothing was saved."
+        ) from error
+
+
+def _query(store: Store, sql: str) -> list[dict[str, Any]]:
+    cursor = store.db.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def is_empty(store: Store) -> bool:
+    """Whether the store holds no user data at all (a backup may be restored into it)."""
+    return all(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0
+               for t in DATA_TABLES)
+
+
+def _day_record(log: DayLog) -> dict[str, Any]:
+    return {"date": log.day.isoformat(), "pain": log.pain, "pain_activity": log.pain_activity,
+            "pain_morning": log.pain_morning, "red_flags": sorted(log.red_flags),
+            "sleep_hours": log.sleep_hours, "heat_ice_min": log.heat_ice_min,
+            "notes": log.notes}
+
+
+def _activity_record(a: Activity) -> dict[str, Any]:
+    return {"date": a.day.isoformat(),
+            "start_time": a.start_time.isoformat() if a.start_time else None,
+            "kind": a.kind, "distance_m": a.distance_m, "duration_s": a.duration_s,
+            "elapsed_s": a.elapsed_s, "pain": a.pain, "source": a.source,
+            "file_sha256": a.file_sha256}
+
+
+def collect(store: Store) -> dict[str, Any]:
+    """Everything the store holds as plain records, in the canonical order of the export."""
+    episodes = _query(store, "SELECT id, start, units, baseline_weekly_m, notes, closed_on "
+                             "FROM episodes ORDER BY id")
+    for row in episodes:
+        row["notes"] = row["notes"] or ""
+    actions = _query(store, "SELECT episode_id, day AS date, kind, note FROM actions "
+                            "ORDER BY episode_id, day, kind")
+    ticks = _query(store, "SELECT day AS date, item FROM ticks ORDER BY day, item")
+    exercises = _query(store, "SELECT day AS date, exercise_id, count FROM exercises_done "
+                              "ORDER BY day, exercise_id")
+    files = _query(store, "SELECT sha256, name, format, activities FROM imported_files "
+                          "ORDER BY sha256")
+    settings = {row["key"]: json.loads(row["value"])
+                for row in _query(store, "SELECT key, value FROM settings ORDER BY key")}
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "episodes": episodes,
+        "days": [_day_record(log) for log in store.day_logs()],
+        "activities": [_activity_record(a) for a in store.activities()],
+        "actions": actions,
+        "ticks": ticks,
+        "exercises_done": exercises,
+        "imported_files": files,
+        "settings": settings,
+    }
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+def export_json(store: Store) -> str:
+    """The whole store as one canonical JSON document (UTF-8 text, one record per line)."""
+    doc = collect(store)
+    lines = ["{"]
+    keys = list(doc)
+    for i, key in enumerate(keys):
+        value = doc[key]
+        comma = "," if i < len(keys) - 1 else ""
+        head = f"  {json.dumps(key)}: "
+        if isinstance(value, list) and value:
+            rows = [f"    {_dumps(row)}" for row in value]
+            lines.append(head + "[\n" + ",\n".join(rows) + "\n  ]" + comma)
+        else:
+            lines.append(head + _dumps(value) + comma)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+
+
+def write_json(store: Store, path: Path) -> Path:
+    """Write :func:`export_json` to ``path`` atomically (a crash leaves the old file)."""
+    _write_atomic(Path(path), export_json(store))
+    return Path(path)
+
+
+def import_json(store: Store, text: str | bytes, today: datetime.date | None = None,
+                ) -> dict[str, int]:
+    """Restore a JSON export into an empty store, in one transaction.
+
+    Returns how many records of each section were written.
+
+    Raises:
+        StoreNotEmpty: The store already holds data; nothing was written.
+        BackupRefused: The document is not a RecoveryDesk export or breaks a rule of §3;
+            the reason names the record and the field. Nothing was written.
+        StoreError: The data file could not be written; nothing was written.
+    """
+    today = today or datetime.date.today()
+    doc = parse_backup(text, today)
+    if not is_empty(store):
+        counts = store.counts()
+        raise StoreNotEmpty(
+            f"the data folder already holds data ({counts['day_logs']} days, "
+            f"{counts['activities']} activities, {counts['episodes']} episodes); a JSON "
+            "backup restores only into an empty data folder (choose one with --data-dir)")
+    with transaction(store):
+        db = store.db
+        for e in doc["episodes"]:
+            db.execute("INSERT INTO episodes (id, start, units, baseline_weekly_m, notes, "
+                       "closed_on) VALUES (?, ?, ?, ?, ?, ?)",
+                       [e["id"], e["start"], e["units"], e["baseline_weekly_m"], e["notes"],
+                        e["closed_on"]])
+        for d in doc["days"]:
+            db.execute("INSERT INTO day_logs (day, pain, pain_activity, pain_morning, "
+                       "red_flags, sleep_hours, heat_ice_min, notes) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [d["date"], d["pain"], d["pain_activity"], d["pain_morning"],
+                        ";".join(sorted(d["red_flags"])), d["sleep_hours"], d["heat_ice_min"],
+                        d["notes"]])
+        for a in doc["activities"]:
+            db.execute("INSERT INTO activities (day, kind, distance_m, duration_s, elapsed_s, "
+                       "pain, start_time, source, file_sha256) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [a["date"], a["kind"], a["distance_m"], a["duration_s"], a["elapsed_s"],
+                        a["pain"], a["start_time"], a["source"], a["file_sha256"]])
+        for x in doc["actions"]:
+            db.execute("INSERT INTO actions (episode_id, day, kind, note) VALUES (?, ?, ?, ?)",
+                       [x["episode_id"], x["date"], x["kind"], x["note"]])
+        for t in doc["ticks"]:
+            db.execute("INSERT INTO ticks (day, item) VALUES (?, ?)", [t["date"], t["item"]])
+        for x in doc["exercises_done"]:
+            db.execute("INSERT INTO exercises_done (day, exercise_id, count) VALUES (?, ?, ?)",
+                       [x["date"], x["exercise_id"], x["count"]])
+        for f in doc["imported_files"]:
+            db.execute("INSERT INTO imported_files (sha256, name, format, activities) "
+                       "VALUES (?, ?, ?, ?)", [f["sha256"], f["name"], f["format"],
+                                               f["activities"]])
+        for key, value in doc["settings"].items():
+            db.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                       [key, json.dumps(value, allow_nan=False)])
+    return {name: len(doc[name]) for name in SECTIONS}
+
+
+def read_limited(path: Path, limit: int = MAX_JSON_BYTES) -> bytes:
+    """Read a whole regular file of at most ``limit`` bytes; anything else is refused unread
+    (a pipe could block for ever, a huge file could exhaust memory)."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise BackupRefused(f"cannot open the file: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise BackupRefused("this is not a regular file")
+    if info.st_size > limit:
+        raise BackupRefused(f"file is larger than {limit // (1024 * 1024)} MB")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise BackupRefused(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise BackupRefused(f"file is larger than {limit // (1024 * 1024)} MB")
+    return data
+
+
+def looks_like_backup(head: bytes) -> bool:
+    """A cheap guess for dispatch: does the file start like a JSON object?"""
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{"
+
+
+# --- checking a backup -------------------------------------------------------------------------
+
+def _refuse_constant(name: str) -> Any:
+    raise BackupRefused(f"the document holds {name}, which is not a number a backup can hold")
+
+
+def parse_backup(text: str | bytes, today: datetime.date) -> dict[str, Any]:
+    """Check a whole JSON export and return it normalised (floats as floats), writing nothing.
+
+    Raises:
+        BackupRefused: Nothing else.
+    """
+    try:
+        return _parse_backup(text, today)
+    except BackupRefused:
+        raise
+    except ValidationError as error:
+        raise BackupRefused(str(error), field=error.field) from None
+    except RecursionError:
+        raise BackupRefused("the document is nested too deeply to be a backup") from None
+    except Exception as exc:  # the promise: a hostile document never crashes the caller
+        raise BackupRefused(f"could not read this document ({type(exc).__name__}: {exc})"
+                            ) from exc
+
+
+def _parse_backup(text: str | bytes, today: datetime.date) -> dict[str, Any]:
+    if isinstance(text, bytes):
+        if len(text) > MAX_JSON_BYTES:
+            raise BackupRefused("file is larger than 50 MB")
+        if b"\0" in text:
+            raise BackupRefused("this is not a text file (it holds binary data)")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BackupRefused(f"the text is not UTF-8 (byte {exc.start + 1} cannot be read)"
+                                ) from None
+    if len(text) > MAX_JSON_BYTES:
+        raise BackupRefused("file is larger than 50 MB")
+    try:
+        doc = json.loads(text.removeprefix("\ufeff"), parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise BackupRefused(f"not a JSON document: {exc.msg} at line {exc.lineno} "
+                            f"column {exc.colno}") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise BackupRefused(f"not a RecoveryDesk export (its \"format\" must be "
+                            f"\"{FORMAT_NAME}\")", field="format")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise BackupRefused("version: it must be a whole number from 1", field="version")
+    if version > FORMAT_VERSION:
+        raise BackupRefused(f"this export was written by a newer RecoveryDesk (format version "
+                            f"{version}; this one reads up to {FORMAT_VERSION})",
+                            field="version")
+    unknown = sorted(set(doc) - {"format", "version", *SECTIONS})
+    if unknown:
+        raise BackupRefused(f"unknown section {unknown[0]!r}; a version-{FORMAT_VERSION} export "
+                            "holds " + ", ".join(SECTIONS), field=unknown[0])
+    out: dict[str, Any] = {"format": FORMAT_NAME, "version": version}
+    checkers: dict[str, Callable[[_Record, datetime.date], dict[str, Any]]] = {
+        "episodes": _episode, "days": _day, "activities": _activity, "actions": _action,
+        "ticks": _tick, "exercises_done": _exercise, "imported_files": _file,
+    }
+    for section, check in checkers.items():
+        rows = doc.get(section, [])
+        if not isinstance(rows, list):
+            raise BackupRefused(f"{section}: it must be a list of records", field=section)
+        out[section] = [check(_Record(section, i, row), today) for i, row in enumerate(rows)]
+    out["settings"] = _settings(doc.get("settings", {}))
+    _check_relations(out)
+    return out
+
+
+class _Record:
+    """One record of a section, read field by field with messages naming ``section[i]``."""
+
+    def __init__(self, section: str, index: int, data: Any) -> None:
+        self.where = f"{section}[{index}]"
+        if not isinstance(data, dict):
+            raise BackupRefused(f"{self.where}: it must be a record (a JSON object)")
+        self.data: Mapping[str, Any] = data
+
+    def refuse(self, field: str, value: Any, allowed: str) -> BackupRefused:
+        return BackupRefused(f"{self.where}: {ValidationError(field, value, allowed)}",
+                             field=field)
+
+    def keys(self, allowed: Sequence[str]) -> None:
+        unknown = sorted(set(self.data) - set(allowed))
+        if unknown:
+            raise BackupRefused(f"{self.where}: unknown field {unknown[0]!r}", field=unknown[0])
+
+    def text(self, field: str, *, limit: int = MAX_TEXT, optional: bool = False,
+             default: str | None = None) -> Any:
+        value = self.data.get(field, default)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or len(value) > limit:
+            raise self.refuse(field, value, f"text of at most {limit:,} characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.refuse(field, value, "text without lone surrogate characters") from None
+        return value
+
+    def name(self, field: str) -> str:
+        value = self.text(field)
+        if not value.strip():
+            raise self.refuse(field, value, f"text of 1 to {MAX_TEXT:,} characters")
+        return str(value)
+
+    def date(self, field: str, today: datetime.date, *, optional: bool = False,
+             ) -> datetime.date | None:
+        value = self.data.get(field)
+        if value is None and optional:
+            return None
+        day = None
+        if isinstance(value, str) and len(value) == 10:
+            with contextlib.suppress(ValueError):
+                day = datetime.date.fromisoformat(value)
+        if day is None:
+            raise self.refuse(field, value, "a date as YYYY-MM-DD")
+        self.validated(check_date, field, day, today)
+        return day
+
+    def integer(self, field: str, *, optional: bool = True) -> int | None:
+        value = self.data.get(field)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.refuse(field, value, "a whole number" + (" or null" if optional else ""))
+        return value
+
+    def number(self, field: str) -> float | None:
+        value = self.data.get(field)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+                value):
+            raise self.refuse(field, value, "a number or null")
+        return float(value)
+
+    def validated(self, check: Callable[..., None], *args: Any) -> None:
+        try:
+            check(*args)
+        except ValidationError as error:
+            raise BackupRefused(f"{self.where}: {error}", field=error.field) from None
+
+
+def _episode(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(EPISODE_COLUMNS)
+    ident = r.integer("id", optional=False)
+    if ident is None or not 1 <= ident <= 2**62:
+        raise r.refuse("id", ident, "a whole number from 1")
+    start = r.date("start", today)
+    closed = r.date("closed_on", today, optional=True)
+    assert start is not None
+    info = EpisodeInfo(start=start, units=r.text("units", default="km"),
+                       baseline_weekly_m=r.number("baseline_weekly_m"),
+                       notes=r.text("notes", limit=10_000, default=""), id=ident)
+    r.validated(validate_info, info, today)
+    return {"id": ident, "start": start.isoformat(), "units": info.units,
+            "baseline_weekly_m": info.baseline_weekly_m, "notes": info.notes,
+            "closed_on": closed.isoformat() if closed else None}
+
+
+def _day(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(DAY_COLUMNS)
+    day = r.date("date", today)
+    flags = r.data.get("red_flags", [])
+    if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
+        raise r.refuse("red_flags", flags, "a list of red-flag ids")
+    if len(set(flags)) != len(flags):
+        raise r.refuse("red_flags", flags, "a list of different red-flag ids")
+    unknown = sorted(set(flags) - set(RED_FLAGS))
+    if unknown:
+        raise r.refuse("red_flag", unknown[0], "one of " + ", ".join(RED_FLAGS))
+    pain = r.integer("pain", optional=False)
+    assert day is not None and pain is not None
+    log = DayLog(day=day, pain=pain, pain_activity=r.integer("pain_activity"),
+                 pain_morning=r.integer("pain_morning"), red_flags=frozenset(flags),
+                 sleep_hours=r.number("sleep_hours"), heat_ice_min=r.integer("heat_ice_min"),
+                 notes=r.text("notes", limit=10**7, default=""))
+    r.validated(validate_day, log, today)
+    return _day_record(log)
+
+
+def _activity(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(ACTIVITY_COLUMNS)
+    day = r.date("date", today)
+    start_text = r.text("start_time", limit=40, optional=True)
+    start = None
+    if start_text is not None:
+        with contextlib.suppress(ValueError):
+            start = datetime.datetime.fromisoformat(start_text)
+        if start is None:
+            raise r.refuse("start_time", start_text, "a time in ISO 8601 with its UTC offset")
+    sha = r.text("file_sha256", limit=64, optional=True)
+    if sha is not None and not _SHA256.fullmatch(sha):
+        raise r.refuse("file_sha256", sha, "64 lowercase hexadecimal digits or null")
+    assert day is not None
+    activity = Activity(day=day, kind=r.text("kind", limit=40),
+                        distance_m=r.number("distance_m"), duration_s=r.number("duration_s"),
+                        pain=r.integer("pain"), start_time=start,
+                        elapsed_s=r.number("elapsed_s"),
+                        source=r.text("source", limit=40, default="manual"), file_sha256=sha)
+    r.validated(validate_activity, activity, today)
+    return _activity_record(activity)
+
+
+def _action(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(ACTION_COLUMNS)
+    episode = r.integer("episode_id", optional=False)
+    day = r.date("date", today)
+    assert day is not None
+    action = Action(day=day, kind=r.text("kind", limit=40),
+                    note=r.text("note", limit=10_000, default=""))
+    r.validated(validate_action, action, today)
+    return {"episode_id": episode, "date": day.isoformat(), "kind": action.kind,
+            "note": action.note}
+
+
+def _tick(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(TICK_COLUMNS)
+    day = r.date("date", today)
+    assert day is not None
+    return {"date": day.isoformat(), "item": r.name("item")}
+
+
+def _exercise(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(EXERCISE_COLUMNS)
+    day = r.date("date", today)
+    exercise = r.name("exercise_id")
+    count = r.integer("count", optional=False)
+    if count is None or not 1 <= count <= 1_000_000:
+        raise r.refuse("count", count, "a whole number from 1 to 1000000")
+    assert day is not None
+    return {"date": day.isoformat(), "exercise_id": exercise, "count": count}
+
+
+def _file(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(FILE_COLUMNS)
+    sha = r.text("sha256", limit=64)
+    if not _SHA256.fullmatch(sha):
+        raise r.refuse("sha256", sha, "64 lowercase hexadecimal digits")
+    fmt = r.text("format", limit=10)
+    if fmt not in _FILE_FORMATS:
+        raise r.refuse("format", fmt, "one of " + ", ".join(_FILE_FORMATS))
+    count = r.integer("activities", optional=False)
+    if count is None or not 0 <= count <= 1_000_000:
+        raise r.refuse("activities", count, "a whole number from 0")
+    return {"sha256": sha, "name": r.name("name"), "format": fmt, "activities": count}
+
+
+def _settings(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BackupRefused("settings: it must be an object of named settings",
+                            field="settings")
+    for key, item in value.items():
+        if not key.strip() or len(key) > MAX_TEXT:
+            raise BackupRefused(f"settings: {key!r} is not a setting name", field="settings")
+        try:
+            (key + json.dumps(item, ensure_ascii=False, allow_nan=False)).encode("utf-8")
+        except (UnicodeEncodeError, ValueError):
+            raise BackupRefused(f"settings[{key!r}]: it holds text or numbers a backup cannot "
+                                "hold", field=key) from None
+    if "rules" in value:
+        rules = value["rules"]
+        if not isinstance(rules, dict):
+            raise BackupRefused("settings['rules']: it must be an object of engine thresholds",
+                                field="rules")
+        try:
+            Rules.from_dict(rules)
+        except ValidationError as error:
+            raise BackupRefused(f"settings['rules']: {error}", field=error.field) from None
+        except TypeError as error:
+            raise BackupRefused(f"settings['rules']: {error}", field="rules") from None
+    return dict(sorted(value.items()))
+
+
+def _check_relations(doc: Mapping[str, Any]) -> None:
+    """Refuse what the tables' keys would refuse, before writing, with the record named."""
+    def unique(section: str, key: Callable[[dict[str, Any]], Any], what: str) -> None:
+        seen: dict[Any, int] = {}
+        for i, row in enumerate(doc[section]):
+            k = key(row)
+            if k in seen:
+                raise BackupRefused(f"{section}[{i}]: {what} repeats {section}[{seen[k]}]",
+                                    field=what.split()[0])
+            seen[k] = i
+
+    unique("episodes", lambda e: e["id"], "id")
+    unique("days", lambda d: d["date"], "date")
+    unique("actions", lambda a: (a["episode_id"], a["date"], a["kind"]),
+           "episode_id, date and kind")
+    unique("ticks", lambda t: (t["date"], t["item"]), "date and item")
+    unique("exercises_done", lambda x: (x["date"], x["exercise_id"]), "date and exercise_id")
+    unique("imported_files", lambda f: f["sha256"], "sha256")
+    ids = {e["id"] for e in doc["episodes"]}
+    for i, action in enumerate(doc["actions"]):
+        if action["episode_id"] not in ids:
+            raise BackupRefused(f"actions[{i}]: episode_id {action['episode_id']} names no "
+                                "episode of this document", field="episode_id")
+    open_episodes = [e["id"] for e in doc["episodes"] if e["closed_on"] is None]
+    if len(open_episodes) > 1:
+        raise BackupRefused("episodes: more than one episode is open (closed_on null)",
+                            field="closed_on")
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def _cell(value: Any) -> str:
+    """One CSV cell: empty for absent, whole floats without ``.0`` (5000 m, not 5000.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
+    """A CSV document: header row, then one line per row ("\\n" line ends)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def days_csv(store: Store) -> str:
+    rows = []
+    for log in store.day_logs():
+        record = _day_record(log)
+        record["red_flags"] = ";".join(record["red_flags"])
+        rows.append(record)
+    return csv_text(DAY_COLUMNS, rows)
+
+
+def activities_csv(store: Store) -> str:
+    return csv_text(ACTIVITY_COLUMNS, [_activity_record(a) for a in store.activities()])
+
+
+def export_csv(store: Store, folder: Path) -> list[Path]:
+    """Write the store as CSV files into ``folder`` (created if needed); returns the files.
+
+    ``days.csv`` and ``activities.csv`` are the documented files of §7; the others carry the
+    rest of the store: ``episodes.csv``, ``actions.csv``, ``ticks.csv``,
+    ``exercises_done.csv``, ``imported_files.csv`` and ``settings.csv`` (value as JSON).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = collect(store)
+    settings = [{"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)}
+                for k, v in doc["settings"].items()]
+    files = {
+        "days.csv": days_csv(store),
+        "activities.csv": csv_text(ACTIVITY_COLUMNS, doc["activities"]),
+        "episodes.csv": csv_text(EPISODE_COLUMNS, doc["episodes"]),
+        "actions.csv": csv_text(ACTION_COLUMNS, doc["actions"]),
+        "ticks.csv": csv_text(TICK_COLUMNS, doc["ticks"]),
+        "exercises_done.csv": csv_text(EXERCISE_COLUMNS, doc["exercises_done"]),
+        "imported_files.csv": csv_text(FILE_COLUMNS, doc["imported_files"]),
+        "settings.csv": csv_text(SETTING_COLUMNS, settings),
+    }
+    written = []
+    for name, text in files.items():
+        path = folder / name
+        _write_atomic(path, text)
+        written.append(path)
+    return written
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
