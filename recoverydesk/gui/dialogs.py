@@ -1,0 +1,222 @@
+"""Small dialogs: About, Medical disclaimer, Red flags, clinician clearance, Preferences.
+
+Their words come from the content files (resources/texts.toml, red_flags.toml) so that a
+clinician reviewing the wording edits text, not code.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from recoverydesk.core import engine
+from recoverydesk.core.model import RED_FLAGS, from_metres, to_metres
+from recoverydesk.gui.session import Session
+
+
+def _paragraphs_html(text: str) -> str:
+    paragraphs = [p.strip().replace("\n", " ") for p in text.strip().split("\n\n") if p.strip()]
+    return "".join(f"<p>{_escape(p)}</p>" for p in paragraphs)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class TextDialog(QDialog):
+    """A readable, scrollable page of text with a Close button."""
+
+    def __init__(self, title: str, html: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        em = self.fontMetrics().height()
+        self.resize(em * 34, em * 28)
+        lay = QVBoxLayout(self)
+        self.browser = QTextBrowser(self)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setHtml(html)
+        self.browser.setAccessibleName(title)
+        lay.addWidget(self.browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+def about_dialog(session: Session, parent: QWidget | None = None) -> TextDialog:
+    from recoverydesk import __version__ as version
+
+    counts = session.store.counts()
+    html = (f"<h2>RecoveryDesk {version}</h2>" + _paragraphs_html(session.content.texts["about"])
+            + f"<p>Data folder: <tt>{_escape(str(session.store.data_dir))}</tt><br>"
+              f"{counts['day_logs']} daily entries, {counts['activities']} activities.</p>")
+    return TextDialog("About RecoveryDesk", html, parent)
+
+
+def disclaimer_dialog(session: Session, parent: QWidget | None = None) -> TextDialog:
+    html = "<h2>Medical disclaimer</h2>" + _paragraphs_html(session.content.texts["disclaimer"])
+    return TextDialog("Medical disclaimer", html, parent)
+
+
+def red_flags_dialog(session: Session, parent: QWidget | None = None) -> TextDialog:
+    flags = session.content.red_flags
+    parts = ["<h2>Red flags</h2><p>Tick these in the Log when they happen. Any of them pauses "
+             "the plan until a clinician has seen you.</p>"]
+    for urgency, title in (("emergency", "Seek care now"), ("soon", "See a clinician soon")):
+        parts.append(f"<h3>{title}</h3>")
+        for flag_id in RED_FLAGS:
+            flag = flags[flag_id]
+            if flag.urgency == urgency:
+                parts.append(f"<p><b>{_escape(flag.label)}.</b> {_escape(flag.explanation)}"
+                             f"<br><i>{_escape(flag.advice)}</i></p>")
+    return TextDialog("Red flags", "".join(parts), parent)
+
+
+class ClearanceDialog(QDialog):
+    """Record a clinician's clearance: a note is required, and the engine must accept it.
+
+    The refusal is shown under the note, so the runner sees what to fix without losing what
+    they typed.
+    """
+
+    def __init__(self, session: Session, day: datetime.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._day = day
+        self.setWindowTitle("Record a clearance")
+        self.setModal(True)
+        em = self.fontMetrics().height()
+        self.resize(em * 30, em * 16)
+        lay = QVBoxLayout(self)
+        intro = QLabel(f"After a doctor or physiotherapist has seen you, write down what they "
+                       f"said. The plan goes on from {engine.day_words(day)}; the days before "
+                       f"do not count towards moving on.", self)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        label = QLabel("&What did the clinician say?", self)
+        lay.addWidget(label)
+        self.note = QPlainTextEdit(self)
+        self.note.setPlaceholderText("e.g. Seen by GP, cleared to carry on")
+        self.note.setAccessibleName("Clinician's note")
+        self.note.setTabChangesFocus(True)
+        label.setBuddy(self.note)
+        lay.addWidget(self.note)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.error.setAccessibleName("Problem with the clearance")
+        self.error.hide()
+        lay.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Record clearance")
+        ok.setAccessibleName("Record clearance")
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        note = self.note.toPlainText().strip()
+        if not note:
+            self._refuse("Please write a few words on who saw you and what they said, "
+                         "e.g. \"Seen by GP, cleared\".")
+            return
+        decision = self._session.clear(self._day, note)
+        if not decision.accepted:
+            self._refuse(" ".join(r.detail for r in decision.reasons if not r.ok))
+            return
+        self._session.message.emit(f"Clearance recorded for {engine.day_words(self._day)}.")
+        self.accept()
+
+    def _refuse(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+        self.note.setFocus()
+
+
+class PreferencesDialog(QDialog):
+    """Units, the weekly distance before the pain, and automatic advance (DESIGN §5.1)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.setWindowTitle("Preferences")
+        form = QFormLayout(self)
+        info = session.info
+        self.units = QComboBox(self)
+        self.units.addItem("kilometres", "km")
+        self.units.addItem("miles", "mi")
+        self.units.setAccessibleName("Distance units")
+        units = info.units if info else "km"
+        self.units.setCurrentIndex(0 if units == "km" else 1)
+        form.addRow("&Units:", self.units)
+        self.baseline = QDoubleSpinBox(self)
+        self.baseline.setRange(0, 2000)
+        self.baseline.setDecimals(1)
+        self.baseline.setAccessibleName("Weekly running distance before the pain")
+        if info and info.baseline_weekly_m:
+            self.baseline.setValue(from_metres(info.baseline_weekly_m, units))
+        form.addRow("&Weekly distance before the pain:", self.baseline)
+        self.auto = QCheckBox("Move on &automatically on the first day the gate opens", self)
+        self.auto.setChecked(session.rules.auto_advance)
+        self.auto.setAccessibleName("Advance automatically")
+        form.addRow(self.auto)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        if info is None:
+            self.units.setEnabled(False)
+            self.baseline.setEnabled(False)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        import dataclasses
+
+        from recoverydesk.core.model import ValidationError
+        from recoverydesk.storage.store import StoreError
+
+        session = self._session
+        info = session.info
+        try:
+            if info is not None:
+                units = self.units.currentData()
+                baseline = self.baseline.value()
+                new = dataclasses.replace(info, units=units,
+                                          baseline_weekly_m=to_metres(baseline, units)
+                                          if baseline else None)
+                if new != info:
+                    session.update_episode(new)
+            if self.auto.isChecked() != session.rules.auto_advance:
+                stored = dict(session.store.setting("rules", {}))
+                stored["auto_advance"] = self.auto.isChecked()
+                session.store.set_setting("rules", stored)
+                session.reload()
+        except (ValidationError, StoreError) as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.accept()
