@@ -1,0 +1,296 @@
+"""Composition root: open the data, build the Session and the MainWindow (STYLE.md §1).
+
+The same ``build_main_window`` serves the real app, the screenshots and the tests, so what is
+tested is what runs. Start-up is kept light (DESIGN.md §10): this module imports only QtCore,
+QtGui, QtWidgets, the store and the session; the views, dialogs and the demo are imported when
+first needed, and nothing is written to disk before the first frame is painted.
+
+Themes: ``RECOVERYDESK_THEME=dark`` (or ``light``) forces Qt's Fusion style with a dark (or
+light) palette, for screenshots and for desktops whose theme Qt does not follow; unset, the
+platform's own theme is used.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pathlib
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from recoverydesk.gui.mainwindow import SETTINGS_FILE, VIEW_NAMES, MainWindow
+from recoverydesk.gui.session import Session
+from recoverydesk.storage.store import Store, StoreError
+
+APP_NAME = "RecoveryDesk"
+ORG_NAME = "RecoveryDesk"
+LOCK_NAME = ".lock"
+DEMO_FOLDER = "demo"
+THEME_ENV = "RECOVERYDESK_THEME"
+ALREADY_OPEN = "RecoveryDesk is already open for this data folder."
+
+
+def build_main_window(store: Store, today: datetime.date | None = None, *,
+                      remember: bool = True) -> MainWindow:
+    """The main window over ``store``, on the last view used (Today the first time).
+
+    Args:
+        store: The open data.
+        today: A fixed "today" (tests, screenshots of a known day); None for the real date.
+        remember: Keep the window's size and last view in ``<data_dir>/window.ini``; off for
+            screenshots, which must not change what the runner sees next time.
+    """
+    clock: Callable[[], datetime.date] = (lambda: today) if today else datetime.date.today
+    session = Session(store, today=clock)
+    demo = bool(store.setting("demo", False))
+    settings = store.data_dir / SETTINGS_FILE if remember else None
+    window = MainWindow(session, settings_path=settings, demo=demo)
+    window.restore_state()
+    return window
+
+
+# --- the application ------------------------------------------------------------------------
+
+def application() -> QApplication:
+    """The one QApplication, created with the app's names and theme on first call."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName(ORG_NAME)
+        app.setApplicationDisplayName(APP_NAME)
+        app.setDesktopFileName("recoverydesk")
+        apply_theme(app)
+    return app
+
+
+def apply_theme(app: QApplication, theme: str | None = None) -> None:
+    """Force a light or dark Fusion palette when asked (``RECOVERYDESK_THEME``)."""
+    theme = (theme or os.environ.get(THEME_ENV, "")).strip().lower()
+    if theme not in ("dark", "light"):
+        return
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette() if theme == "dark" else app.style().standardPalette())
+
+
+def dark_palette() -> QPalette:
+    """A calm dark palette: soft contrast, readable links and disabled text."""
+    p = QPalette()
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    colours = {
+        role.Window: "#2b2d30", role.WindowText: "#e6e6e6", role.Base: "#1f2023",
+        role.AlternateBase: "#2f3236", role.ToolTipBase: "#3a3d41", role.ToolTipText: "#f0f0f0",
+        role.PlaceholderText: "#9a9a9a", role.Text: "#e6e6e6", role.Button: "#35383c",
+        role.ButtonText: "#e6e6e6", role.BrightText: "#ff6b6b", role.Link: "#7cb7ff",
+        role.LinkVisited: "#b69cff", role.Highlight: "#3d6ea8", role.HighlightedText: "#ffffff",
+        role.Light: "#45484d", role.Midlight: "#3a3d41", role.Mid: "#2a2c2f",
+        role.Dark: "#1b1c1e", role.Shadow: "#111111",
+    }
+    for r, colour in colours.items():
+        p.setColor(r, QColor(colour))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(group.Disabled, r, QColor("#7d7d7d"))
+    return p
+
+
+def acquire_lock(data_dir: pathlib.Path) -> QLockFile | None:
+    """Hold ``<data_dir>/.lock`` while the window is open; None when another one holds it.
+
+    A lock left by a process that died is taken over (Qt checks whether its owner still runs),
+    so a crash never locks the runner out of their data.
+    """
+    data_dir = pathlib.Path(data_dir)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = QLockFile(str(data_dir / LOCK_NAME))
+    lock.setStaleLockTime(0)  # never stale by age alone: only when its owner has gone
+    return lock if lock.tryLock(0) else None
+
+
+def run_window(data_dir: pathlib.Path) -> int:
+    """Open the window on ``data_dir`` until the runner quits; the exit code."""
+    app = application()
+    data_dir = pathlib.Path(data_dir)
+    try:
+        lock = acquire_lock(data_dir)
+    except OSError as error:
+        QMessageBox.critical(None, APP_NAME, f"The data folder {data_dir} cannot be used: "
+                                             f"{error.strerror or error}.")
+        return 1
+    if lock is None:
+        QMessageBox.information(None, APP_NAME, ALREADY_OPEN)
+        return 1
+    store: Store | None = None
+    try:
+        store = open_with_messages(data_dir)
+        if store is None:
+            return 1
+        if store.current_episode() is None:
+            store = first_run(store)
+            if store is None:
+                return 0
+        window = build_main_window(store)
+        window.show()
+        code = app.exec()
+        return int(code)
+    finally:
+        if store is not None:
+            store.close()
+            if getattr(store, "backup_error", None):
+                print(f"RecoveryDesk: the daily backup failed: {store.backup_error}",
+                      file=sys.stderr)
+        lock.unlock()
+
+
+def open_with_messages(data_dir: pathlib.Path) -> Store | None:
+    """Open the store, explaining any trouble in plain words; None when it cannot be used."""
+    from recoverydesk.storage.recovery import open_store
+    from recoverydesk.storage.store import DamagedDatabase
+
+    try:
+        return open_store(data_dir)
+    except DamagedDatabase as damage:
+        newest = getattr(damage, "newest_backup", None)
+        if newest is None or not _can_restore():
+            QMessageBox.warning(None, APP_NAME, f"{damage}\n\nRecoveryDesk will start with an "
+                                                "empty data file.")
+            return _open_or_say(data_dir)
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(damage))
+        restore_button = box.addButton(f"Restore the backup from {newest.describe()}",
+                                       QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Start with an empty file", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore_button)
+        box.exec()
+        if box.clickedButton() is restore_button:
+            from recoverydesk.storage.backup import restore
+
+            try:
+                restore(data_dir, newest.path)
+            except StoreError as error:
+                QMessageBox.warning(None, APP_NAME, str(error))
+        return _open_or_say(data_dir)
+    except StoreError as error:
+        QMessageBox.critical(None, APP_NAME, str(error))
+        return None
+
+
+def _can_restore() -> bool:
+    try:
+        import recoverydesk.storage.backup as backup
+    except ModuleNotFoundError:
+        return False
+    return hasattr(backup, "restore")
+
+
+def _open_or_say(data_dir: pathlib.Path) -> Store | None:
+    from recoverydesk.storage.recovery import open_store
+
+    try:
+        return open_store(data_dir)
+    except StoreError as error:
+        QMessageBox.critical(None, APP_NAME, str(error))
+        return None
+
+
+def first_run(store: Store, today: datetime.date | None = None) -> Store | None:
+    """Ask the first-run questions; the store to open the window on, or None to quit.
+
+    Choosing the demo closes ``store`` and returns the demo folder's store instead (filled on
+    first use): demo data never mixes with the runner's own.
+    """
+    from recoverydesk.gui.setup import SetupDialog
+
+    today = today or datetime.date.today()
+    dialog = SetupDialog(today)
+    dialog.exec()
+    if dialog.choice == "begin":
+        store.start_episode(dialog.info(), today=today)
+        return store
+    if dialog.choice == "demo":
+        demo_dir = store.data_dir / DEMO_FOLDER
+        store.close()
+        return open_demo(demo_dir, today)
+    store.close()
+    return None
+
+
+def open_demo(demo_dir: pathlib.Path, today: datetime.date | None = None) -> Store | None:
+    """Open (and on first use fill) the demo data folder."""
+    from recoverydesk.demo import fill_demo
+
+    demo = _open_or_say(demo_dir)
+    if demo is not None and demo.current_episode() is None:
+        fill_demo(demo, today or datetime.date.today())
+    return demo
+
+
+# --- screenshots ------------------------------------------------------------------------------
+
+class _FirstPaint(QObject):
+    """Call back once, just after a widget's first paint has finished."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # overrides QObject
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            QTimer.singleShot(0, callback)  # after the whole frame, not inside its paint
+        return False
+
+
+def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once ``widget`` has painted its first frame."""
+    _FirstPaint(widget, callback)
+
+
+def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
+               size: tuple[int, int]) -> int:
+    """Render the window on ``view`` at ``size`` offscreen after its first paint; save a PNG.
+
+    With no episode in ``data_dir`` the window shows the first-run explanation. Nothing is
+    written to the data folder beyond what opening it needs (no settings, no backup).
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if view not in VIEW_NAMES:
+        print(f"screenshot: unknown view {view!r}; choose one of {', '.join(VIEW_NAMES)}",
+              file=sys.stderr)
+        return 2
+    app = application()
+    from recoverydesk.storage.recovery import open_store
+
+    try:
+        store = open_store(pathlib.Path(data_dir))
+    except StoreError as error:
+        print(f"screenshot: {error}", file=sys.stderr)
+        return 1
+    result = {"code": 1}
+    try:
+        window = build_main_window(store, remember=False)
+        window.resize(*size)
+        window.show_view(view)
+
+        def grab() -> None:
+            app.processEvents()
+            image = window.grab()
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if image.isNull() or not image.save(str(out), "PNG"):
+                print(f"screenshot: could not write {out}", file=sys.stderr)
+            else:
+                result["code"] = 0
+            window.hide()
+            app.quit()
+
+        after_first_paint(window, grab)
+        window.show()
+        QTimer.singleShot(10_000, app.quit)  # never hang a script on a window that won't paint
+        app.exec()
+        window.deleteLater()
+    finally:
+        store.close(backup=False)
+    return result["code"]

@@ -1,0 +1,134 @@
+"""First run: begin an episode in four fields, or look around the demo first (DESIGN.md §1).
+
+Kept short on purpose: someone with a sore back should be logging within a minute. Only the
+start date is needed; everything else has a sensible default and can be changed later in
+Edit → Preferences.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from PySide6.QtCore import QDate, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from recoverydesk.core.model import EpisodeInfo, ValidationError, to_metres, validate_info
+
+
+class SetupDialog(QDialog):
+    """The first-run questions.
+
+    Attributes:
+        choice: ``"begin"`` (use ``info()``), ``"demo"`` (open the demo data) or None
+            (closed without choosing).
+    """
+
+    def __init__(self, today: datetime.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._today = today
+        self.choice: str | None = None
+        self.setWindowTitle("Welcome to RecoveryDesk")
+        em = self.fontMetrics().height()
+        self.setMinimumWidth(em * 30)
+        lay = QVBoxLayout(self)
+        intro = QLabel("<h3>Let's set up your recovery</h3>"
+                       "<p>RecoveryDesk keeps a daily log of your back pain and guides you "
+                       "through a gradual plan from rest back to running. Everything stays on "
+                       "this computer.</p>", self)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+
+        form = QFormLayout()
+        self.start = QDateEdit(self)
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("d MMMM yyyy")
+        self.start.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.start.setMinimumDate(QDate(1990, 1, 1))
+        self.start.setDate(QDate(today.year, today.month, today.day))
+        self.start.setAccessibleName("When did the back pain start")
+        self.start.setToolTip("The first day of this episode of back pain (today or earlier).")
+        form.addRow("&When did it start?", self.start)
+        self.units = QComboBox(self)
+        self.units.addItem("kilometres", "km")
+        self.units.addItem("miles", "mi")
+        self.units.setAccessibleName("Distance units")
+        form.addRow("&Units:", self.units)
+        self.baseline = QDoubleSpinBox(self)
+        self.baseline.setRange(0, 1000)
+        self.baseline.setDecimals(0)
+        self.baseline.setSpecialValueText("not sure")
+        self.baseline.setAccessibleName("Weekly running distance before the pain")
+        self.baseline.setToolTip("Roughly how far you ran in a usual week before the pain. "
+                                 "Leave it at 'not sure' if you do not know.")
+        form.addRow("Usual &weekly running before the pain:", self.baseline)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setPlaceholderText("Optional: how it started, what a clinician said…")
+        self.notes.setAccessibleName("Notes about this episode")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(em * 5)
+        form.addRow("&Notes:", self.notes)
+        lay.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.error.hide()
+        lay.addWidget(self.error)
+
+        buttons = QDialogButtonBox(self)
+        self.begin_button = QPushButton("&Begin", self)
+        self.begin_button.setAccessibleName("Begin my recovery")
+        self.begin_button.setDefault(True)
+        self.demo_button = QPushButton("Explore with &demo data", self)
+        self.demo_button.setAccessibleName("Explore with demo data")
+        self.demo_button.setToolTip("Open a six-week example recovery in a separate data file; "
+                                    "your own data is not touched.")
+        buttons.addButton(self.begin_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.rejected.connect(self.reject)
+        self.begin_button.clicked.connect(self._on_begin_clicked)
+        self.demo_button.clicked.connect(self._on_demo_clicked)
+        lay.addWidget(buttons)
+        self._units_changed()
+        self.units.currentIndexChanged.connect(self._units_changed)
+
+    @Slot()
+    def _units_changed(self) -> None:
+        self.baseline.setSuffix(f" {self.units.currentData()}")
+
+    def info(self) -> EpisodeInfo:
+        """The episode as entered (not yet validated)."""
+        units = str(self.units.currentData())
+        baseline = self.baseline.value()
+        return EpisodeInfo(
+            start=self.start.date().toPython(), units=units,
+            baseline_weekly_m=to_metres(baseline, units) if baseline else None,
+            notes=self.notes.toPlainText().strip())
+
+    @Slot()
+    def _on_begin_clicked(self) -> None:
+        try:
+            validate_info(self.info(), self._today)
+        except ValidationError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.choice = "begin"
+        self.accept()
+
+    @Slot()
+    def _on_demo_clicked(self) -> None:
+        self.choice = "demo"
+        self.accept()

@@ -1,0 +1,137 @@
+"""The main window: lazy views, menus, shortcuts, remembered state, undo, the instance lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from recoverydesk.app import acquire_lock, build_main_window
+from recoverydesk.core.model import DayLog
+from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow, PlaceholderView
+from recoverydesk.storage.store import Store
+from tests.gui.conftest import TODAY
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, store: Store) -> MainWindow:
+    win = build_main_window(store, TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_starts_on_today_with_only_today_built(window: MainWindow) -> None:
+    assert window.current_view() == "today"
+    assert list(window.views) == ["today"]
+    assert window.windowTitle() == "RecoveryDesk"
+
+
+def test_all_six_views_open(window: MainWindow) -> None:
+    assert VIEW_NAMES == ("today", "log", "calendar", "exercises", "charts", "history")
+    for name in VIEW_NAMES:
+        view = window.show_view(name)
+        assert window.current_view() == name
+        assert window.nav.currentRow() == VIEW_NAMES.index(name)
+        assert view.isVisible()
+
+
+def test_navigation_list_switches_views(window: MainWindow) -> None:
+    window.nav.setCurrentRow(VIEW_NAMES.index("history"))
+    assert window.current_view() == "history"
+    assert window.nav.accessibleName() == "Views"
+
+
+def test_ctrl_2_switches_to_log(qtbot, window: MainWindow) -> None:
+    window.activateWindow()
+    window.nav.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_view() == "log"
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_view() == "today"
+
+
+def test_last_view_and_geometry_restored(qtbot, store: Store) -> None:
+    first = build_main_window(store, TODAY)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(720, 610)  # within offscreen's 800×800 screen
+    qtbot.waitExposed(first)
+    first.show_view("history")
+    first.close()
+    assert (store.data_dir / "window.ini").exists()
+
+    again = build_main_window(store, TODAY)
+    qtbot.addWidget(again)
+    assert again.current_view() == "history"
+    assert (again.width(), again.height()) == (720, 610)
+
+
+def test_undo_after_quick_pain_restores_the_previous_state(window: MainWindow) -> None:
+    today = window.view("today")
+    today.save_pain(3)
+    assert window.session.store.day_log(TODAY) == DayLog(TODAY, 3)
+    today.save_pain(6)
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert window.session.store.day_log(TODAY) == DayLog(TODAY, 3)
+    assert today.pain_spin.value() == 3
+    window.undo_action.trigger()
+    assert window.session.store.day_log(TODAY) is None
+    window.redo_action.trigger()
+    assert window.session.store.day_log(TODAY) == DayLog(TODAY, 3)
+
+
+def test_status_bar_shows_session_messages(window: MainWindow) -> None:
+    window.session.message.emit("Saved Friday 20 March.")
+    assert window.statusBar().currentMessage() == "Saved Friday 20 March."
+
+
+def test_menus_follow_the_design(window: MainWindow) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Help"]
+    file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions()
+                  if not a.isSeparator()]
+    assert file_items == ["&Import activities…", "&Export…", "&Clinician report…",
+                          "&Back up now", "&Restore from backup…", "&Quit"]
+    assert [a.shortcut().toString() for a in window.view_actions.values()] == [
+        f"Ctrl+{n}" for n in range(1, 7)]
+
+
+def test_missing_feature_says_so_calmly(qtbot, window: MainWindow, monkeypatch) -> None:
+    from recoverydesk.gui import mainwindow
+
+    monkeypatch.setitem(mainwindow.FEATURES, "import",
+                        ("recoverydesk.gui.no_such_module", "run", "Importing activity files"))
+    shown: list[QMessageBox] = []
+    real = window.unavailable
+    monkeypatch.setattr(window, "unavailable", lambda what: shown.append(real(what)) or shown[-1])
+    assert window.run_feature("import") is None
+    assert shown and "not available in this build yet" in shown[0].text()
+    shown[0].close()
+
+
+def test_calendar_day_opens_in_log(window: MainWindow) -> None:
+    day = TODAY - dt.timedelta(days=2)
+    window.open_day(day)
+    assert window.current_view() == "log"
+    log = window.views["log"]
+    if not isinstance(log, PlaceholderView):
+        assert log.day == day  # LogView.day is a property
+
+
+def test_second_instance_is_refused_by_the_lock(tmp_path) -> None:
+    first = acquire_lock(tmp_path / "data")
+    assert first is not None
+    try:
+        assert acquire_lock(tmp_path / "data") is None
+    finally:
+        first.unlock()
+    again = acquire_lock(tmp_path / "data")
+    assert again is not None
+    again.unlock()
