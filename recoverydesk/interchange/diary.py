@@ -245,8 +245,9 @@ def _rows(text: str, name: str) -> Iterable[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise DiaryRefused(f"{name} row {number + 1}: malformed CSV ({exc})",
-                               row=number + 1) from None
+            problem = (f"a cell is longer than {csv.field_size_limit():,} characters"
+                       if "field larger" in str(exc) else f"malformed CSV ({exc})")
+            raise DiaryRefused(f"{name} row {number + 1}: {problem}", row=number + 1) from None
         number += 1
         if number > MAX_ROWS + 1:
             raise DiaryRefused(f"{name}: more than {MAX_ROWS:,} rows; this is not a diary")
