@@ -18,11 +18,13 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -223,7 +225,13 @@ class MainWindow(QMainWindow):
         view = self.views.get(name)
         if view is None:
             view = self._create_view(VIEWS[VIEW_NAMES.index(name)])
-            self._pages[name].layout().addWidget(view)
+            # A view wider than the window scrolls instead of forcing the window wider: on a
+            # small or high-DPI screen the window must still fit.
+            scroll = QScrollArea(self._pages[name])
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(view)
+            self._pages[name].layout().addWidget(scroll)
             self.views[name] = view
         return view
 

@@ -1,0 +1,195 @@
+"""Start-up, memory and save-a-day figures of the window (DESIGN.md §10).
+
+Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 7]``. In one run it:
+
+1. writes a synthetic 10-year history (3,650 daily entries, ~2,500 activities) into a temporary
+   data folder through the Store;
+2. starts, ``--runs`` times each and alternating, (a) a bare PySide6 window (QApplication +
+   empty QMainWindow shown) and (b) RecoveryDesk's main window on Today over that history,
+   each in a fresh offscreen process, and takes the wall time from just before the process is
+   started to the end of its first painted frame (an event filter sees the window's first
+   Paint event; the child then reports at the next turn of the event loop), and the child's
+   peak memory (``ru_maxrss``) at that moment;
+3. in this process, times saving a day's entry through the Session and refreshing Today.
+
+Prints a table with medians, the start-up ratio (target ≤ 2) and the memory difference
+(target ≤ bare + 40 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import pathlib
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+DAYS = 3650
+TARGET_RATIO = 2.0
+TARGET_EXTRA_MB = 40.0
+TARGET_SAVE_MS = 16.0
+
+_CHILD_BARE = """
+import time, resource
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+class FirstPaint(QObject):
+    done = False
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            QTimer.singleShot(0, report)
+        return False
+def report():
+    print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    app.quit()
+watcher = FirstPaint()
+window.installEventFilter(watcher)
+window.show()
+app.exec()
+"""
+
+_CHILD_APP = """
+import pathlib, resource, sys, time
+from recoverydesk.app import after_first_paint, application, build_main_window
+from recoverydesk.storage.recovery import open_store
+app = application()
+store = open_store(pathlib.Path(sys.argv[1]))
+window = build_main_window(store, remember=False)
+def report():
+    heavy = [m for m in ("pyqtgraph", "numpy", "sqlite_utils") if m in sys.modules]
+    print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, ",".join(heavy) or "-",
+          flush=True)
+    app.quit()
+after_first_paint(window, report)
+window.show()
+app.exec()
+store.close(backup=False)
+"""
+
+
+def make_history(data_dir: pathlib.Path, today: datetime.date, seed: int = 10) -> None:
+    """Ten years of daily entries and ~2,500 activities, written in one transaction."""
+    from recoverydesk.core.model import Activity, DayLog, EpisodeInfo
+    from recoverydesk.storage.store import Store
+
+    rng = random.Random(seed)
+    store = Store.open(data_dir)
+    start = today - datetime.timedelta(days=DAYS - 1)
+    with store.db.atomic():
+        store.start_episode(EpisodeInfo(start, "km"), today=today)
+        for i in range(DAYS):
+            day = start + datetime.timedelta(days=i)
+            pain = max(0, min(10, round(2 + rng.gauss(0, 1.2))))
+            acts = []
+            if rng.random() < 0.685:
+                kind = rng.choices(("run", "walk", "cycle", "swim"), (6, 2, 1, 1))[0]
+                dist = rng.uniform(3000, 14000)
+                acts.append(Activity(day, kind, round(dist), round(dist / 3), pain))
+            store.save_day(DayLog(day, pain, None, max(0, pain - 1), sleep_hours=7.5,
+                                  notes="synthetic"), acts, today=today)
+            if i % 3 == 0:
+                store.set_tick(day, "knee_to_chest", True)
+    store.close(backup=False)
+
+
+def run_child(code: str, *args: str) -> tuple[float, float, str]:
+    """(seconds to first paint, peak MB, heavy modules loaded) of one fresh process."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    env.pop("RECOVERYDESK_THEME", None)
+    started = time.time()
+    proc = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
+                          text=True, check=True, timeout=60)
+    fields = proc.stdout.split()
+    painted, rss_kb = float(fields[0]), float(fields[1])
+    heavy = fields[2] if len(fields) > 2 else ""
+    return painted - started, rss_kb / 1024.0, heavy
+
+
+def time_save_and_refresh(data_dir: pathlib.Path, runs: int = 30) -> tuple[float, float]:
+    """(median ms, worst ms) to save a day's entry through the Session and refresh Today."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from recoverydesk.app import application, build_main_window
+    from recoverydesk.core.model import DayLog
+    from recoverydesk.storage.recovery import open_store
+
+    app = application()
+    store = open_store(data_dir)
+    window = build_main_window(store, remember=False)
+    window.show()
+    app.processEvents()
+    session = window.session
+    today = session.today()
+    times = []
+    for i in range(runs):
+        log = DayLog(today, i % 4, None, 1, sleep_hours=7.0, notes="bench")
+        began = time.perf_counter()
+        session.save_day(log, replace_activities=False)  # Today reloads on data_changed
+        app.processEvents()
+        times.append((time.perf_counter() - began) * 1000)
+    window.close()
+    store.close(backup=False)
+    return statistics.median(times), max(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    today = datetime.date.today()
+    with tempfile.TemporaryDirectory(prefix="rd-bench-") as tmp:
+        data_dir = pathlib.Path(tmp) / "data"
+        began = time.perf_counter()
+        make_history(data_dir, today)
+        print(f"history: {DAYS} days written in {time.perf_counter() - began:.1f} s")
+        run_child(_CHILD_BARE)                       # warm the disk caches once, unmeasured
+        run_child(_CHILD_APP, str(data_dir))
+        bare, app = [], []
+        for _ in range(args.runs):
+            bare.append(run_child(_CHILD_BARE))
+            app.append(run_child(_CHILD_APP, str(data_dir)))
+        save_median, save_worst = time_save_and_refresh(data_dir)
+
+    bare_s = statistics.median(b[0] for b in bare)
+    app_s = statistics.median(a[0] for a in app)
+    bare_mb = statistics.median(b[1] for b in bare)
+    app_mb = statistics.median(a[1] for a in app)
+    heavy = sorted({m for a in app for m in a[2].split(",") if m and m != "-"})
+    ratio = app_s / bare_s
+    rows = [
+        ("bare PySide6 window, first paint", f"{bare_s * 1000:.0f} ms", ""),
+        ("RecoveryDesk on Today, first paint", f"{app_s * 1000:.0f} ms", ""),
+        ("start-up ratio", f"{ratio:.2f}", f"≤ {TARGET_RATIO:g}  {_ok(ratio <= TARGET_RATIO)}"),
+        ("peak memory, bare", f"{bare_mb:.0f} MB", ""),
+        ("peak memory, RecoveryDesk", f"{app_mb:.0f} MB",
+         f"≤ {bare_mb + TARGET_EXTRA_MB:.0f} MB  {_ok(app_mb <= bare_mb + TARGET_EXTRA_MB)}"),
+        ("save a day + refresh Today (median)", f"{save_median:.1f} ms",
+         f"≤ {TARGET_SAVE_MS:g} ms  {_ok(save_median <= TARGET_SAVE_MS)}"),
+        ("save a day + refresh Today (worst)", f"{save_worst:.1f} ms", ""),
+        ("heavy modules at first paint", ", ".join(heavy) or "none", ""),
+    ]
+    print(f"\nmedian of {args.runs} runs each, offscreen, {os.cpu_count()} CPUs")
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>10}  {target}")
+    print("\nall runs (s): bare " + " ".join(f"{b[0]:.3f}" for b in bare)
+          + " | app " + " ".join(f"{a[0]:.3f}" for a in app))
+    return 0
+
+
+def _ok(good: bool) -> str:
+    return "ok" if good else "MISSED"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
