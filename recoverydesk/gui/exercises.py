@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRectF,
     QSize,
@@ -30,6 +31,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixm
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -113,12 +115,12 @@ class IllustrationCard(QWidget):
     repaint is slow), then drawn centred with its aspect ratio kept.
     """
 
-    def __init__(self, minimum: QSize = QSize(240, 160), parent: QWidget | None = None) -> None:
+    def __init__(self, minimum: QSize | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._svg: bytes | None = None
         self._cache_key: tuple[int, int, float, bool] | None = None
         self._pixmap = QPixmap()
-        self.setMinimumSize(minimum)
+        self.setMinimumSize(minimum or QSize(240, 160))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Illustration")
 
@@ -140,7 +142,9 @@ class IllustrationCard(QWidget):
         return True
 
     def sizeHint(self) -> QSize:  # overrides QWidget.sizeHint
-        return QSize(360, 240)
+        # As large as allowed: a layout then gives it its maximum when there is room.
+        largest = self.maximumSize()
+        return QSize(min(largest.width(), 560), min(largest.height(), 374))
 
     def paintEvent(self, event: QEvent) -> None:  # overrides QWidget.paintEvent
         del event
@@ -237,9 +241,9 @@ class ExerciseListModel(QAbstractListModel):
     def ids(self) -> list[str]:
         return [exercise.id for exercise, _dose in self._items]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
         # overrides QAbstractListModel.rowCount
-        return 0 if parent.isValid() else len(self._items)
+        return 0 if parent is not None and parent.isValid() else len(self._items)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -469,6 +473,7 @@ class ExercisesView(QWidget):
         self._detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(self._detail_scroll, 1)
+        self._detail_scroll.viewport().installEventFilter(self)
         self._build_detail()
         self._apply_styles()
 
@@ -479,8 +484,9 @@ class ExercisesView(QWidget):
         column.setContentsMargins(0, 0, 8, 0)
         column.setSpacing(12)
 
-        top = QHBoxLayout()
+        top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         top.setSpacing(18)
+        self._top = top
         self.illustration = IllustrationCard(QSize(330, 220))
         self.illustration.setFixedSize(330, 220)
         top.addWidget(self.illustration, 0, Qt.AlignmentFlag.AlignTop)
@@ -545,7 +551,7 @@ class ExercisesView(QWidget):
         self.placeholder = QLabel("Choose an exercise on the left to see how to do it.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self._detail_stack = QStackedWidget()
+        self._detail_stack = _DetailStack()
         self._detail_stack.addWidget(detail)
         self._detail_stack.addWidget(self.placeholder)
         self._detail_scroll.setWidget(self._detail_stack)
@@ -578,6 +584,23 @@ class ExercisesView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_styles()
         super().changeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # overrides QObject.eventFilter: follows the detail pane's width
+        if watched is self._detail_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_detail()
+        return super().eventFilter(watched, event)
+
+    def _fit_detail(self) -> None:
+        """Put the drawing beside the summary when there is room, above it otherwise, and
+        let it grow on wide windows: the drawing is what is read at a glance."""
+        width = self._detail_scroll.viewport().width() - 8
+        wide = width >= 620
+        self._top.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                               else QBoxLayout.Direction.TopToBottom)
+        card = min(420, width - 300) if wide else min(420, width)
+        card = max(240, card)
+        self.illustration.setFixedSize(card, round(card * 2 / 3))
 
     # --- reading the session -------------------------------------------------------------
 
@@ -887,6 +910,15 @@ class ExercisesView(QWidget):
             guided.deleteLater()
         self.start_button.setFocus()
         self.guided_ended.emit()
+
+
+class _DetailStack(QStackedWidget):
+    """The detail pane's pages. Its preferred width is its minimum one: QScrollArea widens a
+    height-for-width widget (word-wrapped labels) to its size hint, which would clip the
+    pane on a narrow window instead of wrapping its text."""
+
+    def sizeHint(self) -> QSize:  # overrides QStackedWidget.sizeHint
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
 
 
 def _sentence(text: str, *, lower: bool = False) -> str:

@@ -22,9 +22,8 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QHideEvent, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -192,17 +191,17 @@ class GuidedSession(QWidget):
         middle.setSpacing(28)
         left = QVBoxLayout()
         left.setSpacing(10)
-        self.illustration = IllustrationCard(QSize(420, 280))
-        self.illustration.setFixedSize(540, 360)
+        self.illustration = IllustrationCard(QSize(300, 200))
+        self.illustration.setMaximumSize(480, 320)
         left.addWidget(self.illustration)
         self.cues_label = QLabel()
         self.cues_label.setWordWrap(True)
-        self.cues_label.setFixedWidth(540)
+        self.cues_label.setMaximumWidth(480)
         self.cues_label.setTextFormat(Qt.TextFormat.RichText)
         left.addWidget(self.cues_label)
         self.caution_label = QLabel()
         self.caution_label.setWordWrap(True)
-        self.caution_label.setFixedWidth(540)
+        self.caution_label.setMaximumWidth(480)
         left.addWidget(self.caution_label)
         middle.addLayout(left)
 
@@ -234,7 +233,7 @@ class GuidedSession(QWidget):
         self.primary_button = self._button("Start", "Start, pause or count",
                                            self._on_primary_button_clicked)
         self.primary_button.setFont(scaled_font(self, 1.25, bold=True))
-        self.primary_button.setMinimumSize(190, 52)
+        self.primary_button.setMinimumSize(180, 52)
         self.context_button = self._button("Set done", "", self._on_context_button_clicked)
         self.context_button.setFont(scaled_font(self, 1.1))
         self.context_button.setMinimumSize(130, 52)
@@ -302,10 +301,24 @@ class GuidedSession(QWidget):
             label.setStyleSheet(f"color: {muted};")
         self.caution_label.setStyleSheet(caution_style(palette))
         accent = palette.color(QPalette.ColorRole.Highlight).name()
+        window = palette.color(QPalette.ColorRole.Window)
+        text = palette.color(QPalette.ColorRole.WindowText)
+        track = QColor(round(window.red() * 0.85 + text.red() * 0.15),
+                       round(window.green() * 0.85 + text.green() * 0.15),
+                       round(window.blue() * 0.85 + text.blue() * 0.15)).name()
         self.progress.setStyleSheet(
-            f"QProgressBar {{ border: none; border-radius: 3px; background: "
-            f"{palette.color(QPalette.ColorRole.Mid).name()}; }}"
+            f"QProgressBar {{ border: none; border-radius: 3px; background: {track}; }}"
             f"QProgressBar::chunk {{ border-radius: 3px; background: {accent}; }}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # overrides QWidget.resizeEvent
+        super().resizeEvent(event)
+        # The drawing takes what the countdown column leaves, between a legible minimum
+        # and a size that still leaves the big number the eye's first stop.
+        # Only the maximum is set, so the window can still shrink below today's size.
+        card = max(300, min(560, self.width() - 48 - 28 - 360))
+        self.illustration.setMaximumSize(card, round(card * 2 / 3))
+        self.cues_label.setMaximumWidth(card)
+        self.caution_label.setMaximumWidth(card)
 
     def changeEvent(self, event: QEvent) -> None:  # overrides QWidget.changeEvent
         if event.type() == QEvent.Type.PaletteChange:
@@ -581,7 +594,7 @@ class GuidedSession(QWidget):
             return
         super().keyPressEvent(event)
 
-    def hideEvent(self, event: QEvent) -> None:  # overrides QWidget.hideEvent
+    def hideEvent(self, event: QHideEvent) -> None:  # overrides QWidget.hideEvent
         # Another view took over the window: stop counting rather than run on unseen.
         if self._timer.isActive():
             self._timer.stop()

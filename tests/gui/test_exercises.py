@@ -193,3 +193,9 @@ def test_guided_session_runs_inside_the_view(qtbot, view: ExercisesView, session
     assert view.guided_session() is None
     view.show_exercise("knee_to_chest")
     assert view.done_label.text() == "✓ Done once today."
+
+
+def test_list_model_passes_the_model_tester(qtmodeltester, view: ExercisesView) -> None:
+    qtmodeltester.check(view.model, force_py=True)
+    view.search_edit.setText("stretch")
+    qtmodeltester.check(view.model, force_py=True)
