@@ -34,7 +34,7 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -235,7 +235,7 @@ def _read_bytes(path: Path) -> bytes:
         raise DiaryRefused(f"{path.name}: {exc.reason}") from None
 
 
-def _rows(text: str, name: str) -> Iterable[tuple[int, list[str]]]:
+def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     """Yield (spreadsheet row number, cells), skipping blank rows; malformed CSV is refused."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     number = 0
