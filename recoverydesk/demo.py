@@ -210,10 +210,11 @@ class _Writer:
             if kind == "swim":
                 return [Activity(day, "swim", minutes * 40.0, minutes * 60.0, easy)], []
             return [Activity(day, kind, None, minutes * 60.0, easy)], []
-        # run and full: walk–run on odd days, strength and an easy walk between them.
+        # run and full: walk–run on odd days (the watch records the walking breaks too),
+        # strength and an easy walk between them.
         if phase_day % 2 == 1:
-            run_min = min(20, 6 + 2 * (phase_day // 2))
-            return [], [self._timed(day, "run", run_min, 8.5, easy, hour=7)]
+            session_min = min(30, 18 + 2 * (phase_day // 2))
+            return [], [self._timed(day, "run", session_min, 7.0, easy, hour=7)]
         return [Activity(day, "strength", None, 20 * 60.0, easy),
                 Activity(day, "walk", 3_000.0, 35 * 60.0, easy)], []
 

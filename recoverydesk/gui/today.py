@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from recoverydesk.core import engine
 from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError, from_metres
 from recoverydesk.gui.session import Session
+from recoverydesk.gui.style import is_dark
 
 GATE_RULES = ("G1", "G2", "G3", "G4", "G5")
 GATE_TITLES = {
@@ -476,7 +477,9 @@ class TodayView(QWidget):
                 label.hide()
                 continue
             mark = "✓" if result.ok else "✗"
-            colour = "#2e7d32" if result.ok else "#b3261e"
+            dark = is_dark(self.palette())
+            colour = (("#81c784" if dark else "#2e7d32") if result.ok
+                      else ("#ef9a9a" if dark else "#b3261e"))
             label.setText(f"<span style='color:{colour}; font-weight:bold'>{mark}</span>&nbsp; "
                           f"<b>{GATE_TITLES[rule]}.</b> {_escape(result.detail)}")
             label.setAccessibleDescription(("met: " if result.ok else "not yet: ") + result.detail)
