@@ -290,8 +290,8 @@ class TodayView(QWidget):
         self.summary.show()
         self._show_banner(status)
         self._show_warnings(status)
-        self.prescription.setText(
-            f"Day {status.phase_day} of {plan.name}: <b>{plan.prescription_for(status.phase_day).label}</b>")
+        label = plan.prescription_for(status.phase_day).label
+        self.prescription.setText(f"Day {status.phase_day} of {plan.name}: <b>{label}</b>")
         self.prescription.setTextFormat(Qt.TextFormat.RichText)
         self._show_checklist(status.phase, session.store.ticks(today))
         self.pain_spin.setEnabled(True)
