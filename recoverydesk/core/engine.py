@@ -292,6 +292,7 @@ def _prefix(values: list[int]) -> list[int]:
 # --- the rules, one sentence each --------------------------------------------------------------
 
 _PAUSE_OK = RuleResult("pause", True, "No red flag ticked.")
+_PAUSE_ONLY = (_PAUSE_OK,)
 
 
 def _flag_order(flag: str) -> int:
@@ -314,7 +315,7 @@ class _Judge:
         self.rules = rules
         self.cache: dict[tuple[Any, ...], RuleResult] = {}
         self.gates: dict[tuple[Any, ...], tuple[tuple[RuleResult, ...], bool, bool]] = {}
-        self.verdicts: dict[tuple[Any, ...], tuple[RuleResult, RuleResult, RuleResult]] = {}
+        self.verdicts: dict[tuple[Any, ...], tuple[tuple[RuleResult, ...], bool]] = {}
         self.lim = rules.regress_activity_pain_above
         self.flare = rules.flare_rise
         self.k = max(rules.morning_rising_days, 2)
@@ -328,11 +329,12 @@ class _Judge:
                           f"Red flag on {self.ix.words(i)}: {_and(names)}. {urgent} The plan is "
                           f"paused until a clinician clears you.")
 
-    def regressions(self, i: int) -> tuple[RuleResult, RuleResult, RuleResult]:
-        """R1–R3 on a logged day; ok means the day does not step the plan back.
+    def regressions(self, i: int) -> tuple[tuple[RuleResult, ...], bool]:
+        """The pause verdict (no red flag) and R1–R3 on a logged day, and whether it regresses.
 
         Pain during activity above the limit, a sudden flare, or morning pain rising day after
-        day all say the back is not coping with the current load.
+        day all say the back is not coping with the current load. The four verdicts come back
+        as one shared tuple: most days of a long history repeat an earlier day's numbers.
         """
         ix = self.ix
         k = self.k
@@ -340,7 +342,9 @@ class _Judge:
         whole = (ix.pact[i], a, ix.worst[i], *ix.morning[i - k + 1 if i >= k - 1 else 0:i + 1])
         found = self.verdicts.get(whole)
         if found is None:
-            found = self.verdicts[whole] = self._regressions(i)
+            r1, r2, r3 = self._regressions(i)
+            found = self.verdicts[whole] = ((_PAUSE_OK, r1, r2, r3),
+                                            not (r1.ok and r2.ok and r3.ok))
         return found
 
     def _regressions(self, i: int) -> tuple[RuleResult, RuleResult, RuleResult]:
@@ -622,7 +626,7 @@ def _replay(ix: _Index, rules: Rules, units: str) -> list[DayStatus]:
     day = start
     for i in range(n):
         phase = PHASES[pi]
-        reasons: list[RuleResult] = []
+        reasons: list[RuleResult] | tuple[RuleResult, ...]
         event: str | None = None
         can = False
         nxt = pi
@@ -633,49 +637,53 @@ def _replay(ix: _Index, rules: Rules, units: str) -> list[DayStatus]:
                 since = i
             paused = True
             event = "pause"
-            reasons.append(judge.pause_flagged(i, red))
+            reasons = (judge.pause_flagged(i, red),)
             if note is not None:
-                reasons.append(RuleResult("clearance", False, f"The clearance on {ix.words(i)} is "
-                                          f"ignored: a red flag was logged that day."))
+                reasons += (RuleResult("clearance", False, f"The clearance on {ix.words(i)} is "
+                                       f"ignored: a red flag was logged that day."),)
         elif paused and note is not None:
             paused = False
             cleared = i
             event = "clearance"
-            reasons.append(_PAUSE_OK)
-            reasons.append(RuleResult("clearance", True, f"Cleared on {ix.words(i)} "
-                                      f"({note.strip()}): the plan goes on, and the gate counts "
-                                      f"only days from {ix.words(i + 1)}."))
+            reasons = (_PAUSE_OK, RuleResult("clearance", True, f"Cleared on {ix.words(i)} "
+                                             f"({note.strip()}): the plan goes on, and the gate "
+                                             f"counts only days from {ix.words(i + 1)}."))
         elif paused:
-            reasons.append(RuleResult("pause", False, f"The plan has been paused since "
-                                      f"{ix.words(since)} by a red flag; it goes on once a "
-                                      f"clinician clears you."))
+            reasons = (RuleResult("pause", False, f"The plan has been paused since "
+                                  f"{ix.words(since)} by a red flag; it goes on once a "
+                                  f"clinician clears you."),)
         else:
-            reasons.append(_PAUSE_OK)
-            if note is not None:
-                reasons.append(RuleResult("clearance", False, f"The clearance on {ix.words(i)} "
-                                          f"changes nothing: the plan was not paused."))
-            regress = False
             if logged[i]:
-                r1, r2, r3 = judge.regressions(i)
-                reasons += (r1, r2, r3)
-                regress = not (r1.ok and r2.ok and r3.ok)
+                head, regress = judge.regressions(i)
+            else:
+                head, regress = _PAUSE_ONLY, False
+            if note is not None:
+                head = (head[0], RuleResult("clearance", False, f"The clearance on {ix.words(i)} "
+                                            f"changes nothing: the plan was not paused."),
+                        *head[1:])
             if regress:
                 event = "regression"
                 nxt = pi - 1 if pi > 0 else 0
-            elif pi < last_pi and judge.gate(i, phase, ps, cleared, reasons):
-                can = True
-                if auto or i in advances:
-                    event = "advance"
-                    nxt = pi + 1
-                    how = "" if i in advances else " (automatic advance: the gate was open)"
-                    reasons.append(RuleResult("advance", True, f"Advanced: "
-                                              f"{PHASE_NAMES[PHASES[nxt]]} starts on "
-                                              f"{ix.words(i + 1)}{how}."))
+                reasons = head
+            elif pi < last_pi:
+                reasons = list(head)
+                if judge.gate(i, phase, ps, cleared, reasons):
+                    can = True
+                    if auto or i in advances:
+                        event = "advance"
+                        nxt = pi + 1
+                        how = "" if i in advances else " (automatic advance: the gate was open)"
+                        reasons.append(RuleResult("advance", True, f"Advanced: "
+                                                  f"{PHASE_NAMES[PHASES[nxt]]} starts on "
+                                                  f"{ix.words(i + 1)}{how}."))
+            else:
+                reasons = head
         ignored = False
         if event != "advance" and i in advances:
             ignored = True
-            reasons.append(RuleResult("advance", False, f"The advance recorded on {ix.words(i)} "
-                                      f"no longer holds (see the rules above), so it is ignored."))
+            reasons = [*reasons, RuleResult("advance", False, f"The advance recorded on "
+                                            f"{ix.words(i)} no longer holds (see the rules "
+                                            f"above), so it is ignored.")]
         if pi >= guarded_from:
             if load is None:
                 load = RunLoad(ix.activities, start, start + (n - 1) * one_day, rules,
@@ -683,7 +691,8 @@ def _replay(ix: _Index, rules: Rules, units: str) -> list[DayStatus]:
             guards = load.guards_at(i)
         else:
             guards = ()
-        out.append(_day_status(day, phase, i - ps + 1, paused, can, PHASES[nxt], tuple(reasons),
+        out.append(_day_status(day, phase, i - ps + 1, paused, can, PHASES[nxt],
+                               reasons if type(reasons) is tuple else tuple(reasons),
                                logged[i], event, ignored, guards,
                                notices.on(i) if i >= notice_from else ()))
         if event == "advance" or event == "regression":
