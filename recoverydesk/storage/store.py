@@ -249,7 +249,7 @@ class Store:
             # NULL), or leaves a day's activities without the day. SQLite has had ON CONFLICT
             # since 3.24, so answer from the version instead of letting it probe.
             if sqlite3.sqlite_version_info >= (3, 24, 0):
-                self._db._supports_on_conflict = True  # type: ignore[attr-defined]
+                self._db._supports_on_conflict = True
         return self._db
 
     def close(self, *, backup: bool = True) -> pathlib.Path | None:

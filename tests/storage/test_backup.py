@@ -8,6 +8,7 @@ import pathlib
 import shutil
 import sqlite3
 import stat
+from collections.abc import Iterator
 
 import pytest
 
@@ -46,7 +47,7 @@ def data(tmp_path: pathlib.Path) -> pathlib.Path:
 
 
 @pytest.fixture
-def filled(data: pathlib.Path) -> Store:
+def filled(data: pathlib.Path) -> Iterator[Store]:
     store = Store.open(data)
     store.start_episode(EpisodeInfo(dt.date(2026, 10, 1)), today=TODAY)
     fill(store, 10)
@@ -230,7 +231,8 @@ def test_restore_keeps_the_current_file_and_brings_back_the_backup(filled: Store
     assert snapshot(previous) == after
     previous.close(backup=False)
     assert stat.S_IMODE(os.stat(data / DB_NAME).st_mode) == 0o600
-    assert not (data / (DB_NAME + "-wal")).exists() or (data / (DB_NAME + "-wal")).stat().st_size == 0
+    wal = data / (DB_NAME + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
     assert not [p for p in data.iterdir() if p.name.startswith(".tmp-")]
 
 
