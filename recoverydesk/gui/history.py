@@ -347,7 +347,7 @@ class HistoryView(QWidget):
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         session.data_changed.connect(self._on_session_data_changed)
-        session.episode_changed.connect(self._on_session_data_changed)
+        session.episode_changed.connect(self._on_session_episode_changed)
         self.reload()
 
     # --- data --------------------------------------------------------------------------------
@@ -442,8 +442,12 @@ class HistoryView(QWidget):
     def _on_tabs_current_changed(self, _index: int) -> None:
         self._current_table().setFocus()
 
+    @Slot()
+    def _on_session_episode_changed(self) -> None:
+        self._on_session_data_changed(frozenset())
+
     @Slot(object)
-    def _on_session_data_changed(self, _days: object = None) -> None:
+    def _on_session_data_changed(self, _days: object) -> None:
         if self.isVisible():
             self.reload()
         else:
