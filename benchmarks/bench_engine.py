@@ -62,10 +62,21 @@ def synthetic_episode(seed: int = 2026, *, stress: bool = False) -> Episode:
             clear_on = i + rng.randint(2, 6)
         if i == clear_on:
             actions.append(Action(day, "clearance", "seen by GP, cleared"))
-        if rng.random() < 0.70:
-            kind = rng.choices(("run", "walk", "cycle", "swim", "yoga"), (6, 2, 1, 1, 1))[0]
-            distance = (max(1000.0, rng.gauss(8000, 1500)) if kind == "run"
-                        else rng.uniform(1000, 20000))
+        kind = None
+        if stress:
+            if rng.random() < 0.70:
+                kind = rng.choices(("run", "walk", "cycle", "swim", "yoga"), (6, 2, 1, 1, 1))[0]
+        elif day.weekday() in (1, 3, 5, 6):  # a runner's week: four runs, a long one on Sunday
+            kind = "run"
+        elif rng.random() < 0.25:
+            kind = rng.choice(("walk", "cycle", "swim", "yoga"))
+        if kind is not None:
+            if kind != "run":
+                distance = rng.uniform(1000, 20000)
+            elif stress:
+                distance = max(1000.0, rng.gauss(8000, 1500))
+            else:
+                distance = rng.gauss(14000 if day.weekday() == 6 else 8000, 700)
             act_pain = min(10, max(0, pain + rng.choices((0, 1, 2, 4), session_pain)[0]))
             activities.append(Activity(day, kind, round(distance, 1), round(distance / 3.0),
                                        act_pain))
