@@ -24,7 +24,7 @@ import io
 import math
 from typing import Any
 
-from recoverydesk.interchange.activity_files import ImportRefused, Summary
+from recoverydesk.interchange.activity_files import ImportRefused, Summary, describe_error
 
 _LONGEST = 366 * 86400.0
 """Elapsed times beyond a year are nonsense; they are not used to compute dates."""
@@ -80,6 +80,14 @@ def parse(data: bytes) -> list[Summary]:
         raise ImportRefused(f"damaged FIT file: bad header ({exc})") from exc
     except fitdecode.FitError as exc:
         raise ImportRefused(f"damaged FIT file: {exc}") from exc
+    except ImportRefused:
+        raise
+    except Exception as exc:
+        # fitdecode trusts field definitions; garbled ones (with a valid CRC) make it fail
+        # with TypeError, ValueError, struct.error… deep inside. The file is damaged.
+        raise ImportRefused(
+            f"damaged FIT file: its messages could not be decoded ({describe_error(exc)})"
+        ) from exc
 
     if sessions:
         return sessions

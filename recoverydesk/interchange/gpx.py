@@ -71,6 +71,7 @@ def parse(data: bytes) -> list[Summary]:
         sport = (track.type or "").strip() or None
         for segment in track.segments:
             for point in segment.points:
+                _check_position(point.latitude, point.longitude)
                 if point.time is not None:
                     point.time = as_aware(point.time)
             n_points += len(segment.points)
@@ -126,6 +127,15 @@ def _group_for(groups: list[_Group], track: int, sport: str | None,
     return group
 
 
+def _check_position(latitude: object, longitude: object) -> None:
+    """Refuse a point off the globe: it would make distances meaningless (or fail in gpxpy)."""
+    if not (isinstance(latitude, float | int) and isinstance(longitude, float | int)
+            and -90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
+        raise ImportRefused(
+            f"damaged GPX file: a point has impossible coordinates ({latitude}, {longitude})"
+        )
+
+
 def _why_empty(document: object) -> str:
     """Say what a GPX file without track points holds instead."""
     routes = getattr(document, "routes", [])
@@ -141,10 +151,15 @@ def _why_empty(document: object) -> str:
 
 def _decode(data: bytes) -> str:
     """Decode the file once, so defusedxml and gpxpy read exactly the same text."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            "damaged GPX file: the text does not match its byte order mark"
+        ) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
