@@ -35,6 +35,7 @@ import pathlib
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 
 from recoverydesk.storage.store import (
@@ -342,6 +343,7 @@ def restore(data_dir: pathlib.Path, backup_path: pathlib.Path) -> pathlib.Path |
             "RecoveryDesk file; your data file was not changed. Choose another backup.")
     try:
         _private_folder(data_dir)
+        _remove_stale_temps(data_dir)
         kept = _keep_current(live, data_dir)
         tmp = data_dir / f"{_TMP_PREFIX}restore-{secrets.token_hex(6)}.sqlite"
         try:
@@ -416,11 +418,17 @@ def _private_folder(folder: pathlib.Path) -> pathlib.Path:
     return folder
 
 
-def _remove_stale_temps(folder: pathlib.Path) -> None:
-    """Temp files left by a copy that was killed half-way: never a backup, safe to drop."""
+def _remove_stale_temps(folder: pathlib.Path, min_age_s: float = 600.0) -> None:
+    """Temp files left by a copy killed half-way: never a backup, safe to drop once old.
+
+    The age guard leaves alone a copy another process (the CLI beside the window) is
+    writing right now.
+    """
+    cutoff = time.time() - min_age_s
     for entry in folder.glob(f"{_TMP_PREFIX}*"):
         with contextlib.suppress(OSError):
-            entry.unlink()
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
 
 
 def _remove_with_companions(path: pathlib.Path) -> None:

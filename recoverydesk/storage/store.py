@@ -186,7 +186,19 @@ class Store:
         except sqlite3.Error as error:
             raise _plain_words(error, path) from error
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.OperationalError as error:
+                if getattr(error, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+                    raise
+                # A rollback journal left by a crash (a file last written in rollback mode):
+                # SQLite must put the pages back before anyone can read, which takes a
+                # writable connection. That is crash recovery, not damage.
+                conn.close()
+                Store._roll_back_hot_journal(path)
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                       timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise NewerDatabase(
                     f"The data file {path} was written by a newer RecoveryDesk (schema "
@@ -199,6 +211,14 @@ class Store:
             conn.close()
         if verdict != "ok":
             raise DamagedDatabase(f"The data file {path} is damaged (SQLite says: {verdict}).")
+
+    @staticmethod
+    def _roll_back_hot_journal(path: pathlib.Path) -> None:
+        recover = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            recover.execute("PRAGMA user_version").fetchone()
+        finally:
+            recover.close()
 
     def _prepare(self) -> None:
         try:

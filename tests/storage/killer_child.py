@@ -9,7 +9,7 @@ After ``GO`` the child opens the data through ``open_store`` (as the app does), 
 picks a new day (``FIRST_DAY`` + k days after 2000-01-01) or rewrites one it saved earlier in
 this run, prints ``BEGIN <json>``, calls ``Store.save_day`` (one transaction), and prints
 ``ACK <json>`` once it returned, i.e. once the entry is committed. Every line is flushed and
-short (well under PIPE_BUF), so it reaches the parent whole or not at all. Every 40th write it
+short (well under PIPE_BUF), so it reaches the parent whole or not at all. Every 10th write it
 also takes a backup, so some kills land in the middle of one.
 
 The JSON holds everything needed to rebuild the exact DayLog and activities (``entry``).
@@ -76,7 +76,7 @@ def main(data_dir: str, first_day: int, seed: int) -> None:
         if day not in mine:
             mine.append(day)
         n += 1
-        if n % 40 == 0:
+        if n % 10 == 0:
             # a distinct (synthetic) day per copy, so the keeping rule thins them as it would
             backup_now(store, reason="kill-test",
                        now=dt.datetime.combine(EPOCH, dt.time(12)) + dt.timedelta(days=day))

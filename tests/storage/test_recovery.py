@@ -207,6 +207,33 @@ def test_a_bad_companion_file_is_not_damage(data: pathlib.Path, companion: str) 
     assert not list(data.glob("*.damaged-*"))
 
 
+def test_a_crash_in_rollback_mode_is_recovered_not_called_damage(
+        data: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """A hot rollback journal (a file last written outside WAL) is rolled back, not moved."""
+    before = Store.open(data)
+    expected = contents(before)
+    before.close(backup=False)
+    writer = sqlite3.connect(data / DB_NAME, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = DELETE")
+    writer.execute("PRAGMA cache_size = 1")  # spill pages to the file mid-transaction
+    writer.execute("BEGIN")
+    for n in range(300):
+        writer.execute("INSERT INTO day_logs (day, pain, notes) VALUES (?, 9, ?)",
+                       [f"1999-{n:04d}", "w" * 2000])
+    # the machine stops here: copy the file and its journal as they are on disk
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for name in (DB_NAME, DB_NAME + "-journal"):
+        (crashed / name).write_bytes((data / name).read_bytes())
+    writer.execute("ROLLBACK")
+    writer.close()
+
+    store = open_store(crashed)
+    assert contents(store) == expected
+    store.close(backup=False)
+    assert not list(crashed.glob("*.damaged-*"))
+
+
 @pytest.mark.parametrize("also_damaged", [False, True])
 def test_newer_file_is_refused_never_moved_or_written(data: pathlib.Path,
                                                       also_damaged: bool) -> None:
