@@ -539,7 +539,8 @@ def _optional(module: str, command: str) -> Any:
     except ModuleNotFoundError:
         found = None
     if found is None:
-        raise Unavailable(f"The {command} command is not available in this build.")
+        what = "The window is" if command == "window" else f"The {command} command is"
+        raise Unavailable(f"{what} not available in this build.")
     return importlib.import_module(module)
 
 
