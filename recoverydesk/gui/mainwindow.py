@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         view: QWidget = getattr(module, spec.cls)(self.session)
         if spec.name == "today":
             view.exercise_requested.connect(self._on_today_exercise_requested)
-        elif spec.name == "calendar" and hasattr(view, "day_activated"):
+        elif spec.name in ("calendar", "history"):
             view.day_activated.connect(self.open_day)
         return view
 
@@ -268,11 +268,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_today_exercise_requested(self, exercise_id: str) -> None:
         view = self.show_view("exercises")
-        for name in ("show_exercise", "select_exercise"):
-            method = getattr(view, name, None)
-            if method is not None:
-                method(exercise_id)
-                return
+        view.show_exercise(exercise_id)  # type: ignore[attr-defined]
 
     @Slot(str)
     def _on_session_message(self, text: str) -> None:

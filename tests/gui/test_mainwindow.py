@@ -116,13 +116,12 @@ def test_missing_feature_says_so_calmly(qtbot, window: MainWindow, monkeypatch) 
     shown[0].close()
 
 
-def test_calendar_day_opens_in_log(window: MainWindow) -> None:
+@pytest.mark.parametrize("source", ["calendar", "history"])
+def test_a_day_chosen_in_calendar_or_history_opens_in_log(window: MainWindow, source: str) -> None:
     day = TODAY - dt.timedelta(days=2)
-    window.open_day(day)
+    window.show_view(source).day_activated.emit(day)  # type: ignore[attr-defined]
     assert window.current_view() == "log"
-    log = window.views["log"]
-    if not isinstance(log, PlaceholderView):
-        assert log.day == day  # LogView.day is a property
+    assert window.views["log"].day == day  # type: ignore[attr-defined]
 
 
 def test_second_instance_is_refused_by_the_lock(tmp_path) -> None:
