@@ -352,13 +352,20 @@ class MonthGrid(QWidget):
                                     caption_height), Qt.AlignmentFlag.AlignCenter, caption)
         elif cell.projected:
             painter.setFont(small)
-            painter.drawText(lower, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             cell.label)
+            label_rect = lower
             if cell.phase_day == 1:
+                # The first projected day of a phase says so on its bottom line, clear of the
+                # day number, elided to the cell's width.
+                caption_height = number_height
+                label_rect = lower.adjusted(0, 0, 0, -caption_height)
                 name = self._view.session.content.plan.name(cell.phase)
-                painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), number_height),
-                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                                 f"{name} starts")
+                caption = QFontMetrics(small).elidedText(
+                    f"{name} starts", Qt.TextElideMode.ElideRight, round(lower.width()))
+                painter.drawText(QRectF(lower.left(), lower.bottom() - caption_height,
+                                        lower.width(), caption_height),
+                                 Qt.AlignmentFlag.AlignCenter, caption)
+            painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             cell.label)
         if cell.is_today:
             highlight = palette.color(QPalette.ColorRole.Highlight)
             painter.setOpacity(1.0)
