@@ -7,7 +7,8 @@ flags with clearances, and advances) in a real SQLite store in a temporary folde
 the median of ``--runs`` timings of:
 
 - saving one day's entry (one transaction, ``synchronous=FULL``: it waits for the disk);
-- ``Store.load_episode`` (every log, activity and action of the episode);
+- ``Store.load_episode`` (every log, activity and action of the episode), and the bare SQLite
+  fetch of the same rows, to show how much of it is building Python objects;
 - ``engine.replay`` over the whole episode (target ≤ 20 ms);
 - the three together, which is what the window does after "Save" before it repaints Today
   (target ≤ 16 ms, one frame).
@@ -107,6 +108,13 @@ def main() -> int:
         episode = store.load_episode()
         assert episode is not None
 
+        def raw_rows() -> object:
+            db = store.db
+            return (db.execute("SELECT * FROM day_logs").fetchall(),
+                    db.execute("SELECT * FROM activities ORDER BY day, start_time, id")
+                    .fetchall(),
+                    db.execute("SELECT * FROM actions").fetchall())
+
         def run_replay() -> object:
             return replay(episode, rules, today)
 
@@ -119,6 +127,7 @@ def main() -> int:
         figures = [
             ("save one day (1 transaction, fsync)", median_ms(save, args.runs), None),
             ("load_episode (10 years)", median_ms(load, args.runs), None),
+            ("  of which SQLite rows alone (no objects)", median_ms(raw_rows, args.runs), None),
             ("replay (10 years)", median_ms(run_replay, args.runs), REPLAY_TARGET_MS),
             ("save + load_episode + replay", median_ms(full_path, args.runs), SAVE_TARGET_MS),
         ]
