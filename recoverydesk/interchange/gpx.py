@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 
 from recoverydesk.interchange.activity_files import (
     ImportRefused,
@@ -58,6 +59,7 @@ def parse(data: bytes) -> list[Summary]:
             f"not a GPX file: its main element is <{local_name(root.tag)}>, not <gpx>"
         )
     del root
+    _guard_namespace_scan(text)
     try:
         document = gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as exc:
@@ -127,6 +129,37 @@ def _group_for(groups: list[_Group], track: int, sport: str | None,
     return group
 
 
+_NAMESPACE_WORD = re.compile(r"\sxmlns")
+MAX_NAMESPACE_PREFIXES = 100
+"""Real files declare a handful of namespaces; gpxpy's cost grows with their square."""
+
+
+def _guard_namespace_scan(text: str) -> None:
+    """Refuse text on which gpxpy's namespace handling would take quadratic time.
+
+    Before parsing, gpxpy finds namespace declarations with the pattern
+    ``\\sxmlns:?[^=]*="[^"]+"`` over the whole text and registers each prefix in
+    ElementTree's process-wide namespace map, one linear pass over that map per declaration.
+    So two kinds of well-formed file would keep it busy for hours: "xmlns" written many times
+    with no ``=`` after it (each costs a scan to the next ``=``), and thousands of distinct
+    prefixes. Real declarations have their ``=`` right after the prefix and real files use a
+    handful of prefixes, so anything else is refused as damage. (The scans to closing quotes
+    are no risk: every declaration brings its own quote.)
+    """
+    prefixes: set[str] = set()
+    for match in _NAMESPACE_WORD.finditer(text):
+        equals = text.find("=", match.end(), match.end() + 256)
+        if equals < 0:
+            raise ImportRefused(
+                "damaged GPX file: the word 'xmlns' appears outside a namespace declaration"
+            )
+        prefixes.add(text[match.end():equals])
+        if len(prefixes) > MAX_NAMESPACE_PREFIXES:
+            raise ImportRefused(
+                f"damaged GPX file: more than {MAX_NAMESPACE_PREFIXES} XML namespace prefixes"
+            )
+
+
 def _check_position(latitude: object, longitude: object) -> None:
     """Refuse a point off the globe: it would make distances meaningless (or fail in gpxpy)."""
     if not (isinstance(latitude, float | int) and isinstance(longitude, float | int)
@@ -177,8 +210,6 @@ def _decode(data: bytes) -> str:
 
 def _declared_encoding(data: bytes) -> str | None:
     """The encoding named in the XML declaration (old GPX files use ISO-8859-1)."""
-    import re
-
     match = re.match(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]{1,40})[\"']",
                      data[:200])
     return match.group(1).decode("ascii") if match else None

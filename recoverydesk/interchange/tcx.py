@@ -10,7 +10,8 @@ files whose trackpoints were trimmed, so they are the truth here:
 - elapsed = the last trackpoint ``Time`` minus the start (left empty without trackpoints);
 - sport = the Activity ``Sport`` attribute (the schema allows only Running, Biking and Other).
 
-One summary per ``<Activity>``, including those inside a ``MultiSportSession``. A file of
+One summary per ``<Activity>``, including those inside a ``MultiSportSession``; elements are
+looked for only where the schema puts them (``Activity/Lap/Track/Trackpoint``). A file of
 workouts or courses is a plan, not a recording: nothing to import.
 """
 
@@ -36,7 +37,7 @@ def parse(data: bytes) -> list[Summary]:
             f"not a TCX file: its main element is <{local_name(root.tag)}>, "
             "not <TrainingCenterDatabase>"
         )
-    activities = [el for el in root.iter() if local_name(el.tag) == "Activity"]
+    activities = _activities(root)
     if not activities:
         raise ImportRefused(_why_empty(root))
     summaries: list[Summary] = []
@@ -65,9 +66,9 @@ def _summary(activity: Element) -> Summary | str:
             distance = (distance or 0.0) + lap_distance
         if lap_time is not None:
             moving = (moving or 0.0) + lap_time
-        for element in lap.iter():
-            if local_name(element.tag) == "Trackpoint":
-                moment = _time(_child_text(element, "Time"), "a trackpoint time")
+        for track in _children(lap, "Track"):
+            for point in _children(track, "Trackpoint"):
+                moment = _time(_child_text(point, "Time"), "a trackpoint time")
                 if moment is not None:
                     point_times.append(moment)
     if not laps:
@@ -93,6 +94,26 @@ def _summary(activity: Element) -> Summary | str:
         elapsed_s=elapsed,
         last_time=last,
     )
+
+
+def _activities(root: Element) -> list[Element]:
+    """The <Activity> elements where the schema puts them, in file order.
+
+    Only these paths are followed (``Activities/Activity`` and
+    ``Activities/MultiSportSession/*/Activity``), never a search of the whole tree: an
+    Activity nested where it does not belong is not a recording, and a search per activity
+    would take quadratic time on a file that nests thousands of them.
+    """
+    found: list[Element] = []
+    for section in _children(root, "Activities"):
+        for child in section:
+            name = local_name(child.tag)
+            if name == "Activity":
+                found.append(child)
+            elif name == "MultiSportSession":
+                for leg in child:  # FirstSport, NextSport
+                    found.extend(_children(leg, "Activity"))
+    return found
 
 
 def _why_empty(root: Element) -> str:

@@ -228,3 +228,36 @@ def test_truncated_sample_is_refused(tmp_path: Path, name: str, fraction: float)
     with pytest.raises(ImportRefused) as refused:
         read_activity_file(_write(tmp_path, data[: int(len(data) * fraction)]))
     assert "malformed" in refused.value.reason
+
+
+def test_xmlns_flood_is_refused_instead_of_stalling_gpxpy(tmp_path: Path) -> None:
+    # Well-formed XML that would keep gpxpy's namespace regexes busy for hours (quadratic).
+    flood = " xmlns" * 200_000
+    text = _gpx(f"<trk><name>{flood}</name>" + _segment(START, 3) + "</trk>")
+    with pytest.raises(ImportRefused, match="xmlns"):
+        read_activity_file(_write(tmp_path, text))
+    # many declarations that each bring their '=' and quotes cost gpxpy only linear time
+    declared = _gpx("<trk><desc>" + ' xmlns="x"' * 20_000 + "</desc>"
+                    + _segment(START, 3) + "</trk>")
+    assert read_activity_file(_write(tmp_path, declared, "b.gpx")).activities
+
+
+def test_namespaced_extensions_still_import(tmp_path: Path) -> None:
+    ext = ('<extensions><gpxtpx:TrackPointExtension xmlns:gpxtpx='
+           '"http://www.garmin.com/xmlschemas/TrackPointExtension/v1"><gpxtpx:hr>120</gpxtpx:hr>'
+           "</gpxtpx:TrackPointExtension></extensions>")
+    segment = _segment(START, 3).replace("</trkpt>", ext + "</trkpt>")
+    text = _gpx("<trk>" + segment + "</trk>").replace(
+        GPX_OPEN, GPX_OPEN[:-1] + ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://www.topografix.com/GPX/1/1 '
+        'http://www.topografix.com/GPX/1/1/gpx.xsd">')
+    (activity,) = read_activity_file(_write(tmp_path, text)).activities
+    assert activity.elapsed_s == 20.0
+
+
+def test_thousands_of_namespace_prefixes_are_refused(tmp_path: Path) -> None:
+    # gpxpy registers every prefix in a process-wide map, at a cost growing with its size
+    declarations = "".join(f' xmlns:p{i}="urn:x:{i}"' for i in range(5000))
+    text = _gpx(f"<trk><desc>{declarations}</desc>" + _segment(START, 3) + "</trk>")
+    with pytest.raises(ImportRefused, match="namespace prefixes"):
+        read_activity_file(_write(tmp_path, text))

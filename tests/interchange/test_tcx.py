@@ -198,3 +198,19 @@ def test_truncated_sample_is_refused(tmp_path: Path, name: str, fraction: float)
     with pytest.raises(ImportRefused) as refused:
         read_activity_file(_write(tmp_path, data[: int(len(data) * fraction)]))
     assert "malformed" in refused.value.reason
+
+
+def test_activities_are_found_only_where_the_schema_puts_them(tmp_path: Path) -> None:
+    # thousands of Activity elements nested inside laps: not recordings, and no slow search
+    unit = ('<Activity Sport="Running"><Id>2024-05-04T07:00:00Z</Id>'
+            '<Lap StartTime="2024-05-04T07:00:00Z"><TotalTimeSeconds>60</TotalTimeSeconds>')
+    nested = unit * 3000 + "</Lap></Activity>" * 3000
+    (activity,) = read_activity_file(_write(tmp_path, _tcx(
+        f"<Activities>{nested}</Activities>"))).activities
+    assert activity.duration_s == 60.0
+
+
+def test_deeply_nested_elements_do_not_crash(tmp_path: Path) -> None:
+    deep = "<Extensions>" * 200_000 + "</Extensions>" * 200_000
+    body = "<Activities>" + RUN.replace("<Id>", deep + "<Id>") + "</Activities>"
+    assert read_activity_file(_write(tmp_path, _tcx(body))).activities
