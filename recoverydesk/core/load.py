@@ -447,13 +447,14 @@ def weekly_totals(activities: Iterable[Activity], first: datetime.date,
 def weekly_limits(totals: Iterable[float], factor: float = WEEKLY_GROWTH) -> list[float | None]:
     """Return each week's guide line: the previous week's total × ``factor``.
 
-    The first week has no previous week (None). A week after a week without running gets a
-    line at zero: the +10 % guide says nothing about restarting, so the chart shows it at 0.
+    None for the first week and after a week without any distance: the +10 % guide is about
+    building on a week you did, and says nothing about how to restart from nothing (the
+    plan's walk–run sessions do), so a line at zero would only mislead.
     """
     out: list[float | None] = []
-    previous: float | None = None
+    previous = 0.0
     for total in totals:
-        out.append(None if previous is None else previous * factor)
+        out.append(previous * factor if previous > 0 else None)
         previous = total
     return out
 
@@ -611,7 +612,7 @@ def link_sentence(r: float | None, n: int, *, morning: bool = False,
         return (f"Your running in the week before did not vary over these {days}, so there "
                 f"is nothing to compare {what.lower()} with yet.")
     figures = f"(r = {r:.2f} over {days})"
-    size = abs(r)
+    size = round(abs(r), 2)  # judge the figure the runner reads, so the words match it
     if size < LINK_WEAK:
         return f"No clear link between {what.lower()} and your running the week before {figures}."
     direction = "higher" if r > 0 else "lower"

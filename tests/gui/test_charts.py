@@ -1,0 +1,237 @@
+"""The Charts view: plot items hold the store's data, units, presets, export, empty states."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QImage
+
+from recoverydesk.core.model import Action, Activity, DayLog
+from recoverydesk.gui.charts import (
+    DAY_S,
+    EMPTY_PAIN,
+    EMPTY_RATIO,
+    EMPTY_SCATTER,
+    EMPTY_WEEKLY,
+    ChartsView,
+    early_ratio_days,
+    noon_timestamps,
+)
+
+from .conftest import START, TODAY
+
+pytestmark = pytest.mark.gui
+
+PAINS = {2: (5, 5), 3: (4, None), 5: (3, 4), 6: (3, 3), 9: (2, 2), 10: (2, 1), 12: (1, 1)}
+"""Day of March 2026 → (pain, morning pain); the other days are not logged."""
+RUNS = {5: 3000.0, 9: 4500.0, 12: 5000.0}
+"""Day of March 2026 → metres run; a walk on the 6th must not count."""
+
+
+def day(n: int) -> dt.date:
+    return dt.date(2026, 3, n)
+
+
+def fill(store) -> None:
+    for n, (pain, morning) in PAINS.items():
+        acts = [Activity(day(n), "run", RUNS[n], RUNS[n] / 3)] if n in RUNS else []
+        if n == 6:
+            acts.append(Activity(day(n), "walk", 2500.0, 1800.0))
+        store.save_day(DayLog(day(n), pain, None, morning), acts, today=TODAY)
+
+
+@pytest.fixture
+def filled(store):
+    fill(store)
+    return store
+
+
+def make_view(qtbot, session) -> ChartsView:
+    view = ChartsView(session)
+    qtbot.addWidget(view)
+    view.resize(1100, 750)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def local_noon(n: int) -> float:
+    return dt.datetime(2026, 3, n, 12).timestamp()
+
+
+def test_pain_points_are_the_logged_pains_on_the_logged_days(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    x, y = view.pain_chart.pain_curve.getData()
+    logged = np.isfinite(y)
+    assert list(x[logged]) == [local_noon(n) for n in PAINS]
+    assert list(y[logged]) == [pain for pain, _ in PAINS.values()]
+    assert len(x) == (TODAY - START).days + 1  # one slot a day; unlogged days are gaps
+
+
+def test_bars_are_the_daily_run_distances(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    bars = view.pain_chart.bars.opts
+    assert list(bars["x"]) == [local_noon(n) for n in RUNS]
+    assert list(bars["height"]) == [m / 1000 for m in RUNS.values()]
+
+
+def test_seven_day_mean_averages_logged_days_only(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    _x, mean = view.pain_chart.mean_curve.getData()
+    k = (day(6) - START).days  # window 02..06 holds 5, 4, 3, 3
+    assert mean[k] == pytest.approx(15 / 4)
+    assert np.isnan(mean[0])  # 03-01: nothing logged yet
+
+
+def test_switching_to_miles_relabels_and_rescales(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    session.update_episode(dataclasses.replace(session.info, units="mi"))
+    right = view.pain_chart.plot_item.getAxis("right")
+    assert "(mi)" in right.labelText
+    heights = view.pain_chart.bars.opts["height"]
+    assert list(heights) == pytest.approx([m / 1609.344 for m in RUNS.values()])
+    weekly = view.weekly_chart.heights
+    assert weekly.sum() == pytest.approx(sum(RUNS.values()) / 1609.344)
+
+
+def test_range_presets_set_the_x_range(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    chart = view.pain_chart
+    view.preset_buttons["pain:4w"].click()
+    lo, hi = chart.view_box.viewRange()[0]
+    assert (hi - lo) / DAY_S == pytest.approx(28, abs=0.5)
+    assert hi == pytest.approx(local_noon(20) + DAY_S / 2, abs=3600)
+    view.preset_buttons["pain:all"].click()
+    lo, hi = chart.view_box.viewRange()[0]
+    assert lo == pytest.approx(local_noon(1) - DAY_S / 2, abs=3600)
+
+
+def test_y_is_fixed_and_x_pans(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    vb = view.pain_chart.view_box
+    assert vb.state["mouseEnabled"] == [True, False]
+    y_before = vb.viewRange()[1]
+    vb.scaleBy(x=0.5)
+    assert vb.viewRange()[1] == pytest.approx(y_before)
+
+
+def test_markers_for_red_flags_advances_and_regressions(qtbot, session, store) -> None:
+    for n, pain in ((1, 3), (2, 3), (3, 3)):
+        store.save_day(DayLog(day(n), pain), today=TODAY)
+    store.add_action(Action(day(3), "advance"), today=TODAY)
+    store.save_day(DayLog(day(4), 3, 7), today=TODAY)  # activity pain 7: a step back
+    store.save_day(DayLog(day(8), 4, red_flags=frozenset({"numbness"})), today=TODAY)
+    view = make_view(qtbot, session)
+    chart = view.pain_chart
+    assert list(chart.advances.data["x"]) == [local_noon(3)]
+    assert list(chart.regressions.data["x"]) == [local_noon(4)]
+    assert list(chart.flags.data["x"]) == [local_noon(8)]
+    labels = [label for _a, _b, label in chart.bands.bands()]
+    assert labels == ["Rest", "Walk", "Rest"]
+
+
+def test_hover_shows_the_days_values(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    chart = view.pain_chart
+    text = chart.hover_text((day(5) - START).days)
+    assert "Thu 05 Mar 2026" in text
+    assert "Pain 3 · morning 4" in text and "Run 3.0 km" in text and "Rest" in text
+    scene = chart.view_box.mapViewToScene(QPointF(local_noon(9) + 3000, 5))
+    chart.hover.on_mouse_moved(scene)
+    assert chart.hover.text.isVisible() and "Mon 09 Mar 2026" in chart.hover.current
+
+
+def test_export_writes_a_png_of_the_requested_size(qtbot, session, filled, tmp_path) -> None:
+    view = make_view(qtbot, session)
+    for index, size in ((0, (1200, 800)), (2, (640, 480)), (3, (1920, 1080))):
+        view.tabs.setCurrentIndex(index)
+        path = view.export_png(tmp_path / f"chart{index}.png", size=size)
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == size
+    # The visible chart keeps its own size.
+    assert view.pain_chart.width() < 1100
+
+
+def test_empty_store_shows_what_to_log(qtbot, session) -> None:
+    view = make_view(qtbot, session)
+    texts = (EMPTY_PAIN, EMPTY_WEEKLY, EMPTY_SCATTER, EMPTY_RATIO)
+    for page, text in zip(view.pages, texts, strict=True):
+        assert page.is_showing_empty()
+        assert page.empty_label.text() == text
+    assert EMPTY_PAIN == "Log a few days of pain and a run or two to see this chart."
+
+
+def test_reload_on_data_changed_only_when_visible(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    session.save_day(DayLog(day(14), 6, None, 6))
+    _x, y = view.pain_chart.pain_curve.getData()
+    assert y[(day(14) - START).days] == 6
+    view.hide()
+    session.save_day(DayLog(day(15), 7))
+    _x, y = view.pain_chart.pain_curve.getData()
+    assert np.isnan(y[(day(15) - START).days])  # hidden: only marked dirty
+    view.show()
+    qtbot.waitExposed(view)
+    _x, y = view.pain_chart.pain_curve.getData()
+    assert y[(day(15) - START).days] == 7
+
+
+def test_redraw_reuses_the_plot_items(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    chart = view.pain_chart
+    items = list(chart.plot_item.items) + list(chart.bars_view.addedItems)
+    session.save_day(DayLog(day(16), 2))
+    assert list(chart.plot_item.items) + list(chart.bars_view.addedItems) == items
+
+
+def test_weekly_bars_and_the_ten_percent_line(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    chart = view.weekly_chart
+    # Weeks of Mon 23 Feb (03-01 only), 2 Mar, 9 Mar, 16 Mar.
+    assert list(chart.heights) == pytest.approx([0.0, 3.0, 9.5, 0.0])
+    assert np.isnan(chart.limits[0]) and np.isnan(chart.limits[1])  # nothing to add 10 % to
+    assert list(chart.limits[2:]) == pytest.approx([3.3, 10.45])
+    view.include_all_box.setChecked(True)
+    assert list(chart.heights) == pytest.approx([0.0, 5.5, 9.5, 0.0])
+
+
+def test_scatter_and_its_sentence(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    view.tabs.setCurrentIndex(2)
+    link = view.scatter_chart.link
+    assert link is not None and link.n == len(PAINS)
+    x, y = view.scatter_chart.points.getData()
+    assert list(y) == [pain for pain, _ in PAINS.values()]
+    # Day 12: the week before (5..11) holds the runs of the 5th and the 9th.
+    assert x[-1] == pytest.approx(7.5)
+    assert view.pages[2].caption.text().startswith("Not enough data yet: 7 days")
+    view.morning_combo.setCurrentIndex(1)
+    _x, y = view.scatter_chart.points.getData()
+    assert list(y) == [m for _, m in PAINS.values() if m is not None]
+    assert "morning pain" in view.pages[2].caption.text()
+
+
+def test_workload_ratio_series(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    _x, ratio = view.ratio_chart.curve.getData()
+    _x, early = view.ratio_chart.early_curve.getData()
+    k = (day(9) - START).days
+    # 03-09: 7.5 km in 7 days against 7.5 km / 4 over 28 days; a first month: drawn dotted.
+    assert early[k] == pytest.approx(4.0) and np.isnan(ratio[k])
+    assert np.isnan(early[: (day(5) - START).days]).all()
+
+
+def test_early_ratio_days() -> None:
+    nan = np.nan
+    ratio = np.array([nan, 4.0] + [1.0] * 30 + [nan, 2.0])
+    early = early_ratio_days(ratio)
+    assert list(np.flatnonzero(early)) == [*range(1, 28), 33]
+
+
+def test_noon_timestamps_are_local_noons() -> None:
+    stamps = noon_timestamps(dt.date(2026, 3, 28), 3)  # across a DST change in Europe
+    assert [dt.datetime.fromtimestamp(s).hour for s in stamps] == [12, 12, 12]
