@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from recoverydesk.core.load import Guard, RunLoad
@@ -646,20 +647,49 @@ class _Details:
 
 # --- replay -------------------------------------------------------------------------------------
 
-def replay(episode: Episode, rules: Rules, until: datetime.date) -> list[DayStatus]:
+def replay(episode: Episode, rules: Rules, until: datetime.date, *,
+           reuse: Sequence[DayStatus] = (), changed: datetime.date | None = None,
+           ) -> list[DayStatus]:
     """Fold the whole episode day by day from its start to ``until`` (inclusive).
 
     For each day, in the order of DESIGN §5.1: pause, clearance, nothing while paused,
     regression (R1–R3), gate (G1–G5), advance. Phase changes take effect the next day; a pause
     takes effect the same day. Returns an empty list when ``until`` is before the start.
+
+    ``reuse`` is an earlier replay of the same episode start and rules, and ``changed`` the
+    first day whose log, activities or actions differ since: the days before it are kept as
+    they are and the fold resumes from there. An answer never depends on a later day, so this
+    is the same result as a full replay, at the cost of the changed days only (saving today's
+    entry replays one day).
     """
     if until < episode.start:
         return []
     ix = _Index(episode, until)
-    return _replay(ix, rules, episode.info.units)
+    keep = 0
+    if reuse and changed is not None and reuse[0].day == episode.start:
+        keep = max(0, min(len(reuse), ix.n, (changed - episode.start).days))
+    return _replay(ix, rules, episode.info.units, reuse[:keep])
 
 
-def _replay(ix: _Index, rules: Rules, units: str) -> list[DayStatus]:
+def _resume_state(done: Sequence[DayStatus]) -> tuple[int, int, bool, int, int]:
+    """The fold's state after the days in ``done``: (phase index, phase start offset, paused,
+    pause start offset, last clearance offset)."""
+    k = len(done)
+    if not k:
+        return 0, 0, False, -1, -1
+    last = done[-1]
+    pi = PHASES.index(last.next_phase)
+    ps = k if last.event in ("advance", "regression") else k - last.phase_day
+    since = -1
+    if last.paused:
+        since = k - 1
+        while since > 0 and done[since - 1].paused:
+            since -= 1
+    cleared = next((j for j in range(k - 1, -1, -1) if done[j].event == "clearance"), -1)
+    return pi, ps, last.paused, since, cleared
+
+
+def _replay(ix: _Index, rules: Rules, units: str, done: Sequence[DayStatus]) -> list[DayStatus]:
     n = ix.n
     start = ix.start
     one_day = datetime.timedelta(days=1)
@@ -671,14 +701,12 @@ def _replay(ix: _Index, rules: Rules, units: str) -> list[DayStatus]:
     judge = _Judge(ix, rules)
     source = _Details(ix, rules, units if units in ("km", "mi") else "km")
 
-    pi = 0              # phase index in PHASES
-    ps = 0              # offset of the phase's first day
-    paused = False
-    since = -1          # offset where the current pause began
-    cleared = -1        # offset of the last accepted clearance
-    out: list[DayStatus] = []
-    day = start
-    for i in range(n):
+    # pi: phase index in PHASES; ps: offset of the phase's first day; since: offset where the
+    # current pause began; cleared: offset of the last accepted clearance.
+    pi, ps, paused, since, cleared = _resume_state(done)
+    out: list[DayStatus] = list(done)
+    day = start + len(done) * one_day
+    for i in range(len(done), n):
         phase = PHASES[pi]
         reasons: list[RuleResult] | tuple[RuleResult, ...]
         event: str | None = None
