@@ -49,6 +49,7 @@ class Session(QObject):
         self.undo_stack = QUndoStack(self)
         self._episode: Episode | None = None
         self._timeline: list[engine.DayStatus] | None = None
+        self._changed_from: datetime.date | None = None
         self._rules: Rules | None = None
 
     # --- reading ---------------------------------------------------------------------------
@@ -79,12 +80,24 @@ class Session(QObject):
         return self._episode
 
     def timeline(self) -> list[engine.DayStatus]:
-        """The engine's answer for every day from the start to today (cached until a write)."""
-        if self._timeline is None:
-            episode = self.episode
-            self._timeline = (engine.replay(episode, self.rules, self.today())
-                              if episode else [])
-        return self._timeline
+        """The engine's answer for every day from the start to today.
+
+        Cached; after an edit only the days from the first edited one are replayed, so saving
+        today's entry costs one day of engine work, not ten years.
+        """
+        episode = self.episode
+        if episode is None:
+            return []
+        today = self.today()
+        timeline = self._timeline
+        if timeline is None:
+            timeline = engine.replay(episode, self.rules, today)
+        elif self._changed_from is not None or (timeline and timeline[-1].day != today):
+            changed = self._changed_from or today
+            timeline = engine.replay(episode, self.rules, today, reuse=timeline, changed=changed)
+        self._timeline = timeline
+        self._changed_from = None
+        return timeline
 
     def status(self, day: datetime.date | None = None) -> engine.DayStatus | None:
         """The status of ``day`` (default today), or None before the episode began."""
@@ -99,10 +112,41 @@ class Session(QObject):
         return engine.status_on(episode, self.rules, day)
 
     def _invalidate(self, days: Iterable[datetime.date] = ()) -> None:
-        self._episode = None
-        self._timeline = None
-        self._rules = None
-        self.data_changed.emit(frozenset(days))
+        """Refresh what a write touched and tell the views.
+
+        With the days given, only those days are re-read into the cached episode and the
+        timeline is marked to replay from the first of them; without, everything is dropped
+        (an import, a restore, new settings).
+        """
+        days = frozenset(days)
+        episode = self._episode
+        if days and episode is not None:
+            self._episode = self._patched(episode, days)
+            first = min(days)
+            if self._changed_from is None or first < self._changed_from:
+                self._changed_from = first
+        else:
+            self._episode = None
+            self._timeline = None
+            self._changed_from = None
+            self._rules = None
+        self.data_changed.emit(days)
+
+    def _patched(self, episode: Episode, days: frozenset[datetime.date]) -> Episode:
+        """``episode`` with ``days`` read again from the store (and its actions)."""
+        logs = dict(episode.logs)
+        activities = [a for a in episode.activities if a.day not in days]
+        for day in days:
+            if day < episode.start:
+                continue
+            log = self.store.day_log(day)
+            if log is None:
+                logs.pop(day, None)
+            else:
+                logs[day] = log
+            activities += self.store.activities(since=day, until=day)
+        activities.sort(key=_activity_order)
+        return Episode(episode.info, logs, tuple(activities), self.store.actions(episode.info))
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -194,8 +238,10 @@ class Session(QObject):
         self._invalidate([day])
 
 
-def _activity_order(activity: Activity) -> int:
-    return activity.id or 0
+def _activity_order(activity: Activity) -> tuple[datetime.date, str, int]:
+    """The store's order: by day, start time (none first), then id."""
+    start = activity.start_time.isoformat() if activity.start_time else ""
+    return activity.day, start, activity.id or 0
 
 
 class _DayCommand(QUndoCommand):

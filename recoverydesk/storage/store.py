@@ -98,8 +98,8 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _date(text: str) -> datetime.date:
-    return datetime.date.fromisoformat(text)
+_date = datetime.date.fromisoformat
+_NO_FLAGS: frozenset[str] = frozenset()
 
 
 def _plain_words(error: sqlite3.Error, path: pathlib.Path) -> StoreError:
@@ -371,24 +371,28 @@ class Store:
         info = info or self.current_episode()
         if info is None:
             return None
-        start = info.start.isoformat()
         logs = {log.day: log for log in self.day_logs(since=info.start)}
-        activities = tuple(self.activities(since=info.start))
-        actions = tuple(
-            Action(_date(r["day"]), r["kind"], r["note"])
-            for r in self._rows("SELECT day, kind, note FROM actions WHERE episode_id = ? "
-                                "AND day >= ? ORDER BY day, id", [info.id, start]))
-        return Episode(info=info, logs=logs, activities=activities, actions=actions)
+        return Episode(info=info, logs=logs, activities=tuple(self.activities(since=info.start)),
+                       actions=self.actions(info))
+
+    def actions(self, info: EpisodeInfo) -> tuple[Action, ...]:
+        """The advances and clearances stored for an episode, in date order."""
+        rows = self._conn.execute(
+            "SELECT day, kind, note FROM actions WHERE episode_id = ? AND day >= ? "
+            "ORDER BY day, id", [info.id, info.start.isoformat()])
+        return tuple(Action(_date(day), kind, note) for day, kind, note in rows)
 
     # --- day logs --------------------------------------------------------------------------
 
+    _DAY_COLUMNS = ("day, pain, pain_activity, pain_morning, red_flags, sleep_hours, "
+                    "heat_ice_min, notes")
+
     @staticmethod
-    def _day_log(row: dict[str, Any]) -> DayLog:
-        flags = frozenset(f for f in (row["red_flags"] or "").split(";") if f)
-        return DayLog(day=_date(row["day"]), pain=row["pain"], pain_activity=row["pain_activity"],
-                      pain_morning=row["pain_morning"], red_flags=flags,
-                      sleep_hours=row["sleep_hours"], heat_ice_min=row["heat_ice_min"],
-                      notes=row["notes"] or "")
+    def _day_log(row: tuple[Any, ...]) -> DayLog:
+        day, pain, pain_activity, pain_morning, flags, sleep, heat_ice, notes = row
+        return DayLog(_date(day), pain, pain_activity, pain_morning,
+                      frozenset(flags.split(";")) if flags else _NO_FLAGS, sleep, heat_ice,
+                      notes or "")
 
     @staticmethod
     def _day_row(log: DayLog) -> dict[str, Any]:
@@ -398,13 +402,14 @@ class Store:
                 "notes": log.notes}
 
     def day_log(self, day: datetime.date) -> DayLog | None:
-        rows = self._rows("SELECT * FROM day_logs WHERE day = ?", [day.isoformat()])
-        return self._day_log(rows[0]) if rows else None
+        row = self._conn.execute(f"SELECT {self._DAY_COLUMNS} FROM day_logs WHERE day = ?",
+                                 [day.isoformat()]).fetchone()
+        return self._day_log(row) if row else None
 
     def day_logs(self, since: datetime.date | None = None,
                  until: datetime.date | None = None) -> list[DayLog]:
-        rows = self._rows(
-            "SELECT * FROM day_logs WHERE day >= ? AND day <= ? ORDER BY day",
+        rows = self._conn.execute(
+            f"SELECT {self._DAY_COLUMNS} FROM day_logs WHERE day >= ? AND day <= ? ORDER BY day",
             [_iso(since) or "0000", _iso(until) or "9999"])
         return [self._day_log(r) for r in rows]
 
@@ -446,15 +451,15 @@ class Store:
 
     # --- activities ------------------------------------------------------------------------
 
+    _ACTIVITY_COLUMNS = ("day, kind, distance_m, duration_s, pain, start_time, elapsed_s, "
+                         "source, file_sha256, id")
+
     @staticmethod
-    def _activity(row: dict[str, Any]) -> Activity:
-        start = row["start_time"]
-        return Activity(
-            day=_date(row["day"]), kind=row["kind"], distance_m=row["distance_m"],
-            duration_s=row["duration_s"], pain=row["pain"],
-            start_time=datetime.datetime.fromisoformat(start) if start else None,
-            elapsed_s=row["elapsed_s"], source=row["source"], file_sha256=row["file_sha256"],
-            id=row["id"])
+    def _activity(row: tuple[Any, ...]) -> Activity:
+        day, kind, distance, duration, pain, start, elapsed, source, sha, row_id = row
+        return Activity(_date(day), kind, distance, duration, pain,
+                        datetime.datetime.fromisoformat(start) if start else None, elapsed,
+                        source, sha, row_id)
 
     @staticmethod
     def _activity_row(a: Activity) -> dict[str, Any]:
@@ -476,9 +481,9 @@ class Store:
 
     def activities(self, since: datetime.date | None = None,
                    until: datetime.date | None = None) -> list[Activity]:
-        rows = self._rows(
-            "SELECT * FROM activities WHERE day >= ? AND day <= ? ORDER BY day, start_time, id",
-            [_iso(since) or "0000", _iso(until) or "9999"])
+        rows = self._conn.execute(
+            f"SELECT {self._ACTIVITY_COLUMNS} FROM activities WHERE day >= ? AND day <= ? "
+            "ORDER BY day, start_time, id", [_iso(since) or "0000", _iso(until) or "9999"])
         return [self._activity(r) for r in rows]
 
     def add_activities(self, activities: Iterable[Activity],
@@ -492,10 +497,11 @@ class Store:
             self._put_activities(db, activities)
 
     def delete_activity(self, activity_id: int) -> Activity | None:
-        rows = self._rows("SELECT * FROM activities WHERE id = ?", [activity_id])
+        row = self._conn.execute(f"SELECT {self._ACTIVITY_COLUMNS} FROM activities WHERE id = ?",
+                                 [activity_id]).fetchone()
         with self._write() as db:
             db.execute("DELETE FROM activities WHERE id = ?", [activity_id])
-        return self._activity(rows[0]) if rows else None
+        return self._activity(row) if row else None
 
     # --- imported files --------------------------------------------------------------------
 
