@@ -33,6 +33,7 @@ class ChartColours:
     pain: QColor
     pain_mean: QColor
     distance: QColor
+    distance_solid: QColor
     red_flag: QColor
     advance: QColor
     regression: QColor
@@ -59,6 +60,7 @@ def chart_colours(palette: QPalette) -> ChartColours:
         pain=QColor("#56B4E9") if dark else QColor("#0072B2"),
         pain_mean=QColor("#BFE4FA") if dark else QColor("#003A66"),
         distance=distance,
+        distance_solid=blend(distance, palette.color(QPalette.ColorRole.Base)),
         red_flag=QColor("#FF6B4A") if dark else QColor("#D55E00"),
         advance=QColor("#2FD3A0") if dark else QColor("#009E73"),
         regression=QColor("#E79BC6") if dark else QColor("#CC79A7"),
@@ -67,6 +69,17 @@ def chart_colours(palette: QPalette) -> ChartColours:
         danger=QColor("#FF6B4A") if dark else QColor("#D55E00"),
         dark=dark,
     )
+
+
+def blend(colour: QColor, background: QColor) -> QColor:
+    """``colour`` as it looks at its alpha over ``background``, made opaque.
+
+    Opaque bars paint several times faster than see-through ones over a 10-year history.
+    """
+    a = colour.alphaF()
+    return QColor.fromRgbF(colour.redF() * a + background.redF() * (1 - a),
+                           colour.greenF() * a + background.greenF() * (1 - a),
+                           colour.blueF() * a + background.blueF() * (1 - a))
 
 
 def band_colour(phase: str, alpha: int) -> QColor:

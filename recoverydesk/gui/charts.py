@@ -221,8 +221,10 @@ class DateAxis(pg.DateAxisItem):
         for spacing, values in levels:
             v = np.asarray(values, dtype=float)
             if len(taken) and len(v):
+                # Ticks may skip (every 5th day): judge by the distance actually drawn.
+                step = float(np.median(np.diff(v))) if len(v) > 1 else spacing
                 gap = np.abs(v[:, None] - taken[None, :]).min(axis=1)
-                v = v[gap >= 0.45 * spacing]
+                v = v[gap >= 0.45 * max(step, spacing)]
             out.append((spacing, v.tolist()))
             taken = np.concatenate([taken, v])
         return out
@@ -234,7 +236,9 @@ class _BasePlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None, *, date_axis: bool = True) -> None:
         axes = {"bottom": DateAxis(orientation="bottom")} if date_axis else {}
         super().__init__(parent, axisItems=axes, background=None)
-        self.setAntialiasing(True)
+        # Antialiasing is per curve and only while zoomed in (see _smooth): over 10 years it
+        # would cost a frame or two and show nothing finer on a dense line.
+        self.setAntialiasing(False)
         self.plot_item: pg.PlotItem = self.getPlotItem()
         self.plot_item.setMenuEnabled(False)
         self.plot_item.hideButtons()
@@ -401,6 +405,20 @@ def _set_legend_text(legend: pg.LegendItem, item: object, text: str) -> None:
         label.setText(text, color=legend.opts["labelTextColor"])
 
 
+SMOOTH_UP_TO_DAYS = 400
+"""Antialias the curves while at most this many days are on screen."""
+
+
+def _smooth(days_on_screen: float, *curves: pg.PlotDataItem) -> None:
+    """Antialias ``curves`` when zoomed in; over years a dense line looks the same without."""
+    on = days_on_screen <= SMOOTH_UP_TO_DAYS
+    for curve in curves:
+        if curve.opts.get("antialias") != on:
+            curve.opts["antialias"] = on
+            curve.curve.opts["antialias"] = on
+            curve.curve.update()
+
+
 def _grid_on(axis: pg.AxisItem) -> None:
     """Grid lines at the labelled and half-way ticks only; finer ones would stripe the plot."""
     axis.setGrid(30)
@@ -454,6 +472,8 @@ class PainDistanceChart(_DatePlot):
         self.mean_curve = pg.PlotDataItem(connect="finite", clipToView=True,
                                           autoDownsample=True, downsampleMethod="peak",
                                           name="7-day mean")
+        # Down-sample to about one point per pixel (pyqtgraph keeps 5 by default).
+        self.mean_curve.opts["autoDownsampleFactor"] = 1.0
         self.flags = pg.ScatterPlotItem(symbol="d", size=12, name="Red flag")
         self.advances = pg.ScatterPlotItem(symbol="t1", size=11, name="Advanced")
         self.regressions = pg.ScatterPlotItem(symbol="t", size=11, name="Stepped back")
@@ -486,11 +506,12 @@ class PainDistanceChart(_DatePlot):
         dot_pen = pg.mkPen(c.background, width=1)
         daily = QColor(c.pain)
         daily.setAlpha(150)
-        self.pain_curve.setPen(pg.mkPen(daily, width=1.2))
+        # Width 1 exactly: Qt strokes fractional or wide pens as paths, ten times slower.
+        self.pain_curve.setPen(pg.mkPen(daily, width=1))
         self.pain_curve.setSymbolBrush(pg.mkBrush(c.pain))
         self.pain_curve.setSymbolPen(dot_pen)
         self.mean_curve.setPen(pg.mkPen(c.pain_mean, width=3))
-        self.bars.setOpts(brush=pg.mkBrush(c.distance))
+        self.bars.setOpts(brush=pg.mkBrush(c.distance_solid))
         outline = pg.mkPen(c.foreground, width=1)
         self.flags.setPen(outline)
         self.flags.setBrush(pg.mkBrush(c.red_flag))
@@ -557,6 +578,7 @@ class PainDistanceChart(_DatePlot):
         if dots != self._dots:
             self._dots = dots
             self.pain_curve.setSymbol("o" if dots else None)
+        _smooth(self.visible_days(), self.pain_curve, self.mean_curve)
 
     def hover_text(self, k: int) -> str:
         """The hover box of day ``k``: date, phase, pain, morning pain, 7-day mean, run."""
@@ -628,7 +650,7 @@ class WeeklyMileageChart(_DatePlot):
     def apply_colours(self) -> None:
         super().apply_colours()
         c = self.colours
-        self.bars.setOpts(brush=pg.mkBrush(c.distance))
+        self.bars.setOpts(brush=pg.mkBrush(c.distance_solid))
         self.limit.setPen(pg.mkPen(c.foreground, width=2, style=Qt.PenStyle.DashLine))
         _colour_legend(self.legend, c.foreground)
         self.hover.apply_colours(c)
@@ -800,6 +822,8 @@ class WorkloadChart(_DatePlot):
         self.legend.addItem(self.early_curve, "First 4 weeks of running (reads high)")
         self.legend.addItem(self.band_sample, "0.8–1.3 comfortable")
         self.legend.addItem(self.danger_sample, "Above 1.5: danger")
+        self.view_box.sigXRangeChanged.connect(
+            lambda *_: _smooth(self.visible_days(), self.curve, self.early_curve))
         self.hover = _Hover(self, self.hover_at)
         self._ready = True
         self.apply_colours()
@@ -807,7 +831,7 @@ class WorkloadChart(_DatePlot):
     def apply_colours(self) -> None:
         super().apply_colours()
         c = self.colours
-        self.curve.setPen(pg.mkPen(c.pain, width=2.5))
+        self.curve.setPen(pg.mkPen(c.pain, width=2))
         self.early_curve.setPen(pg.mkPen(c.pain, width=2, style=Qt.PenStyle.DotLine))
         self.band.setBrush(pg.mkBrush(c.comfortable))
         edge = QColor(c.comfortable)
