@@ -256,6 +256,9 @@ def guards_by_day(activities: Iterable[Activity], first: datetime.date, last: da
 
 MIN_PAIRED_DAYS = 14
 """Below this many paired days a correlation says more about chance than about the back."""
+MIN_RUNNING_DAYS = 7
+"""Paired days that must follow a week with some running: otherwise r rests on a handful of
+points (a first run after weeks of rest) and would read as a link that is not there."""
 LINK_WEAK = 0.2
 """|r| below this is read as "no clear link": day-to-day pain is noisy (sleep, sitting, work)."""
 LINK_STRONG = 0.5
@@ -548,7 +551,9 @@ class PainLink:
         days: The paired days D (those with that pain score logged).
         week_m: For each of them, the metres run in D−7…D−1.
         pain: The pain score of each paired day.
-        r: Pearson's r, None below ``MIN_PAIRED_DAYS`` or when either side never varies.
+        r: Pearson's r; None below ``MIN_PAIRED_DAYS`` paired days, below
+            ``MIN_RUNNING_DAYS`` of them after a week with running, or when either side
+            never varies.
         sentence: The answer in words, with r and the number of days it rests on.
     """
 
@@ -591,13 +596,16 @@ def pain_week_link(logs: Mapping[datetime.date, DayLog], activities: Iterable[Ac
         xs.append(load.distance(k - 1, _ACUTE_DAYS))
         ys.append(y)
     n = len(days)
-    r = pearson(xs, [float(y) for y in ys]) if n >= MIN_PAIRED_DAYS else None
+    running = sum(1 for x in xs if x > 0)
+    enough = n >= MIN_PAIRED_DAYS and running >= MIN_RUNNING_DAYS
+    r = pearson(xs, [float(y) for y in ys]) if enough else None
     return PainLink(morning, tuple(days), tuple(xs), tuple(ys), r,
-                    link_sentence(r, n, morning=morning, flat_pain=len(set(ys)) <= 1))
+                    link_sentence(r, n, morning=morning, flat_pain=len(set(ys)) <= 1,
+                                  running_days=running))
 
 
 def link_sentence(r: float | None, n: int, *, morning: bool = False,
-                  flat_pain: bool = False) -> str:
+                  flat_pain: bool = False, running_days: int | None = None) -> str:
     """Say what r means in words a runner reads at a glance (thresholds: module constants)."""
     what = "Next-morning pain" if morning else "Pain"
     score = "a morning pain score" if morning else "a pain score"
@@ -605,6 +613,10 @@ def link_sentence(r: float | None, n: int, *, morning: bool = False,
     if n < MIN_PAIRED_DAYS:
         return (f"Not enough data yet: {days} with {score} so far; at least "
                 f"{MIN_PAIRED_DAYS} are needed to compare it with your running.")
+    if running_days is not None and running_days < MIN_RUNNING_DAYS:
+        return (f"Not enough running yet: {running_days} of these {days} come after a week "
+                f"with a run; at least {MIN_RUNNING_DAYS} are needed to see whether "
+                f"{what.lower()} follows your running.")
     if r is None:
         if flat_pain:
             return (f"{what} stayed the same on all {days}, so it did not move with your "

@@ -242,9 +242,20 @@ def test_flat_pain_or_flat_running_say_so() -> None:
     entries = logs(*(DayLog(d(1 + k), 2) for k in range(15)))
     flat = pain_week_link(entries, (act(3, "run", 4000),), d(1), d(15))
     assert flat.r is None and flat.sentence.startswith("Pain stayed the same on all 15 days")
-    varied = logs(*(DayLog(d(1 + k), k % 3) for k in range(15)))
-    none = pain_week_link(varied, (), d(1), d(15))
-    assert none.r is None and "did not vary over these 15 days" in none.sentence
+    steady = (act(k, "run", 1000) for k in range(1, 24))
+    varied = logs(*(DayLog(d(1 + k), k % 3) for k in range(8, 23)))
+    level = pain_week_link(varied, tuple(steady), d(9), d(23))  # 7 km in every week before
+    assert level.r is None and "did not vary over these 15 days" in level.sentence
+
+
+def test_a_few_days_after_running_are_not_enough() -> None:
+    # 20 paired days, but only 03-16..03-21 (6 days) follow a week with the one run of 03-15.
+    entries = logs(*(DayLog(d(1 + k), 6 - k // 4) for k in range(20)))
+    link = pain_week_link(entries, (act(15, "run", 2000),), d(1), d(20))
+    assert link.n == 20 and link.r is None
+    assert link.sentence == ("Not enough running yet: 5 of these 20 days come after a week "
+                             "with a run; at least 7 are needed to see whether pain follows "
+                             "your running.")
 
 
 @pytest.mark.parametrize(("r", "words"), [
