@@ -207,7 +207,7 @@ def _pain_words(value: float) -> str:
 
 # --- shared plot set-up -----------------------------------------------------------------------
 
-class DateAxis(pg.DateAxisItem):
+class DateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
     """pyqtgraph's date axis without labels colliding across levels ("Jan" on top of "02").
 
     A finer tick closer to a coarser one than 45 % of its own spacing is dropped.
@@ -230,7 +230,7 @@ class DateAxis(pg.DateAxisItem):
         return out
 
 
-class _BasePlot(pg.PlotWidget):
+class _BasePlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no types
     """A PlotWidget that follows the widget palette and keeps its y range fixed."""
 
     def __init__(self, parent: QWidget | None = None, *, date_axis: bool = True) -> None:
@@ -315,7 +315,7 @@ class _DatePlot(_BasePlot):
 
     def visible_days(self) -> float:
         lo, hi = self.view_box.viewRange()[0]
-        return (hi - lo) / DAY_S
+        return float(hi - lo) / DAY_S
 
     def restore_range(self) -> None:
         """Re-apply the preset after new data; a hand-chosen zoom stays as it was."""
@@ -523,7 +523,8 @@ class PainDistanceChart(_DatePlot):
         text = QColor(c.foreground)
         text.setAlpha(170)
         self.bands.set_text_colour(text)
-        self.hover.apply_colours(c)
+        if self.hover is not None:
+            self.hover.apply_colours(c)
         if self.data is not None:
             self._set_bands(self.data)
         self.legend.update()
@@ -653,7 +654,8 @@ class WeeklyMileageChart(_DatePlot):
         self.bars.setOpts(brush=pg.mkBrush(c.distance_solid))
         self.limit.setPen(pg.mkPen(c.foreground, width=2, style=Qt.PenStyle.DashLine))
         _colour_legend(self.legend, c.foreground)
-        self.hover.apply_colours(c)
+        if self.hover is not None:
+            self.hover.apply_colours(c)
 
     def set_include_all(self, include: bool) -> None:
         self.include_all = include
@@ -843,7 +845,8 @@ class WorkloadChart(_DatePlot):
         self.danger_sample.setPen(pg.mkPen(c.danger, width=2, style=Qt.PenStyle.DashLine))
         self.danger.label.setColor(c.danger)
         _colour_legend(self.legend, c.foreground)
-        self.hover.apply_colours(c)
+        if self.hover is not None:
+            self.hover.apply_colours(c)
 
     def set_series(self, data: ChartData) -> None:
         super().set_series(data)
@@ -890,7 +893,8 @@ def early_ratio_days(ratio: np.ndarray) -> np.ndarray:
     index = np.arange(n)
     gaps = np.where(np.isnan(ratio), index, -1)
     last_gap = np.maximum.accumulate(gaps) if n else gaps
-    return np.isfinite(ratio) & (index - last_gap < 28)
+    early: np.ndarray = np.isfinite(ratio) & (index - last_gap < 28)
+    return early
 
 
 # --- the pages and the view -------------------------------------------------------------------
@@ -957,7 +961,7 @@ class ChartPage(QWidget):
         Large sizes are laid out at a smaller logical size and drawn at a higher pixel ratio,
         so the text keeps a readable size; the image always has exactly ``size`` pixels.
         """
-        widget = self.stack.currentWidget()
+        widget = self.stack.currentWidget() or self.figure
         scale = max(1.0, min(size.width() / 1100, size.height() / 700))
         logical = QSize(max(1, round(size.width() / scale)), max(1, round(size.height() / scale)))
         image = QImage(size, QImage.Format.Format_ARGB32)
@@ -1125,7 +1129,7 @@ class ChartsView(QWidget):
             raise ValueError(f"an image needs a positive size, not {w} × {h}")
         target = pathlib.Path(path)
         image = self.current_page().render_image(QSize(w, h))
-        if not image.save(str(target), "PNG"):
+        if not image.save(str(target), "PNG"):  # type: ignore[call-overload]  # str works
             raise OSError(f"Could not write {target}")
         return target
 
