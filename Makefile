@@ -11,7 +11,7 @@ DEBS_RUN  := $(DEBS_TEST) libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keys
              libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 \
              libxkbcommon-x11-0
 
-.PHONY: run test bench lint clean sysdeps-test sysdeps-run
+.PHONY: run test bench clean sysdeps-test sysdeps-run
 
 run: sysdeps-run $(VENV)/.installed
 	$(BIN)/recoverydesk
@@ -19,11 +19,12 @@ run: sysdeps-run $(VENV)/.installed
 test: sysdeps-test $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# The §10 speed targets: each script prints its figures; never part of `make test`.
 bench: sysdeps-test $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+	@for script in benchmarks/bench_*.py; do \
+		echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
+	done
 
-lint: $(VENV)/.installed-test
-	$(BIN)/python -m ruff check recoverydesk tests benchmarks || true
 
 sysdeps-test:
 	@sh packaging/sysdeps.sh $(DEBS_TEST)

@@ -24,6 +24,7 @@ import os
 import pathlib
 import random
 import statistics
+import compileall
 import subprocess
 import sys
 import tempfile
@@ -152,6 +153,9 @@ def main() -> int:
         began = time.perf_counter()
         make_history(data_dir, today)
         print(f"history: {DAYS} days written in {time.perf_counter() - began:.1f} s")
+        # An installed app starts from bytecode; an editable checkout under
+        # PYTHONDONTWRITEBYTECODE would recompile every module on every start.
+        compileall.compile_dir(REPO / "recoverydesk", quiet=1)
         run_child(_CHILD_BARE)                       # warm the disk caches once, unmeasured
         run_child(_CHILD_APP, str(data_dir))
         bare, app = [], []
