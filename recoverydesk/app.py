@@ -112,6 +112,11 @@ def acquire_lock(data_dir: pathlib.Path) -> QLockFile | None:
 
 def run_window(data_dir: pathlib.Path) -> int:
     """Open the window on ``data_dir`` until the runner quits; the exit code."""
+    if not _has_display():
+        print("RecoveryDesk needs a graphical desktop to open its window, and none was found "
+              "(DISPLAY and WAYLAND_DISPLAY are not set). The command line works without one: "
+              "see `recoverydesk --help`.", file=sys.stderr)
+        return 1
     app = application()
     data_dir = pathlib.Path(data_dir)
     try:
@@ -143,6 +148,13 @@ def run_window(data_dir: pathlib.Path) -> int:
                 print(f"RecoveryDesk: the daily backup failed: {store.backup_error}",
                       file=sys.stderr)
         lock.unlock()
+
+
+def _has_display() -> bool:
+    """Whether Qt can open a window here (Qt itself aborts the process when it cannot)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def open_with_messages(data_dir: pathlib.Path) -> Store | None:

@@ -100,3 +100,18 @@ def test_today_paints_without_pyqtgraph_numpy_or_sqlite_utils(demo_dir: pathlib.
     assert first.startswith("today ")
     assert " — day " in first
     assert heavy.strip() == "", f"imported before the first paint: {heavy}"
+
+
+def test_window_without_a_desktop_explains_instead_of_aborting(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "recoverydesk", "--data-dir",
+                             str(tmp_path / "data")], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    assert "graphical desktop" in result.stderr
+    assert "Traceback" not in result.stderr
