@@ -450,62 +450,27 @@ def cmd_timeline(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.interchange.activity_files import ImportRefused
+    from recoverydesk.interchange.importing import import_file, refusal_text
 
     store = ctx.store()
     failed = broken = 0
     for name in args.files:
         path = Path(name)
         try:
-            _out(f"{path.name}: {_import_one(store, path, ctx.today)}")
+            _out(f"{path.name}: {import_file(store, path, ctx.today).text}")
             continue
         except StoreError:
             raise
-        except ImportRefused as exc:
-            reason = exc.reason.removeprefix(f"{path.name}: ")
-        except ValidationError as exc:
-            reason = str(exc)
+        except (ImportRefused, ValidationError) as exc:
+            reason = refusal_text(path, exc)
         except Exception as exc:  # a bug: say so on this file's line, import the others
-            reason = f"internal error: {type(exc).__name__}: {exc}"
+            reason = refusal_text(path, exc)
             broken += 1
         failed += 1
         _out(f"{path.name}: not imported — {reason}")
     if broken:
         return EXIT_INTERNAL
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def _import_one(store: Store, path: Path, today: datetime.date) -> str:
-    """Import one file by what its content says it is; returns the summary's words."""
-    from recoverydesk.interchange import activity_files, diary, export
-
-    head = b""
-    if path.is_file():
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(65536)
-        except OSError as exc:
-            raise activity_files.ImportRefused(
-                f"cannot open the file: {exc.strerror or exc}") from None
-    suffix = path.suffix.lower()
-    is_activity_file = head[8:12] == b".FIT" or suffix in (".gpx", ".tcx", ".fit") or (
-        activity_files.detect_format(head, path) is not None)
-    if not is_activity_file and head and (suffix == ".json" or export.looks_like_backup(head)):
-        data = export.read_limited(path)
-        counts = export.import_json(store, data, today)
-        return (f"imported a backup: {counts['episodes']} episodes, {counts['days']} days, "
-                f"{counts['activities']} activities")
-    if not is_activity_file and head and (suffix == ".csv" or diary.sniff_shape(head)):
-        return diary.import_diary(store, path, today).describe()
-    if head and not is_activity_file:
-        raise activity_files.ImportRefused(
-            "unknown format: not a GPX, TCX or FIT file, a days.csv or activities.csv diary, "
-            "or a RecoveryDesk JSON export")
-    parsed = activity_files.read_activity_file(path, today)
-    if not store.add_file(parsed.sha256, path.name, parsed.format, parsed.activities,
-                          today=today):
-        return "already imported"
-    count = len(parsed.activities)
-    return f"imported {count} activit{'y' if count == 1 else 'ies'}"
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
