@@ -11,7 +11,7 @@ DEBS_RUN  := $(DEBS_TEST) libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keys
              libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 \
              libxkbcommon-x11-0
 
-.PHONY: run test bench clean sysdeps-test sysdeps-run
+.PHONY: run test bench screenshots clean sysdeps-test sysdeps-run
 
 run: sysdeps-run $(VENV)/.installed
 	$(BIN)/recoverydesk
@@ -54,6 +54,18 @@ else
 	$(BIN)/pip install -q -e '.[test]'
 endif
 	touch $@ $(VENV)/.installed
+
+# The README's pictures: every view on the demo recovery, light and dark, 1200x800.
+screenshots: sysdeps-test $(VENV)/.installed
+	rm -rf build/demo && $(BIN)/recoverydesk --data-dir build/demo demo
+	@for view in today log calendar exercises charts history; do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/recoverydesk screenshot --data-dir build/demo \
+			--view $$view --size 1200x800 --out docs/screenshots/$$view.png || exit 1; \
+	done
+	QT_QPA_PLATFORM=offscreen RECOVERYDESK_THEME=dark $(BIN)/recoverydesk screenshot \
+		--data-dir build/demo --view today --size 1200x800 --out docs/screenshots/today-dark.png
+	QT_QPA_PLATFORM=offscreen RECOVERYDESK_THEME=dark $(BIN)/recoverydesk screenshot \
+		--data-dir build/demo --view charts --size 1200x800 --out docs/screenshots/charts-dark.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
