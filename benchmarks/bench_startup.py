@@ -19,12 +19,12 @@ Prints a table with medians, the start-up ratio (target ≤ 2) and the memory di
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
 import os
 import pathlib
 import random
 import statistics
-import compileall
 import subprocess
 import sys
 import tempfile

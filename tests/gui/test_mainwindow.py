@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from recoverydesk.app import acquire_lock, build_main_window
 from recoverydesk.core.model import DayLog
-from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow, PlaceholderView
+from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow
 from recoverydesk.storage.store import Store
 from tests.gui.conftest import TODAY
 

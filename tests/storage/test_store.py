@@ -41,7 +41,8 @@ def test_day_round_trips_with_every_field(store: Store) -> None:
                  red_flags=frozenset({"fever", "numbness"}), sleep_hours=7.5, heat_ice_min=20,
                  notes="Stiff after the drive — better by lunch.")
     run = Activity(dt.date(2026, 3, 2), "run", distance_m=3200.0, duration_s=1260.0, pain=3,
-                   start_time=dt.datetime(2026, 3, 2, 7, 5, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+                   start_time=dt.datetime(2026, 3, 2, 7, 5,
+                                          tzinfo=dt.timezone(dt.timedelta(hours=1))),
                    elapsed_s=1300.0, source="gpx", file_sha256="ab" * 32)
     store.save_day(log, [run], today=TODAY)
     store.close()
@@ -62,7 +63,8 @@ def test_saving_again_replaces_pain_fields_and_keeps_other_days(store: Store) ->
     store.save_day(DayLog(dt.date(2026, 3, 1), 5, pain_morning=4), today=TODAY)
     store.save_day(DayLog(dt.date(2026, 3, 2), 3), today=TODAY)
     store.save_day(DayLog(dt.date(2026, 3, 1), 2), today=TODAY)
-    assert [(d.day.day, d.pain, d.pain_morning) for d in store.day_logs()] == [(1, 2, None), (2, 3, None)]
+    assert [(d.day.day, d.pain, d.pain_morning) for d in store.day_logs()] == [
+        (1, 2, None), (2, 3, None)]
 
 
 @pytest.mark.parametrize(
@@ -167,7 +169,8 @@ def test_start_refuses_a_second_episode_unless_new(store: Store) -> None:
 
 
 def test_imported_file_is_recorded_once(store: Store) -> None:
-    acts = [Activity(dt.date(2026, 3, 4), "run", 5000.0, 1800.0, source="fit", file_sha256="c" * 64)]
+    acts = [Activity(dt.date(2026, 3, 4), "run", 5000.0, 1800.0, source="fit",
+                     file_sha256="c" * 64)]
     assert store.add_file("c" * 64, "morning.fit", "fit", acts, today=TODAY)
     assert not store.add_file("c" * 64, "copy.fit", "fit", acts, today=TODAY)
     assert len(store.activities()) == 1
