@@ -117,52 +117,48 @@ def ask_save_discard_cancel(parent: QWidget, title: str, text: str) -> str:
             QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
 
 
-class OptionalSpinBox(QSpinBox):
-    """A whole-number spin box that can also be empty: its lowest value reads "—"."""
+class _Optional:
+    """What makes a spin box able to be empty: its lowest value reads "—" and means None."""
+
+    def _set_up_empty(self, low: Any, high: Any, step: Any, empty_at: Any, suffix: str) -> None:
+        box: Any = self
+        empty = low - step if empty_at is None else empty_at
+        box.setRange(empty, high)
+        box.setSingleStep(step)
+        box.setSpecialValueText("—")
+        box.setSuffix(suffix)
+        box.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        box.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+        box.setValue(empty)
+
+    def value_or_none(self) -> Any:
+        box: Any = self
+        value = box.value()
+        return None if value == box.minimum() else value
+
+    def set_value_or_none(self, value: Any) -> None:
+        box: Any = self
+        box.setValue(box.minimum() if value is None else value)
+
+
+class OptionalSpinBox(_Optional, QSpinBox):
+    """A whole-number spin box that can also be empty."""
 
     def __init__(self, low: int, high: int, *, step: int = 1, empty_at: int | None = None,
                  suffix: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._empty = low - step if empty_at is None else empty_at
-        self.setRange(self._empty, high)
-        self.setSingleStep(step)
-        self.setSpecialValueText("—")
-        self.setSuffix(suffix)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
-        self.setValue(self._empty)
-
-    def value_or_none(self) -> int | None:
-        value = self.value()
-        return None if value == self.minimum() else value
-
-    def set_value_or_none(self, value: int | None) -> None:
-        self.setValue(self.minimum() if value is None else value)
+        self._set_up_empty(low, high, step, empty_at, suffix)
 
 
-class OptionalDoubleSpinBox(QDoubleSpinBox):
-    """A decimal spin box that can also be empty: its lowest value reads "—"."""
+class OptionalDoubleSpinBox(_Optional, QDoubleSpinBox):
+    """A decimal spin box that can also be empty."""
 
     def __init__(self, low: float, high: float, *, step: float, decimals: int,
                  empty_at: float | None = None, suffix: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDecimals(decimals)
-        self._empty = low - step if empty_at is None else empty_at
-        self.setRange(self._empty, high)
-        self.setSingleStep(step)
-        self.setSpecialValueText("—")
-        self.setSuffix(suffix)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
-        self.setValue(self._empty)
-
-    def value_or_none(self) -> float | None:
-        value = self.value()
-        return None if value == self.minimum() else value
-
-    def set_value_or_none(self, value: float | None) -> None:
-        self.setValue(self.minimum() if value is None else value)
+        self._set_up_empty(low, high, step, empty_at, suffix)
 
 
 class ErrorLabel(QLabel):
