@@ -7,9 +7,10 @@ miles only in the sentences.
 
 ``guards_by_day(activities, first, last, rules)`` returns ``{day: (Guard, ...)}`` for every day
 in ``first..last``: the spike and the 7-day rise only on days they fire, the workload ratio on
-every day whose last four weeks had running (an empty tuple otherwise). The work is one pass over the activities into per-day arrays and prefix
-sums, then O(1) per day, so the engine can ask for any day of a 10-year history cheaply
-(``RunLoad.guards_at``).
+every day whose last four weeks had running (an empty tuple otherwise). The work is one pass
+over the activities into per-day arrays and prefix sums, then O(1) per day, so the engine can
+ask for any day of a 10-year history cheaply (``RunLoad.guards_at``). The chart figures (§6)
+below reuse the same arrays.
 """
 
 from __future__ import annotations
