@@ -1133,6 +1133,10 @@ class ChartsView(QWidget):
             raise OSError(f"Could not write {target}")
         return target
 
+    def ask_export(self) -> None:
+        """File → Export chart…: the same size menu as the Export button, then the file."""
+        self.export_button.showMenu()
+
     def _on_export_chosen(self, size: tuple[int, int]) -> None:
         title = self.tabs.tabText(self.tabs.currentIndex())
         name = title.lower().replace("'", "").replace(" ", "-") + ".png"

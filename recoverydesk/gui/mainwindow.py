@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             file_menu, "&Export…", lambda: self.run_feature("export"), "Ctrl+E",
             "Save all your data as CSV or JSON")
+        self.chart_export_action = self._action(
+            file_menu, "Export &chart as PNG…",
+            lambda: self.show_view("charts").ask_export(),  # type: ignore[attr-defined]
+            None, "Save the chart on screen in the Charts view as a picture")
         self.report_action = self._action(
             file_menu, "&Clinician report…", lambda: self.run_feature("report"), std.Print,
             "A PDF summary to hand to a physiotherapist or doctor")
