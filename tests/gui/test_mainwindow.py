@@ -97,8 +97,9 @@ def test_menus_follow_the_design(window: MainWindow) -> None:
     assert titles == ["&File", "&Edit", "&View", "&Help"]
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions()
                   if not a.isSeparator()]
-    assert file_items == ["&Import activities…", "&Export…", "&Clinician report…",
-                          "&Back up now", "&Restore from backup…", "&Quit"]
+    assert file_items == ["&Import activities…", "&Export…", "Export &chart as PNG…",
+                          "&Clinician report…", "&Back up now", "&Restore from backup…",
+                          "&Quit"]
     assert [a.shortcut().toString() for a in window.view_actions.values()] == [
         f"Ctrl+{n}" for n in range(1, 7)]
 
