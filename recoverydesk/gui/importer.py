@@ -161,7 +161,9 @@ class ImportJob(QObject):
         self._reader.file_started.connect(self._on_reader_file_started)
         self._reader.file_read.connect(self._on_reader_file_read)
         self._reader.done.connect(self._on_reader_done)
-        self._reader.done.connect(self._thread.quit)
+        # Direct: quit() is thread-safe, and a queued quit would wait for the GUI thread,
+        # which may itself be waiting for this thread (wait() at quit time).
+        self._reader.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread.finished.connect(self._on_thread_finished)
         self.progress: QProgressDialog | None = None
         if progress:
