@@ -1,0 +1,132 @@
+"""The clinician report: a PDF with the episode, its history, red flags and every day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+from collections.abc import Iterator
+
+import pytest
+
+from recoverydesk.demo import fill_demo
+from recoverydesk.gui import report
+from recoverydesk.gui.session import Session
+from recoverydesk.storage.store import Store
+
+pypdf = pytest.importorskip("pypdf")
+
+pytestmark = pytest.mark.gui
+
+TODAY = dt.date(2026, 3, 20)
+
+
+@pytest.fixture
+def demo_store(tmp_path: pathlib.Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "demo")
+    fill_demo(store, TODAY)
+    yield store
+    store.close()
+
+
+def _text(path: pathlib.Path) -> str:
+    reader = pypdf.PdfReader(str(path))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_report_holds_the_episode_history_flags_and_days(qtbot, demo_store, tmp_path):
+    out = tmp_path / "report.pdf"
+    report.write_report(demo_store, out, "A4", today=TODAY)
+
+    text = _squash(_text(out))
+    episode = demo_store.load_episode()
+    start = episode.info.start
+    assert f"Episode began {start.day} {start:%b %Y}" in text
+    assert "Current phase: Return to run — day 3 of at least 7" in text
+    assert "Advanced: Walk starts on" in text, "a phase-history sentence from the engine"
+    assert "Pain during activity was 6, more than 5: step back one phase." in text
+    assert "Pain shooting down a leg" in text
+    clearance = next(a.note for a in episode.actions if a.kind == "clearance")
+    assert _squash(clearance)[:40] in text
+    assert "Fri 20 Mar Return to run 3" in text, "today's daily-entry row"
+    assert "First run in weeks!" in text
+    assert "not a diagnosis" in text
+    assert "page 1 of" in text
+    assert "Glute bridge" in text, "exercise adherence by name"
+
+
+def test_page_sizes_are_a4_and_letter(qtbot, demo_store, tmp_path):
+    a4, letter = tmp_path / "a4.pdf", tmp_path / "letter.pdf"
+    report.write_report(demo_store, a4, "A4", today=TODAY)
+    report.write_report(demo_store, letter, "Letter", today=TODAY)
+
+    def size(path: pathlib.Path) -> tuple[float, float]:
+        box = pypdf.PdfReader(str(path)).pages[0].mediabox
+        return round(float(box.width)), round(float(box.height))
+
+    assert size(a4) == (595, 842)
+    assert size(letter) == (612, 792)
+    assert len(pypdf.PdfReader(str(a4)).pages) >= 2
+
+
+def test_an_unknown_page_size_is_refused(qtbot, demo_store, tmp_path):
+    with pytest.raises(ValueError, match="A4 or Letter"):
+        report.write_report(demo_store, tmp_path / "x.pdf", "A3", today=TODAY)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_chart_is_greyscale_and_marks_the_pause(qtbot, demo_store):
+    data = report.gather(demo_store, TODAY)
+    image = report.draw_pain_chart(data, 600, 280, scale=1)
+    colours = {image.pixelColor(x, y).getRgb()[:3] for x in range(0, 600, 3)
+               for y in range(0, 280, 3)}
+    assert all(r == g == b for r, g, b in colours), "readable in black and white"
+    assert len(colours) > 10
+    events = [h.event for h in data.history]
+    assert events == ["advance", "advance", "regression", "pause", "clearance", "advance",
+                      "advance"]
+
+
+def test_cli_report_writes_a_pdf(tmp_path, demo_store):
+    """In a fresh process without a window or QT_QPA_PLATFORM, as a script would run it."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "cli.pdf"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "recoverydesk", "report", "--data-dir",
+         str(demo_store.data_dir), "--out", str(out), "--page-size", "Letter"],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Report written to {out}."
+    assert out.read_bytes().startswith(b"%PDF")
+    box = pypdf.PdfReader(str(out)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_save_report_from_the_window(qtbot, demo_store, tmp_path):
+    session = Session(demo_store, today=lambda: TODAY)
+    out = tmp_path / "from-window.pdf"
+    offered: list[pathlib.Path] = []
+    messages: list[str] = []
+    session.message.connect(messages.append)
+
+    saved = report.save_report(None, session, choose=lambda w, s: (out, "Letter"),
+                               offer_open=lambda w, path: offered.append(path))
+
+    assert saved == out and offered == [out]
+    assert out.read_bytes().startswith(b"%PDF")
+    assert messages == [f"Clinician report saved to {out}."]
+
+
+def test_save_report_backing_out_writes_nothing(qtbot, demo_store, tmp_path):
+    session = Session(demo_store, today=lambda: TODAY)
+    assert report.save_report(None, session, choose=lambda w, s: None) is None
+    assert list(tmp_path.glob("*.pdf")) == []
