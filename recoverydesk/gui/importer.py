@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime
+import gc
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -98,15 +99,18 @@ class _Reader(QObject):
     done = Signal()
 
     def __init__(self, paths: Sequence[Path], today: datetime.date,
-                 known: frozenset[str], stop: threading.Event) -> None:
+                 known: frozenset[str], stop: threading.Event,
+                 turn: threading.Semaphore) -> None:
         super().__init__()
         self._paths = list(paths)
         self._today = today
         self._known = known
         self._stop = stop
+        self._turn = turn
 
     @Slot()
     def run(self) -> None:
+        _warm_imports()
         for index, path in enumerate(self._paths):
             if self._stop.is_set():
                 break
@@ -116,7 +120,26 @@ class _Reader(QObject):
             except Exception as exc:  # every refusal, and any bug, becomes this file's line
                 result = exc
             self.file_read.emit(index, result)
+            # Wait while the GUI thread writes this file. Decoding is pure Python: were it to
+            # run on, every SQLite call of the write (each releases the GIL) would wait up to
+            # a GIL switch interval (5 ms) to get it back, and one write took 40-90 ms.
+            while not self._turn.acquire(timeout=0.05):
+                if self._stop.is_set():
+                    break
         self.done.emit()
+
+
+def _warm_imports() -> None:
+    """Import on this thread what the GUI thread's first write would otherwise import
+    (sqlite-utils pulls in numpy: 0.1-0.3 s that would freeze the window)."""
+    import importlib
+
+    for name in ("sqlite_utils", "recoverydesk.interchange.diary",
+                 "recoverydesk.interchange.export", "recoverydesk.interchange.activity_files"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # the write will say what is missing
+            pass
 
 
 class ImportJob(QObject):
@@ -152,10 +175,11 @@ class ImportJob(QObject):
         self._over = False
         self._stop_reason = ""
         self._stop = threading.Event()
+        self._turn = threading.Semaphore(0)
         self._thread = QThread()
         self._thread.setObjectName("recoverydesk-import")
         known = frozenset(str(row["sha256"]) for row in session.store.imported_files())
-        self._reader = _Reader(self.paths, session.today(), known, self._stop)
+        self._reader = _Reader(self.paths, session.today(), known, self._stop, self._turn)
         self._reader.moveToThread(self._thread)
         self._thread.started.connect(self._reader.run)
         self._reader.file_started.connect(self._on_reader_file_started)
@@ -172,6 +196,12 @@ class ImportJob(QObject):
     # --- running ---------------------------------------------------------------------------
 
     def start(self) -> ImportJob:
+        if not _running:
+            # A full garbage collection walks every object of the app (~50 ms here) and holds
+            # the GIL while it does, on whichever thread triggers it: decoding allocates a lot,
+            # so it would come during the import and freeze the window. Objects alive now are
+            # set aside from collections until the last import ends.
+            gc.freeze()
         _running.add(self)
         app = QCoreApplication.instance()
         if app is not None:
@@ -197,6 +227,7 @@ class ImportJob(QObject):
     def _stop_files(self, reason: str) -> None:
         self._stop_reason = reason
         self._stop.set()
+        self._turn.release()
         self._pending.clear()
         self._finish()
 
@@ -226,6 +257,7 @@ class ImportJob(QObject):
                 index, result = self._pending.popleft()
                 done = self._commit(self.paths[index], result)
                 self._done[index] = done
+                self._turn.release()  # the reader may go on to the next file
                 self.file_done.emit(done)
                 if self.progress is not None and not self._over:
                     self.progress.setValue(len(self._done))
@@ -262,6 +294,8 @@ class ImportJob(QObject):
     @Slot()
     def _on_thread_finished(self) -> None:
         _running.discard(self)
+        if not _running:
+            gc.unfreeze()
         app = QCoreApplication.instance()
         if app is not None:
             try:
