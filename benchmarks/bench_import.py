@@ -144,7 +144,6 @@ def main() -> int:
     from recoverydesk.app import build_main_window
 
     app = QApplication.instance() or QApplication([])
-    today = datetime.date.today()
     print(f"{'sample':<28}{'files':>6}{'size':>9}{'pass':>9}{'total':>9}{'files/s':>9}"
           f"{'worst GUI gap':>15}{'target':>8}")
     for sample in samples:
@@ -154,7 +153,7 @@ def main() -> int:
             paths = make_files(sample, folder / "files", args.count)
             # A runner imports recent watch files into a weeks-old episode: put "today" a
             # month after the sample's date, the episode's start two weeks before it.
-            day = read_activity_file(sample, today).activities[0].day
+            day = read_activity_file(sample, datetime.date.today()).activities[0].day
             today = day + datetime.timedelta(days=30)
             store = Store.open(folder / "data")
             store.start_episode(EpisodeInfo(day - datetime.timedelta(days=14)), today=today)

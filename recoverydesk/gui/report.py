@@ -467,8 +467,13 @@ td.n, th.n { text-align: right; }
 """
 
 
-def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float]) -> str:
-    """The report as the HTML subset QTextDocument reads."""
+def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float], *,
+                break_after_overview: bool = True) -> str:
+    """The report as the HTML subset QTextDocument reads.
+
+    With ``break_after_overview`` the phase history starts a new page, so page 1 is the
+    overview (summary, chart, where things stand) and no heading is stranded at its foot.
+    """
     today_status = data.timeline[-1] if data.timeline else None
     parts: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
     parts.append("<h1>RecoveryDesk — clinician report</h1>")
@@ -484,7 +489,7 @@ def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float
                  "the chart.</p>")
     if today_status is not None:
         parts.append(_current_html(data, today_status))
-    parts.append(_history_html(data))
+    parts.append(_history_html(data, break_after_overview))
     parts.append(_flags_html(data))
     parts.append(_adherence_html(data))
     parts.append(_days_html(data))
@@ -578,7 +583,7 @@ def _current_html(data: ReportData, status: engine.DayStatus) -> str:
     return "".join(parts)
 
 
-def _history_html(data: ReportData) -> str:
+def _history_html(data: ReportData, new_page: bool = True) -> str:
     start = data.episode.info.start
     rows = [_row(_e(_date(start)), "Began", _e(data.phase_name("rest")),
                  "The episode starts in Rest.")]
@@ -590,7 +595,9 @@ def _history_html(data: ReportData) -> str:
         what = _EVENT_WORDS.get(h.event, "Advance ignored")
         reasons = "<br>".join(_e(s) for s in h.sentences)
         rows.append(_row(_e(_date(h.day)), _e(what), _e(move), reasons))
-    return ("<h2>Phase history</h2><p class='small muted'>A phase change takes effect the day "
+    style = " style='page-break-before: always'" if new_page else ""
+    return (f"<h2{style}>Phase history</h2>"
+            "<p class='small muted'>A phase change takes effect the day "
             "after the date shown; a pause on the day itself. The reasons are the plan's own "
             "words.</p>" + _table(("Date", "What happened", "Phase", "Why"), rows,
                                   (13, 15, 20, 52)))
@@ -770,10 +777,18 @@ def _print(data: ReportData, path: Path, page_size: str) -> None:
     doc.setPageSize(body)
 
     chart_w = page.width() / px_per_css - 4
-    chart_h = round(chart_w * 0.46)
+    chart_h = round(chart_w * 0.44)
     chart = draw_pain_chart(data, chart_w, chart_h)
     doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart://pain"), chart)
     doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h)))
+    heading = doc.find("Phase history")
+    if not heading.isNull():
+        top = doc.documentLayout().blockBoundingRect(heading.block()).top()
+        if top >= 2 * body.height():
+            # The overview did not fit on page 1 (Letter is shorter): a forced break would
+            # leave page 2 nearly empty, so let the history follow on directly.
+            doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h),
+                                    break_after_overview=False))
 
     pages = doc.pageCount()
     painter = QPainter()
