@@ -174,7 +174,7 @@ def _history(timeline: Sequence[engine.DayStatus]) -> list[HistoryRow]:
 
 def _nice_step(top: float, ticks: int = 4) -> float:
     raw = max(top, 1e-9) / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if factor * power >= raw:
             return factor * power
@@ -235,7 +235,7 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
         p.fillRect(rect, QColor(_PHASE_SHADES.get(phase, "#eeeeee")))
         if paused:
             _hatch(p, rect)
-    for (phase, paused), first, _last in spans:
+    for _value, first, _last in spans:
         if first > 0:
             p.setPen(QPen(QColor("#777777"), 0.8, Qt.PenStyle.DotLine))
             xb = plot.left() + first * day_w
@@ -257,12 +257,12 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
 
     # Grid and the pain axis (left).
     p.setPen(QPen(QColor("#b0b0b0"), 0.6))
-    for v in range(0, 11, 2):
-        p.drawLine(QPointF(plot.left(), y_pain(v)), QPointF(plot.right(), y_pain(v)))
+    for g in range(0, 11, 2):
+        p.drawLine(QPointF(plot.left(), y_pain(g)), QPointF(plot.right(), y_pain(g)))
     p.setPen(black)
-    for v in range(0, 11, 2):
-        p.drawText(QRectF(0, y_pain(v) - 7, left - 5, 14),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(v))
+    for g in range(0, 11, 2):
+        p.drawText(QRectF(0, y_pain(g) - 7, left - 5, 14),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(g))
     p.save()
     p.translate(9, plot.center().y())
     p.rotate(-90)
