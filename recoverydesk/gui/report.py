@@ -456,6 +456,7 @@ _CSS = """
 body { color: #000000; }
 h1 { font-size: 16pt; margin-bottom: 2px; }
 h2 { font-size: 11.5pt; margin-top: 14px; margin-bottom: 4px; }
+h3 { font-size: 10pt; margin-top: 8px; margin-bottom: 3px; }
 p { margin-top: 2px; margin-bottom: 4px; }
 table { border-collapse: collapse; }
 th { background-color: #e4e4e4; font-weight: bold; text-align: left; }
@@ -680,8 +681,9 @@ def _days_html(data: ReportData) -> str:
         by_day.setdefault(activity.day, []).append(activity)
     statuses = {s.day: s for s in data.timeline}
     days = sorted(set(data.episode.logs) | set(by_day), reverse=True)
-    rows: list[str] = []
+    months: dict[tuple[int, int], list[str]] = {}
     for day in days:
+        rows = months.setdefault((day.year, day.month), [])
         log: DayLog | None = data.episode.logs.get(day)
         status = statuses.get(day)
         phase = (f"{data.phase_name(status.phase)} {status.phase_day}"
@@ -689,21 +691,31 @@ def _days_html(data: ReportData) -> str:
         acts = "<br>".join(_e(_activity_words(data, a)) for a in by_day.get(day, []))
         flags = ", ".join(data.content.red_flags[f].label if f in data.content.red_flags
                           else f for f in sorted(log.red_flags)) if log else ""
-        pain_activity = data.episode.pain_activity(day) if log else None
+        pain_activity = None
+        if log is not None:  # as Episode.pain_activity, without its scan of every activity
+            pain_activity = log.pain_activity
+            if pain_activity is None:
+                pains = [a.pain for a in by_day.get(day, []) if a.pain is not None]
+                pain_activity = max(pains) if pains else None
         rows.append(_row(
             _e(f"{day:%a} {day.day} {day:%b}" if day.year == data.today.year else _date(day)),
             _e(phase), _pain(log.pain if log else None), _pain(pain_activity),
             _pain(log.pain_morning if log else None), acts or "–", _e(flags) or "–",
             _e(log.notes) if log and log.notes else "",
             classes=("", "", "n", "n", "n", "", "", "")))
-    if not rows:
+    if not months:
         return "<h2>Daily entries</h2><p>Nothing has been logged yet.</p>"
     head = ("Date", "Phase, day", "Pain", "During activity", "On waking", "Activities",
             "Red flags", "Notes")
+    # One table a month: easier to find a date in, and Qt lays out many short tables in
+    # linear time where one 3,650-row table took seconds per year of entries.
+    tables = "".join(
+        f"<h3>{datetime.date(year, month, 1):%B %Y}</h3>"
+        + _table(head, rows, (9, 12, 6, 9, 9, 20, 12, 23))
+        for (year, month), rows in months.items())
     return ("<h2>Daily entries, newest first</h2><p class='small muted'>Pain 0 (none) to 10 "
             "(worst imaginable): overall that day, the worst during activity, and on waking; "
-            "“–” means not given.</p>"
-            + _table(head, rows, (9, 12, 6, 9, 9, 20, 12, 23)))
+            "“–” means not given.</p>" + tables)
 
 
 # --- writing the PDF ---------------------------------------------------------------------------
