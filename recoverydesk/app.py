@@ -138,6 +138,7 @@ def run_window(data_dir: pathlib.Path) -> int:
             if store is None:
                 return 0
         window = build_main_window(store)
+        after_first_paint(window, lambda: _accept_dropped_files(window))
         window.show()
         code = app.exec()
         return int(code)
@@ -148,6 +149,13 @@ def run_window(data_dir: pathlib.Path) -> int:
                 print(f"RecoveryDesk: the daily backup failed: {store.backup_error}",
                       file=sys.stderr)
         lock.unlock()
+
+
+def _accept_dropped_files(window: MainWindow) -> None:
+    """Let files dropped on the window import (the importer loads after the first paint)."""
+    from recoverydesk.gui.importer import install_drop_target
+
+    window.drop_target = install_drop_target(window, window.session)  # type: ignore[attr-defined]
 
 
 def _has_display() -> bool:

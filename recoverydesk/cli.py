@@ -7,8 +7,8 @@ data folder given by ``--data-dir`` (before or after the subcommand), else
 Exit codes, so scripts can tell outcomes apart:
 
 - 0 done;
-- 1 ``import`` could not import some file (the others were imported), or the command is not
-  available in this build;
+- 1 ``import`` could not import some file (the others were imported), or the window could not
+  open (no desktop);
 - 2 bad input: a value outside its range, text where a number goes, a malformed date, a date
   after today or before the episode (``status``); nothing was written;
 - 3 refused by the plan: ``advance`` with the gate closed, ``clear`` while not paused,
@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
-import importlib
-import importlib.util
 import json
 import os
 import re
@@ -66,9 +64,6 @@ EXIT_REFUSED = 3
 EXIT_STORE = 4
 EXIT_INTERNAL = 70
 
-PHASE_NAMES = {"rest": "Rest", "walk": "Walk", "low_impact": "Low-impact",
-               "run": "Return to run", "full": "Full training"}
-"""Fallback display names (§2) if the plan content cannot be read."""
 
 VIEWS = ("today", "log", "calendar", "exercises", "charts", "history")
 DEFAULT_SIZE = (1280, 800)
@@ -82,10 +77,6 @@ _SIZE = re.compile(r"([0-9]{1,5})[x×]([0-9]{1,5})", re.IGNORECASE)
 
 class Refused(Exception):
     """The plan says no (exit 3); the message is printed as the answer."""
-
-
-class Unavailable(Exception):
-    """The command's module is not part of this build (exit 1)."""
 
 
 def _today() -> datetime.date:
@@ -181,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="recoverydesk", parents=[common],
         description="RecoveryDesk: back from lower back pain to running, one logged day at a "
                     "time. With no command, opens the window.",
-        epilog="Exit codes: 0 done, 1 some import failed / not available, 2 bad input, "
+        epilog="Exit codes: 0 done, 1 some import failed or no window could open, 2 bad input, "
                "3 refused by the plan, 4 the data file cannot be used.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -292,6 +283,8 @@ def _phase_names() -> dict[str, str]:
         plan = load_content().plan
         return {p.id: p.name for p in plan}
     except Exception:  # content problems are reported by the window; names have a fallback
+        from recoverydesk.core.engine import PHASE_NAMES
+
         return dict(PHASE_NAMES)
 
 
@@ -497,27 +490,16 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _optional(module: str, command: str) -> Any:
-    """Import a module other parts of the app provide, or Unavailable if this build lacks it."""
-    try:
-        found = importlib.util.find_spec(module)
-    except ModuleNotFoundError:
-        found = None
-    if found is None:
-        what = "The window is" if command == "window" else f"The {command} command is"
-        raise Unavailable(f"{what} not available in this build.")
-    return importlib.import_module(module)
-
-
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
-    demo = _optional("recoverydesk.demo", "demo")
+    from recoverydesk.demo import fill_demo
+
     store = ctx.store()
     current = store.current_episode()
     if current is not None:
         raise Refused(f"This data folder already holds an episode (begun on "
                       f"{current.start.isoformat()}); the demo needs an empty folder: use "
                       "--data-dir with a new folder.")
-    demo.fill_demo(store, ctx.today)
+    fill_demo(store, ctx.today)
     counts = store.counts()
     _out(f"Demo recovery written to {ctx.data_dir}: {counts['day_logs']} days, "
          f"{counts['activities']} activities.")
@@ -525,26 +507,29 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
-    report = _optional("recoverydesk.gui.report", "report")
+    from recoverydesk.gui.report import write_report
+
     out = Path(args.out).expanduser()
     if out.is_dir():
         raise ValidationError("out", args.out, "a file name for the PDF, not a folder")
     store = ctx.store()
     ctx.episode()
-    report.write_report(store, out, args.page_size)
+    write_report(store, out, args.page_size)
     _out(f"Report written to {out}.")
     return EXIT_OK
 
 
 def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.app import screenshot
+
     size = parse_size(args.size)
-    app = _optional("recoverydesk.app", "screenshot")
-    return int(app.screenshot(ctx.data_dir, Path(args.out).expanduser(), args.view, size))
+    return int(screenshot(ctx.data_dir, Path(args.out).expanduser(), args.view, size))
 
 
 def cmd_window(args: argparse.Namespace, ctx: Context) -> int:
-    app = _optional("recoverydesk.app", "window")
-    return int(app.run_window(ctx.data_dir))
+    from recoverydesk.app import run_window
+
+    return int(run_window(ctx.data_dir))
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Context], int]] = {
@@ -638,9 +623,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as exc:
         _out(str(exc))
         return EXIT_REFUSED
-    except Unavailable as exc:
-        _error(str(exc))
-        return EXIT_FAILED
     except StoreError as exc:
         _error(f"error: {exc}")
         return EXIT_STORE

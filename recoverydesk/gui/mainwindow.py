@@ -3,7 +3,6 @@
 Start-up speed decides whether the app feels calm (DESIGN §10), so views are built only when
 first shown: a small registry names each view's module and class, and ``importlib`` loads it
 then. The Charts view (pyqtgraph, ~0.7 s to import) therefore costs nothing until opened.
-A view whose module is not part of this build shows a quiet placeholder instead.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -54,38 +52,7 @@ VIEWS: tuple[ViewSpec, ...] = (
 )
 VIEW_NAMES: tuple[str, ...] = tuple(v.name for v in VIEWS)
 
-FEATURES: dict[str, tuple[str, str, str]] = {
-    "import": ("recoverydesk.gui.importer", "import_activities", "Importing activity files"),
-    "export": ("recoverydesk.gui.exporter", "export_data", "Exporting your data"),
-    "report": ("recoverydesk.gui.report", "save_report", "The clinician report"),
-    "backup": ("recoverydesk.storage.backup", "backup_now", "Backing up"),
-    "restore": ("recoverydesk.storage.backup", "restore", "Restoring from a backup"),
-}
-"""Menu features written elsewhere: (module, function, what a message calls it).
-
-The GUI ones are called as ``function(window, session)``; the backup module's functions are
-the storage layer's own (``backup_now(store)``, ``restore(data_dir, backup_path)``) and the
-window does the asking around them.
-"""
-
 SETTINGS_FILE = "window.ini"
-
-
-class PlaceholderView(QWidget):
-    """A calm page for a view that is not part of this build yet."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        label = QLabel(f"<h2>{title}</h2><p>The {title} view is not part of this build yet. "
-                       "Everything you log is kept, and it will show here once it is.</p>",
-                       self)
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setAccessibleName(f"{title} is not available yet")
-        lay.addStretch(1)
-        lay.addWidget(label)
-        lay.addStretch(2)
 
 
 class MainWindow(QMainWindow):
@@ -159,23 +126,23 @@ class MainWindow(QMainWindow):
         std = QKeySequence.StandardKey
         file_menu = bar.addMenu("&File")
         self.import_action = self._action(
-            file_menu, "&Import activities…", lambda: self.run_feature("import"), "Ctrl+I",
+            file_menu, "&Import activities…", self._on_import_triggered, "Ctrl+I",
             "Read GPX, TCX or FIT files, or a days.csv / activities.csv diary")
         self.export_action = self._action(
-            file_menu, "&Export…", lambda: self.run_feature("export"), "Ctrl+E",
+            file_menu, "&Export…", self._on_export_triggered, "Ctrl+E",
             "Save all your data as CSV or JSON")
         self.chart_export_action = self._action(
             file_menu, "Export &chart as PNG…",
             lambda: self.show_view("charts").ask_export(),  # type: ignore[attr-defined]
             None, "Save the chart on screen in the Charts view as a picture")
         self.report_action = self._action(
-            file_menu, "&Clinician report…", lambda: self.run_feature("report"), std.Print,
+            file_menu, "&Clinician report…", self._on_report_triggered, std.Print,
             "A PDF summary to hand to a physiotherapist or doctor")
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, "&Back up now",
-                                          lambda: self.run_feature("backup"))
+                                          self._on_backup_triggered)
         self.restore_action = self._action(file_menu, "&Restore from backup…",
-                                           lambda: self.run_feature("restore"))
+                                           self._on_restore_triggered)
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", self.close, std.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -240,21 +207,13 @@ class MainWindow(QMainWindow):
         return view
 
     def _create_view(self, spec: ViewSpec) -> QWidget:
-        try:
-            module = importlib.import_module(spec.module)
-        except ModuleNotFoundError as error:
-            if error.name != spec.module:
-                raise  # the view exists but something it needs is missing: a real bug
-            return PlaceholderView(spec.title)
+        module = importlib.import_module(spec.module)
         view: QWidget = getattr(module, spec.cls)(self.session)
         if spec.name == "today":
             view.exercise_requested.connect(self._on_today_exercise_requested)
         elif spec.name in ("calendar", "history"):
             view.day_activated.connect(self.open_day)
         return view
-
-    def is_placeholder(self, name: str) -> bool:
-        return isinstance(self.views.get(name), PlaceholderView)
 
     @Slot(object)
     def open_day(self, day: datetime.date) -> None:
@@ -278,35 +237,37 @@ class MainWindow(QMainWindow):
     def _on_session_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    # --- features from other modules --------------------------------------------------------
+    # --- the File menu ---------------------------------------------------------------------
+    # Each feature's module is imported when first used, so none of it weighs on start-up.
 
-    def feature(self, key: str) -> Callable[..., Any] | None:
-        """The function behind a menu feature, or None (after saying so calmly) when this
-        build does not have it. The one place that deals with missing feature modules."""
-        module_name, function_name, what = FEATURES[key]
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise  # the module exists but something it needs is missing: a real bug
-            module = None
-        function = getattr(module, function_name, None) if module else None
-        if function is None:
-            self.unavailable(what)
-        return function
+    @Slot()
+    def _on_import_triggered(self) -> None:
+        from recoverydesk.gui.importer import import_activities
 
-    def run_feature(self, key: str) -> Any:
-        """Run a File-menu feature; returns its result, or None when it is not available."""
-        function = self.feature(key)
-        if function is None:
-            return None
-        if key == "backup":
-            return self._backup_now(function)
-        if key == "restore":
-            return self._restore_from_backup(function)
-        return function(self, self.session)
+        import_activities(self, self.session)
 
-    def _backup_now(self, backup_now: Callable[..., Any]) -> Any:
+    @Slot()
+    def _on_export_triggered(self) -> None:
+        from recoverydesk.gui.exporter import export_data
+
+        export_data(self, self.session)
+
+    @Slot()
+    def _on_report_triggered(self) -> None:
+        from recoverydesk.gui.report import save_report
+
+        save_report(self, self.session)
+
+    @Slot()
+    def _on_backup_triggered(self) -> None:
+        self._backup_now()
+
+    @Slot()
+    def _on_restore_triggered(self) -> None:
+        self._restore_from_backup()
+
+    def _backup_now(self) -> Any:
+        from recoverydesk.storage.backup import backup_now
         from recoverydesk.storage.store import StoreError
 
         try:
@@ -317,11 +278,11 @@ class MainWindow(QMainWindow):
         self.session.message.emit(f"Backed up to {path}.")
         return path
 
-    def _restore_from_backup(self, restore: Callable[..., Any]) -> Any:
+    def _restore_from_backup(self) -> Any:
         """Pick a backup, confirm, then swap the data file under the open session."""
         from PySide6.QtWidgets import QInputDialog
 
-        from recoverydesk.storage.backup import list_backups
+        from recoverydesk.storage.backup import list_backups, restore
         from recoverydesk.storage.recovery import open_store
         from recoverydesk.storage.store import StoreError
 
@@ -359,14 +320,6 @@ class MainWindow(QMainWindow):
         self.session.episode_changed.emit()
         self.session.message.emit(f"Restored the backup from {info.describe()}.")
         return kept
-
-    def unavailable(self, what: str) -> QMessageBox:
-        """Tell the runner a feature is not in this build, without alarming them."""
-        box = QMessageBox(QMessageBox.Icon.Information, "Not available yet",
-                          f"{what} is not available in this build yet.", parent=self)
-        box.setInformativeText("Nothing has changed, and your data is safe.")
-        box.open()
-        return box
 
     # --- dialogs ---------------------------------------------------------------------------
 

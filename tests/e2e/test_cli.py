@@ -386,20 +386,12 @@ def test_demo_fills_an_empty_folder_once(cli) -> None:
     assert "already holds an episode" in again.out
 
 
-def test_window_commands_dispatch_or_say_they_are_unavailable(example, tmp_path,
-                                                               monkeypatch) -> None:
-    import importlib.util
-
+def test_report_command_writes_a_pdf(example, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     pdf = tmp_path / "report.pdf"
     result = example("report", "--out", str(pdf))
-    if importlib.util.find_spec("recoverydesk.gui.report") is None:
-        assert result.code == 1
-        assert result.err.strip() == "The report command is not available in this build."
-        assert not pdf.exists()
-    else:
-        assert result.code == 0, result.err
-        assert pdf.read_bytes().startswith(b"%PDF")
+    assert result.code == 0, result.err
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 # --- as a real program -----------------------------------------------------------------------

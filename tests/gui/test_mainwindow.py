@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from recoverydesk.app import acquire_lock, build_main_window
 from recoverydesk.core.model import DayLog
@@ -102,19 +101,6 @@ def test_menus_follow_the_design(window: MainWindow) -> None:
                           "&Quit"]
     assert [a.shortcut().toString() for a in window.view_actions.values()] == [
         f"Ctrl+{n}" for n in range(1, 7)]
-
-
-def test_missing_feature_says_so_calmly(qtbot, window: MainWindow, monkeypatch) -> None:
-    from recoverydesk.gui import mainwindow
-
-    monkeypatch.setitem(mainwindow.FEATURES, "import",
-                        ("recoverydesk.gui.no_such_module", "run", "Importing activity files"))
-    shown: list[QMessageBox] = []
-    real = window.unavailable
-    monkeypatch.setattr(window, "unavailable", lambda what: shown.append(real(what)) or shown[-1])
-    assert window.run_feature("import") is None
-    assert shown and "not available in this build yet" in shown[0].text()
-    shown[0].close()
 
 
 @pytest.mark.parametrize("source", ["calendar", "history"])
