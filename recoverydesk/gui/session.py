@@ -8,6 +8,7 @@ the Today view and the History table alike.
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, Signal
@@ -244,14 +245,33 @@ def _activity_order(activity: Activity) -> tuple[datetime.date, str, int]:
     return activity.day, start, activity.id or 0
 
 
-class _DayCommand(QUndoCommand):
+class _Command(QUndoCommand):
+    """An undo step of a Session.
+
+    It holds its session weakly: the stack (a child of the session, in C++) owns the
+    command, and a strong reference back would make a cycle that Python's garbage collector
+    may break in an order Qt does not survive (the command freed before the stack clears it).
+    """
+
+    def __init__(self, session: Session, text: str) -> None:
+        super().__init__(text)
+        self._session_ref = weakref.ref(session)
+
+    @property
+    def _session(self) -> Session:
+        session = self._session_ref()
+        if session is None:
+            raise RuntimeError("the session of this undo step is gone")
+        return session
+
+
+class _DayCommand(_Command):
     """Swap a day between two snapshots. The first redo is the write already made."""
 
     def __init__(self, session: Session, day: datetime.date,
                  before: tuple[DayLog | None, list[Activity]],
                  after: tuple[DayLog | None, list[Activity]], text: str) -> None:
-        super().__init__(text)
-        self._session = session
+        super().__init__(session, text)
         self._day = day
         self._before = before
         self._after = after
@@ -268,10 +288,9 @@ class _DayCommand(QUndoCommand):
         self._session._restore_day(self._day, self._before)
 
 
-class _TickCommand(QUndoCommand):
+class _TickCommand(_Command):
     def __init__(self, session: Session, day: datetime.date, item: str, done: bool) -> None:
-        super().__init__(("Tick " if done else "Untick ") + item.replace("_", " "))
-        self._session = session
+        super().__init__(session, ("Tick " if done else "Untick ") + item.replace("_", " "))
         self._day = day
         self._item = item
         self._done = done

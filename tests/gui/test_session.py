@@ -42,3 +42,4 @@ def test_edits_old_and_new_keep_the_timeline_true(session) -> None:
     session.set_tick(day(5), "walk_daily", True)
     assert [s.to_json() for s in session.timeline()] == fresh_timeline(session)
     assert session.episode == session.store.load_episode()
+
