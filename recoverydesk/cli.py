@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from recoverydesk.core import model
 from recoverydesk.core.model import (
     KINDS,
     MAX_DISTANCE_M,
@@ -43,7 +44,6 @@ from recoverydesk.core.model import (
     DayLog,
     EpisodeInfo,
     ValidationError,
-    check_date,
     from_metres,
     parse_red_flags,
     to_metres,
@@ -88,17 +88,7 @@ def _today() -> datetime.date:
 
 def parse_date(text: str, today: datetime.date, field: str = "date") -> datetime.date:
     """A local date YYYY-MM-DD from 1990 to today, else ValidationError naming ``field``."""
-    day = None
-    text = text.strip()
-    if len(text) == 10:
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            day = None
-    if day is None:
-        raise ValidationError(field, text, "a date as YYYY-MM-DD")
-    check_date(field, day, today)
-    return day
+    return model.parse_date(field, text, today)
 
 
 def parse_int(field: str, text: str | None, low: int, high: int) -> int | None:

@@ -170,6 +170,19 @@ def check_date(field: str, day: Any, today: datetime.date) -> None:
         )
 
 
+def parse_date(field: str, text: str, today: datetime.date) -> datetime.date:
+    """Read a date typed as YYYY-MM-DD (a CLI option, a CSV cell) and check it as §3 does."""
+    text = text.strip()
+    try:
+        day = datetime.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationError(field, text, "a date as YYYY-MM-DD")
+    check_date(field, day, today)
+    return day
+
+
 def validate_day(log: DayLog, today: datetime.date) -> None:
     """Raise ValidationError for the first field of ``log`` that breaks §3."""
     check_date("date", log.day, today)

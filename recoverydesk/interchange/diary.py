@@ -45,7 +45,7 @@ from recoverydesk.core.model import (
     Activity,
     DayLog,
     ValidationError,
-    check_date,
+    parse_date,
     parse_red_flags,
     validate_activity,
     validate_day,
@@ -275,18 +275,6 @@ def _refuse(name: str, number: int, error: ValidationError) -> DiaryRefused:
     return DiaryRefused(f"{name} row {number}: {error}", row=number, field=error.field)
 
 
-def _date(field: str, text: str, today: datetime.date) -> datetime.date:
-    text = text.strip()
-    try:
-        day = datetime.date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise ValidationError(field, text, "a date as YYYY-MM-DD")
-    check_date(field, day, today)
-    return day
-
-
 def _int(field: str, text: str, low: int, high: int, *, optional: bool = True) -> int | None:
     """A whole number from a cell, range-checked so the message quotes the cell as written."""
     text = text.strip()
@@ -345,7 +333,7 @@ def _day_from(values: Mapping[str, str], today: datetime.date) -> DayLog:
     def whole(field: str) -> int | None:
         return _int(field, values.get(field, ""), 0, 10)
 
-    day = _date("date", values.get("date", ""), today)
+    day = parse_date("date", values.get("date", ""), today)
     pain = _int("pain", values.get("pain", ""), 0, 10, optional=False)
     assert pain is not None
     return DayLog(
@@ -377,7 +365,7 @@ def _read_activities(rows: Iterable[tuple[int, list[str]]], header: list[str], n
 
 
 def _activity_from(values: Mapping[str, str], today: datetime.date) -> Activity:
-    day = _date("date", values.get("date", ""), today)
+    day = parse_date("date", values.get("date", ""), today)
     start_text = values.get("start_time", "").strip()
     start: datetime.datetime | None = None
     if start_text:
