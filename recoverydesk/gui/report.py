@@ -3,8 +3,8 @@
 Made with Qt's own ``QPdfWriter`` and ``QTextDocument`` (HTML), so no other PDF library is
 needed; the pain-vs-mileage chart is drawn here with ``QPainter`` into a ``QImage`` that the
 document embeds. The command line calls :func:`write_report` without a window: when no Qt
-application exists a ``QGuiApplication`` is made, on the offscreen platform unless
-``QT_QPA_PLATFORM`` says otherwise.
+application exists one is made (a full ``QApplication``, so widgets can still be built in the
+same process later), on the offscreen platform unless ``QT_QPA_PLATFORM`` says otherwise.
 
 What a clinician gets, in reading order: the episode summary, the current phase and what it
 asks, the phase history with the engine's own reasons, the chart, red flags and clearances,
@@ -49,6 +49,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QTextDocument,
 )
+from PySide6.QtWidgets import QApplication
 
 from recoverydesk.core import engine
 from recoverydesk.core.load import DailyFigures, daily_figures
@@ -721,14 +722,14 @@ def _days_html(data: ReportData) -> str:
 # --- writing the PDF ---------------------------------------------------------------------------
 
 def ensure_gui_app() -> QGuiApplication:
-    """The running Qt application, or a new offscreen QGuiApplication for the command line."""
+    """The running Qt application, or a new offscreen one for the command line."""
     app = QGuiApplication.instance()
     if isinstance(app, QGuiApplication):
         return app
     if app is not None:
         raise RuntimeError("a QCoreApplication without a GUI cannot draw a report")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QGuiApplication(["recoverydesk-report"])
+    app = QApplication(["recoverydesk-report"])
     _KEEP_APP.append(app)
     return app
 
