@@ -14,7 +14,7 @@ import pathlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -81,11 +81,16 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Views")
         self.nav.setAccessibleDescription("Choose a view; Ctrl+1 to Ctrl+6 jump to them.")
         self.nav.setSpacing(max(2, em // 5))
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        nav_font = self.nav.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
+        self.nav.setFont(nav_font)
         self.stack = QStackedWidget(self)
         for number, spec in enumerate(VIEWS, start=1):
             item = QListWidgetItem(spec.title, self.nav)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{spec.title} (Ctrl+{number})")
             item.setToolTip(f"{spec.title} — Ctrl+{number}")
+            item.setSizeHint(QSize(em * 6, round(em * 2.2)))  # roomy rows, easy to hit
             page = QWidget(self.stack)
             page.setAccessibleName(spec.title)
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
