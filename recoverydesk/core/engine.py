@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -312,12 +313,8 @@ class _Index:
 
 
 def _prefix(values: list[int]) -> list[int]:
-    out = [0] * (len(values) + 1)
-    total = 0
-    for i, v in enumerate(values):
-        total += v
-        out[i + 1] = total
-    return out
+    """Running totals with a leading 0: the sum of values[a:b] is out[b] - out[a]."""
+    return list(itertools.accumulate(values, initial=0))
 
 
 # --- the rules, one sentence each --------------------------------------------------------------
