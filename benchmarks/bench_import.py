@@ -46,10 +46,6 @@ DEFAULT_SAMPLES = ("garmin-fenix-5-run.fit", "garmin-fr935-cr.fit")
 TICK_MS = 5
 TARGET_MS = 50.0
 
-# PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; keep a reserve
-# so a long run cannot die of it (see bench_calendar.py).
-_NONE_RESERVE = [None] * 5_000_000
-
 
 def variant(data: bytes, number: int) -> bytes:
     """``data`` (a FIT file) with profile version ``number`` and valid CRCs again."""
