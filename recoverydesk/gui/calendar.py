@@ -28,6 +28,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Si
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QContextMenuEvent,
     QFocusEvent,
     QFont,
     QFontMetrics,
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -87,6 +89,7 @@ class DayCell:
         paused: Whether the plan was paused at the end of the day.
         label: The plan's prescription for the day ("walk 20 min"), or "".
         projected: Whether the phase and label come from the projection.
+        exercises: The exercise ids that day's prescription names.
     """
 
     day: datetime.date
@@ -104,6 +107,7 @@ class DayCell:
     paused: bool = False
     label: str = ""
     projected: bool = False
+    exercises: tuple[str, ...] = ()
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -180,16 +184,20 @@ class _CalendarData:
             if log is not None:
                 pain_activity = (log.pain_activity if log.pain_activity is not None
                                  else self.activity_pain.get(day))
+            prescription = self.plan.phase(status.phase).prescription_for(status.phase_day)
             return DayCell(
                 day, in_month, day == self.today, future, status.phase, status.phase_day,
                 log is not None, log.pain if log else None, pain_activity,
                 log.pain_morning if log else None, log.red_flags if log else frozenset(),
-                status.event, status.paused,
-                self.plan.phase(status.phase).prescription_for(status.phase_day).label)
+                status.event, status.paused, prescription.label,
+                exercises=tuple(prescription.exercises))
         projected = self.projection.get(day)
         if projected is not None:
+            prescription = self.plan.phase(projected.phase).prescription_for(
+                projected.phase_day)
             return DayCell(day, in_month, False, future, projected.phase, projected.phase_day,
-                           label=projected.label, projected=True)
+                           label=projected.label, projected=True,
+                           exercises=tuple(prescription.exercises))
         return DayCell(day, in_month, day == self.today, future)
 
     def month(self, year: int, month: int) -> list[DayCell]:
@@ -439,6 +447,17 @@ class MonthGrid(QWidget):
         if day <= self._view.session.today():
             self.day_activated.emit(day)
 
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # overrides QWidget's
+        """Right-click (or the Menu key) on a day: open it, or one of its exercises."""
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            day = self.day_at(event.pos())
+            if day is None:
+                return
+            self.set_focus_day(day)
+        else:
+            day = self.focus_day
+        self._view.day_menu(day).exec(event.globalPos())
+
     def event(self, event: QEvent) -> bool:  # overrides QWidget.event
         """Show a day's details as its tooltip."""
         if event.type() == QEvent.Type.ToolTip:
@@ -536,6 +555,8 @@ class CalendarView(QWidget):
     Signals:
         day_activated: The user opened a day (click or Enter) to see it in the Log view.
             arg: the datetime.date.
+        exercise_requested: The user chose one of a day's exercises (from the day's menu) to
+            see how it is done. arg: the exercise id.
 
     Attributes:
         session: The Session it reads from.
@@ -543,6 +564,7 @@ class CalendarView(QWidget):
     """
 
     day_activated = Signal(object)
+    exercise_requested = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -677,9 +699,35 @@ class CalendarView(QWidget):
             lines.append("Plan paused by a red flag")
         if cell.future and cell.phase is None and self._ensure_data().paused_now:
             lines.append("No schedule while the plan is paused")
+        if cell.exercises:
+            lines.append("Exercises: " + ", ".join(self._exercise_name(e)
+                                                   for e in cell.exercises))
         if day <= self.session.today():
-            lines.append("<i>Click or press Enter to open it in the Log</i>")
+            lines.append("<i>Click or press Enter to open it in the Log; right-click for "
+                         "its exercises</i>")
+        elif cell.exercises:
+            lines.append("<i>Right-click for its exercises</i>")
         return "<br>".join(lines)
+
+    def day_menu(self, day: datetime.date) -> QMenu:
+        """The menu of a day: open it in the Log, or show one of the exercises it names."""
+        cell = self.cell_for(day)
+        menu = QMenu(self)
+        if day <= self.session.today():
+            menu.addAction(f"Open {day.day} {day:%B} in the Log",
+                           lambda: self.day_activated.emit(day))
+        if cell.exercises:
+            menu.addSection("How to do this day's exercises")
+            for exercise_id in cell.exercises:
+                menu.addAction(self._exercise_name(exercise_id),
+                               lambda e=exercise_id: self.exercise_requested.emit(e))
+        return menu
+
+    def _exercise_name(self, exercise_id: str) -> str:
+        from recoverydesk.core.exercises import load_library
+
+        library = load_library()
+        return library.get(exercise_id).name if exercise_id in library else exercise_id
 
     # --- navigation ----------------------------------------------------------------------------
 

@@ -214,9 +214,9 @@ class MainWindow(QMainWindow):
     def _create_view(self, spec: ViewSpec) -> QWidget:
         module = importlib.import_module(spec.module)
         view: QWidget = getattr(module, spec.cls)(self.session)
-        if spec.name == "today":
-            view.exercise_requested.connect(self._on_today_exercise_requested)
-        elif spec.name in ("calendar", "history"):
+        if spec.name in ("today", "calendar"):
+            view.exercise_requested.connect(self._on_exercise_requested)
+        if spec.name in ("calendar", "history"):
             view.day_activated.connect(self.open_day)
         return view
 
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
             self.show_view(VIEW_NAMES[row])
 
     @Slot(str)
-    def _on_today_exercise_requested(self, exercise_id: str) -> None:
+    def _on_exercise_requested(self, exercise_id: str) -> None:
         view = self.show_view("exercises")
         view.show_exercise(exercise_id)  # type: ignore[attr-defined]
 

@@ -159,3 +159,24 @@ def test_month_arithmetic() -> None:
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 3, 15), -3) == dt.date(2025, 12, 15)
     assert first_cell_day(2026, 6) == dt.date(2026, 6, 1)           # a Monday
+
+
+def test_a_days_menu_opens_the_exercises_its_prescription_names(qtbot, view, session) -> None:
+    tomorrow = TODAY + dt.timedelta(days=1)
+    cell = view.cell_for(tomorrow)
+    plan = session.content.plan.phase(cell.phase)
+    assert cell.exercises == tuple(plan.prescription_for(cell.phase_day).exercises)
+    assert cell.exercises, "the rest phase names its mobility exercises"
+    assert "Exercises: " in view.tooltip_for(tomorrow)
+
+    menu = view.day_menu(tomorrow)
+    actions = [a for a in menu.actions() if not a.isSeparator()]
+    assert not any(a.text().startswith("Open") for a in actions)  # a future day: nothing to open
+    with qtbot.waitSignal(view.exercise_requested) as blocker:
+        actions[0].trigger()
+    assert blocker.args == [cell.exercises[0]]
+
+    past = view.day_menu(TODAY)
+    with qtbot.waitSignal(view.day_activated) as opened:
+        next(a for a in past.actions() if a.text().startswith("Open")).trigger()
+    assert opened.args == [TODAY]

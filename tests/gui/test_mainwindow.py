@@ -121,3 +121,10 @@ def test_second_instance_is_refused_by_the_lock(tmp_path) -> None:
     again = acquire_lock(tmp_path / "data")
     assert again is not None
     again.unlock()
+
+
+def test_an_exercise_chosen_in_the_calendar_opens_in_exercises(window: MainWindow) -> None:
+    calendar = window.show_view("calendar")
+    calendar.exercise_requested.emit("cat_cow")  # type: ignore[attr-defined]
+    assert window.current_view() == "exercises"
+    assert window.views["exercises"].selected_exercise() == "cat_cow"  # type: ignore[attr-defined]
