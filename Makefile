@@ -58,7 +58,7 @@ endif
 # The README's pictures: every view on the demo recovery, light and dark, 1200x800.
 screenshots: sysdeps-test $(VENV)/.installed
 	rm -rf build/demo && $(BIN)/recoverydesk --data-dir build/demo demo
-	@for view in today log calendar exercises charts history; do \
+	@for view in today log calendar exercises charts history guided; do \
 		QT_QPA_PLATFORM=offscreen $(BIN)/recoverydesk screenshot --data-dir build/demo \
 			--view $$view --size 1200x800 --out docs/screenshots/$$view.png || exit 1; \
 	done

@@ -269,16 +269,21 @@ def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
     _FirstPaint(widget, callback)
 
 
+SCREENSHOT_VIEWS = (*VIEW_NAMES, "guided")
+
+
 def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
                size: tuple[int, int]) -> int:
     """Render the window on ``view`` at ``size`` offscreen after its first paint; save a PNG.
 
-    With no episode in ``data_dir`` the window shows the first-run explanation. Nothing is
-    written to the data folder beyond what opening it needs (no settings, no backup).
+    ``view`` is a view's name, or ``guided``: the Exercises view in guided mode on today's
+    first exercise. With no episode in ``data_dir`` the window shows the first-run
+    explanation. Nothing is written to the data folder beyond what opening it needs (no
+    settings, no backup).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if view not in VIEW_NAMES:
-        print(f"screenshot: unknown view {view!r}; choose one of {', '.join(VIEW_NAMES)}",
+    if view not in SCREENSHOT_VIEWS:
+        print(f"screenshot: unknown view {view!r}; choose one of {', '.join(SCREENSHOT_VIEWS)}",
               file=sys.stderr)
         return 2
     app = application()
@@ -293,7 +298,10 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
     try:
         window = build_main_window(store, remember=False)
         window.resize(*size)
-        window.show_view(view)
+        if view == "guided":
+            window.show_view("exercises").start_guided()  # type: ignore[attr-defined]
+        else:
+            window.show_view(view)
 
         def grab() -> None:
             app.processEvents()

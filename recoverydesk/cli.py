@@ -65,7 +65,7 @@ EXIT_STORE = 4
 EXIT_INTERNAL = 70
 
 
-VIEWS = ("today", "log", "calendar", "exercises", "charts", "history")
+VIEWS = ("today", "log", "calendar", "exercises", "charts", "history", "guided")
 DEFAULT_SIZE = (1280, 800)
 
 _INT = re.compile(r"[+-]?[0-9]{1,9}")

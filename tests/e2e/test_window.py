@@ -55,16 +55,17 @@ def test_every_view_renders_on_demo_data(qtbot, demo_dir: pathlib.Path,
         store.close(backup=False)
 
 
-def test_screenshot_function_writes_the_png(demo_dir: pathlib.Path,
-                                            tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("view", ["today", "guided"])
+def test_screenshot_function_writes_the_png(demo_dir: pathlib.Path, tmp_path: pathlib.Path,
+                                            view: str) -> None:
     """screenshot() runs its own event loop, so it gets its own process."""
-    out = tmp_path / "today.png"
+    out = tmp_path / f"{view}.png"
     code = ("import pathlib, sys; from recoverydesk.app import screenshot; "
             "sys.exit(screenshot(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), "
-            "'today', (640, 480)))")
+            "sys.argv[3], (640, 480)))")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, "-c", code, str(demo_dir), str(out)], cwd=REPO,
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code, str(demo_dir), str(out), view],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     from PySide6.QtGui import QImage
 
