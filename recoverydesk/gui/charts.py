@@ -142,6 +142,9 @@ class ChartData:
     phase_names: dict[str, str]
     weeks: tuple[load.WeekTotal, ...]
     links: tuple[load.PainLink, load.PainLink]
+    rise_factor: float = 1.30
+    """The 7-day-rise guard's factor (Rules.weekly_rise_factor): the weekly chart's warning
+    line."""
 
     @property
     def per_unit(self) -> float:
@@ -194,6 +197,7 @@ def build_chart_data(session: Session) -> ChartData | None:
         links=(load.pain_week_link(episode.logs, episode.activities, first, last),
                load.pain_week_link(episode.logs, episode.activities, first, last,
                                    morning=True)),
+        rise_factor=session.rules.weekly_rise_factor,
     )
 
 
@@ -619,7 +623,8 @@ class PainDistanceChart(_DatePlot):
 # --- 2. weekly mileage ------------------------------------------------------------------------
 
 class WeeklyMileageChart(_DatePlot):
-    """Monday–Sunday running weeks as bars with the previous week + 10 % as a dashed guide.
+    """Monday–Sunday running weeks as bars, with two lines over each week: the previous
+    week + 10 % (the guide for building up, DESIGN §6) and + 30 % (where the app warns).
 
     Attributes:
         include_all: Count every activity with a distance instead of runs only.
@@ -638,13 +643,17 @@ class WeeklyMileageChart(_DatePlot):
         self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=6 * DAY_S,
                                     pen=pg.mkPen(None))
         self.limit = pg.PlotDataItem(connect="finite")
+        self.warn_line = pg.PlotDataItem(connect="finite")
         pi.addItem(self.bars)
         pi.addItem(self.limit)
+        pi.addItem(self.warn_line)
         self.legend.addItem(self.bars, "Distance run each week (Mon–Sun)")
         self.legend.addItem(self.limit, "Last week + 10 %: the most to add in a week")
+        self.legend.addItem(self.warn_line, "Last week + 30 %: the app warns above this")
         self.hover = _Hover(self, self.hover_at)
         self.heights = np.zeros(0)
         self.limits = np.zeros(0)
+        self.warn_limits = np.zeros(0)
         self._ready = True
         self.apply_colours()
 
@@ -653,6 +662,7 @@ class WeeklyMileageChart(_DatePlot):
         c = self.colours
         self.bars.setOpts(brush=pg.mkBrush(c.distance_solid))
         self.limit.setPen(pg.mkPen(c.foreground, width=2, style=Qt.PenStyle.DashLine))
+        self.warn_line.setPen(pg.mkPen(c.red_flag, width=2, style=Qt.PenStyle.DotLine))
         _colour_legend(self.legend, c.foreground)
         if self.hover is not None:
             self.hover.apply_colours(c)
@@ -678,14 +688,16 @@ class WeeklyMileageChart(_DatePlot):
         mondays = np.array([noon_timestamps(w.monday, 1)[0] for w in weeks])
         self.heights = np.array(totals, dtype=float) / per
         self.limits = _floats(load.weekly_limits(totals), per)
+        self.warn_limits = _floats(load.weekly_limits(totals, data.rise_factor), per)
         self.bars.setOpts(x=mondays + 3 * DAY_S, height=self.heights, width=6 * DAY_S)
-        # One dashed segment over each week, at the previous week's total + 10 %.
+        # One segment over each week, at the previous week's total + 10 % (and + 30 %).
         xs = np.empty(3 * len(weeks))
-        ys = np.empty(3 * len(weeks))
         xs[0::3], xs[1::3], xs[2::3] = mondays - DAY_S / 2, mondays + 6.5 * DAY_S, math.nan
-        ys[0::3], ys[1::3], ys[2::3] = self.limits, self.limits, math.nan
-        self.limit.setData(xs, ys, connect="finite")
-        top = np.nanmax(np.concatenate([self.heights, self.limits, [0.0]]))
+        for line, levels in ((self.limit, self.limits), (self.warn_line, self.warn_limits)):
+            ys = np.empty(3 * len(weeks))
+            ys[0::3], ys[1::3], ys[2::3] = levels, levels, math.nan
+            line.setData(xs, ys, connect="finite")
+        top = np.nanmax(np.concatenate([self.heights, self.limits, self.warn_limits, [0.0]]))
         self.view_box.setYRange(0, max(float(top) * 1.12, 1.0), padding=0)
         what = "every activity" if self.include_all else "running"
         self.plot_item.setLabel("left", f"Distance per week, {what} ({data.units})")
@@ -714,7 +726,8 @@ class WeeklyMileageChart(_DatePlot):
                  f"{week.duration_s / 60:.0f} min"]
         if self.limits[w] == self.limits[w]:
             lines.append(f"Guide: at most {self.limits[w]:.1f} {data.units} "
-                         f"(last week + 10 %)")
+                         f"(last week + 10 %); warned above {self.warn_limits[w]:.1f} "
+                         f"{data.units} (+ 30 %)")
         if week.days < 7:
             lines.append(f"{week.days} of its days are in the episode")
         return float(first + (7 * w + 3.5) * DAY_S), _html(lines)

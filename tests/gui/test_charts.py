@@ -188,13 +188,16 @@ def test_redraw_reuses_the_plot_items(qtbot, session, filled) -> None:
     assert list(chart.plot_item.items) + list(chart.bars_view.addedItems) == items
 
 
-def test_weekly_bars_and_the_ten_percent_line(qtbot, session, filled) -> None:
+def test_weekly_bars_with_the_ten_and_thirty_percent_lines(qtbot, session, filled) -> None:
     view = make_view(qtbot, session)
     chart = view.weekly_chart
     # Weeks of Mon 23 Feb (03-01 only), 2 Mar, 9 Mar, 16 Mar.
     assert list(chart.heights) == pytest.approx([0.0, 3.0, 9.5, 0.0])
     assert np.isnan(chart.limits[0]) and np.isnan(chart.limits[1])  # nothing to add 10 % to
     assert list(chart.limits[2:]) == pytest.approx([3.3, 10.45])
+    assert list(chart.warn_limits[2:]) == pytest.approx([3.9, 12.35])  # the guard's + 30 %
+    _, drawn = chart.warn_line.getData()
+    assert list(drawn[6:8]) == pytest.approx([3.9, 3.9])
     view.include_all_box.setChecked(True)
     assert list(chart.heights) == pytest.approx([0.0, 5.5, 9.5, 0.0])
 
