@@ -174,7 +174,7 @@ def open_with_messages(data_dir: pathlib.Path) -> Store | None:
         return open_store(data_dir)
     except DamagedDatabase as damage:
         newest = getattr(damage, "newest_backup", None)
-        if newest is None or not _can_restore():
+        if newest is None:
             QMessageBox.warning(None, APP_NAME, f"{damage}\n\nRecoveryDesk will start with an "
                                                 "empty data file.")
             return _open_or_say(data_dir)
@@ -195,14 +195,6 @@ def open_with_messages(data_dir: pathlib.Path) -> Store | None:
     except StoreError as error:
         QMessageBox.critical(None, APP_NAME, str(error))
         return None
-
-
-def _can_restore() -> bool:
-    try:
-        import recoverydesk.storage.backup as backup
-    except ModuleNotFoundError:
-        return False
-    return hasattr(backup, "restore")
 
 
 def _open_or_say(data_dir: pathlib.Path) -> Store | None:
