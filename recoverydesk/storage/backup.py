@@ -33,7 +33,6 @@ import datetime
 import os
 import pathlib
 import re
-import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -145,7 +144,7 @@ def backup_connection(conn: sqlite3.Connection, data_dir: pathlib.Path, reason: 
     now = now or datetime.datetime.now()
     folder = _private_folder(backup_dir(data_dir))
     _remove_stale_temps(folder)
-    tmp = folder / f"{_TMP_PREFIX}{secrets.token_hex(6)}.sqlite"
+    tmp = folder / f"{_TMP_PREFIX}{os.urandom(6).hex()}.sqlite"
     try:
         _copy_into(conn, tmp)
         target = _free_name(folder, now, reason)
@@ -345,7 +344,7 @@ def restore(data_dir: pathlib.Path, backup_path: pathlib.Path) -> pathlib.Path |
         _private_folder(data_dir)
         _remove_stale_temps(data_dir)
         kept = _keep_current(live, data_dir)
-        tmp = data_dir / f"{_TMP_PREFIX}restore-{secrets.token_hex(6)}.sqlite"
+        tmp = data_dir / f"{_TMP_PREFIX}restore-{os.urandom(6).hex()}.sqlite"
         try:
             with _read_only(backup_path) as source:
                 _copy_into(source, tmp)

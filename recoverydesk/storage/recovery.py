@@ -21,19 +21,17 @@ or checksums do not match and rebuilds the -shm, so such a file opens normally.
 from __future__ import annotations
 
 import pathlib
+from typing import TYPE_CHECKING
 
-from recoverydesk.storage.backup import (
-    BackupInfo,
-    newest_good_backup,
-    restore,
-    set_aside,
-)
 from recoverydesk.storage.store import (
     DB_NAME,
     DamagedDatabase,
     Store,
     StoreError,
 )
+
+if TYPE_CHECKING:  # the backup module loads only when a file is damaged: start-up stays lean
+    from recoverydesk.storage.backup import BackupInfo
 
 __all__ = ["DamagedDatabase", "damaged_message", "open_store", "restore_newest"]
 
@@ -48,6 +46,8 @@ def open_store(data_dir: pathlib.Path) -> Store:
     try:
         return Store.open(data_dir)
     except DamagedDatabase as damage:
+        from recoverydesk.storage.backup import newest_good_backup, set_aside
+
         path = data_dir / DB_NAME
         try:
             moved = set_aside(path)
@@ -81,6 +81,8 @@ def restore_newest(data_dir: pathlib.Path) -> Store:
     Whatever is in place (usually nothing, after a damaged file was set aside) is kept first,
     as ``restore`` does. Raises StoreError when no backup passes its check.
     """
+    from recoverydesk.storage.backup import newest_good_backup, restore
+
     data_dir = pathlib.Path(data_dir)
     newest = newest_good_backup(data_dir)
     if newest is None:
