@@ -243,6 +243,16 @@ def from_metres(metres: float, units: str) -> float:
     return metres / METRES_PER_UNIT[units]
 
 
+def describe_activity(activity: Activity, units: str) -> str:
+    """Short words for one activity, e.g. "run 3.2 km 24 min" (distance in ``units``)."""
+    parts = [activity.kind]
+    if activity.distance_m:
+        parts.append(f"{from_metres(activity.distance_m, units):.1f} {units}")
+    if activity.duration_s:
+        parts.append(f"{round(activity.duration_s / 60)} min")
+    return " ".join(parts)
+
+
 def parse_red_flags(text: str | Iterable[str]) -> frozenset[str]:
     """Read red flags from a ``;``-separated cell or a list, refusing unknown ids."""
     items = text.split(";") if isinstance(text, str) else list(text)

@@ -53,7 +53,7 @@ from PySide6.QtWidgets import QApplication
 
 from recoverydesk.core import engine
 from recoverydesk.core.load import DailyFigures, daily_figures
-from recoverydesk.core.model import Activity, DayLog, Episode, from_metres
+from recoverydesk.core.model import Activity, DayLog, Episode, describe_activity, from_metres
 from recoverydesk.core.plan import Content, load_content
 from recoverydesk.storage.store import Store
 
@@ -665,12 +665,7 @@ def _adherence_html(data: ReportData) -> str:
 
 
 def _activity_words(data: ReportData, activity: Activity) -> str:
-    bits = [activity.kind]
-    if activity.distance_m:
-        bits.append(data.distance(activity.distance_m))
-    if activity.duration_s:
-        bits.append(f"{round(activity.duration_s / 60)} min")
-    text = " ".join(bits)
+    text = describe_activity(activity, data.units)
     if activity.pain is not None:
         text += f" (pain {activity.pain})"
     return text

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import engine
-from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError, from_metres
+from recoverydesk.core import engine, model
+from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.style import is_dark
 
@@ -63,18 +63,9 @@ def _heading_font(base: QFont, scale: float) -> QFont:
     return font
 
 
-def _minutes(seconds: float | None) -> str:
-    return f"{round(seconds / 60)} min" if seconds else ""
-
-
 def describe_activity(activity: Activity, units: str) -> str:
     """"walk 25 min, pain 2" or "run 3.2 km 24 min": short words for one activity."""
-    parts = [activity.kind]
-    if activity.distance_m:
-        parts.append(f"{from_metres(activity.distance_m, units):.1f} {units}")
-    if activity.duration_s:
-        parts.append(_minutes(activity.duration_s))
-    text = " ".join(parts)
+    text = model.describe_activity(activity, units)
     if activity.pain is not None:
         text += f", pain {activity.pain}"
     return text
