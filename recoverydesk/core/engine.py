@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from recoverydesk.core.load import Guard, RunLoad
-from recoverydesk.core.model import PHASES, Episode
+from recoverydesk.core.model import EMERGENCY_FLAGS, PHASES, RED_FLAGS, Episode
 from recoverydesk.core.rules import Rules
 
 
@@ -188,7 +188,6 @@ _RED_FLAG_WORDS = {
     "fever": "fever or feeling unwell with the back pain",
     "trauma": "pain that began after a fall or accident",
 }
-_EMERGENCY = frozenset({"bladder_bowel", "saddle_numbness"})
 
 _EVIDENCE_KINDS: dict[str, frozenset[str]] = {
     "walk": frozenset({"walk"}),
@@ -324,8 +323,7 @@ _PAUSE_ONLY = (_PAUSE_OK,)
 
 
 def _flag_order(flag: str) -> int:
-    order = tuple(_RED_FLAG_WORDS)
-    return order.index(flag) if flag in order else len(order)
+    return RED_FLAGS.index(flag) if flag in RED_FLAGS else len(RED_FLAGS)
 
 
 class _Judge:
@@ -352,7 +350,7 @@ class _Judge:
     def pause_flagged(self, i: int, flags: frozenset[str]) -> RuleResult:
         """Any red flag pauses: the app cannot tell a harmless one from a serious one."""
         names = [_RED_FLAG_WORDS.get(f, f) for f in sorted(flags, key=_flag_order)]
-        urgent = "This needs care now." if flags & _EMERGENCY else "See a clinician soon."
+        urgent = "This needs care now." if flags & EMERGENCY_FLAGS else "See a clinician soon."
         return RuleResult("pause", False,
                           f"Red flag on {self.ix.words(i)}: {_and(names)}. {urgent} The plan is "
                           f"paused until a clinician clears you.")
