@@ -265,13 +265,6 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_backup_triggered(self) -> None:
-        self._backup_now()
-
-    @Slot()
-    def _on_restore_triggered(self) -> None:
-        self._restore_from_backup()
-
-    def _backup_now(self) -> Any:
         from recoverydesk.storage.backup import backup_now
         from recoverydesk.storage.store import StoreError
 
@@ -279,11 +272,11 @@ class MainWindow(QMainWindow):
             path = backup_now(self.session.store)
         except StoreError as error:
             QMessageBox.warning(self, "Back up now", str(error))
-            return None
+            return
         self.session.message.emit(f"Backed up to {path}.")
-        return path
 
-    def _restore_from_backup(self) -> Any:
+    @Slot()
+    def _on_restore_triggered(self) -> None:
         """Pick a backup, confirm, then swap the data file under the open session."""
         from PySide6.QtWidgets import QInputDialog
 
@@ -298,33 +291,35 @@ class MainWindow(QMainWindow):
                                     "There is no backup to restore yet. RecoveryDesk makes "
                                     "one each day you use it, and File → Back up now makes "
                                     "one at any time.")
-            return None
+            return
         names = [i.describe() + f" — {i.reason}" for i in infos]
         choice, ok = QInputDialog.getItem(self, "Restore from backup",
                                           "Replace your data with the backup from:", names, 0,
                                           False)
         if not ok:
-            return None
+            return
         info = infos[names.index(choice)]
         sure = QMessageBox.question(
             self, "Restore from backup",
             f"Replace your data with the backup from {info.describe()}? What you have now "
             "is kept as a backup of its own, so this can be undone by restoring that.")
         if sure != QMessageBox.StandardButton.Yes:
-            return None
+            return
         data_dir = store.data_dir
         store.close()
         try:
-            kept = restore(data_dir, info.path)
+            restore(data_dir, info.path)
         except StoreError as error:
             QMessageBox.warning(self, "Restore from backup", str(error))
-            kept = None
+            restored = False
+        else:
+            restored = True
         self.session.store = open_store(data_dir)
         self.session.undo_stack.clear()
         self.session.reload()
         self.session.episode_changed.emit()
-        self.session.message.emit(f"Restored the backup from {info.describe()}.")
-        return kept
+        if restored:
+            self.session.message.emit(f"Restored the backup from {info.describe()}.")
 
     # --- dialogs ---------------------------------------------------------------------------
 

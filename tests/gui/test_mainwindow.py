@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from recoverydesk.app import acquire_lock, build_main_window
 from recoverydesk.core.model import DayLog
@@ -128,3 +130,41 @@ def test_an_exercise_chosen_in_the_calendar_opens_in_exercises(window: MainWindo
     calendar.exercise_requested.emit("cat_cow")  # type: ignore[attr-defined]
     assert window.current_view() == "exercises"
     assert window.views["exercises"].selected_exercise() == "cat_cow"  # type: ignore[attr-defined]
+
+
+def _answer_modal(accept: Callable[[QWidget], None], seen: list[str]) -> None:
+    """Answer the next modal dialog with ``accept`` (retrying until it is open)."""
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        QTimer.singleShot(20, lambda: _answer_modal(accept, seen))
+        return
+    seen.append(type(dialog).__name__)
+    accept(dialog)
+
+
+def test_back_up_now_then_restore_brings_the_entries_back(qtbot, window: MainWindow) -> None:
+    session = window.session
+    session.save_day(DayLog(TODAY, 2))
+    window.backup_action.trigger()
+    backups = list((session.store.data_dir / "backups").glob("*.sqlite"))
+    assert len(backups) == 1
+    assert "Backed up to" in window.statusBar().currentMessage()
+
+    session.save_day(DayLog(TODAY, 7))
+    seen: list[str] = []
+
+    def press_yes(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    def choose_first(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        QTimer.singleShot(0, lambda: _answer_modal(press_yes, seen))
+        dialog.accept()
+
+    QTimer.singleShot(0, lambda: _answer_modal(choose_first, seen))
+    window.restore_action.trigger()
+    assert seen == ["QInputDialog", "QMessageBox"]
+    assert session.store.day_log(TODAY).pain == 2  # type: ignore[union-attr]
+    assert session.status().logged  # the session reads the restored file
+    assert "Restored the backup" in window.statusBar().currentMessage()
