@@ -176,8 +176,7 @@ class Session(QObject):
         self.message.emit(f"Saved {log.day:%A %d %B}.")
 
     def delete_day(self, day: datetime.date) -> None:
-        before = self._day_snapshot(day)
-        self.store.delete_day(day)
+        before = self.store.delete_day(day)  # what it removed is the undo snapshot
         self.undo_stack.push(_DayCommand(self, day, before, (None, []), f"Delete {day:%d %b}"))
         self.message.emit(f"Deleted the entry of {day:%A %d %B}. Edit → Undo brings it back.")
 
