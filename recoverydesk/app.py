@@ -129,6 +129,7 @@ def run_window(data_dir: pathlib.Path) -> int:
         QMessageBox.information(None, APP_NAME, ALREADY_OPEN)
         return 1
     store: Store | None = None
+    window: MainWindow | None = None
     try:
         store = open_with_messages(data_dir)
         if store is None:
@@ -143,6 +144,8 @@ def run_window(data_dir: pathlib.Path) -> int:
         code = app.exec()
         return int(code)
     finally:
+        if window is not None:
+            store = window.session.close()  # a restore may have reopened the data file
         if store is not None:
             store.close()
             if getattr(store, "backup_error", None):

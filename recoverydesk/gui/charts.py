@@ -1162,6 +1162,6 @@ class ChartsView(QWidget):
         try:
             self.export_png(path, size)
         except OSError as error:
-            self._session.message.emit(f"Could not export the chart: {error}")
+            self._session.notify(f"Could not export the chart: {error}")
             return
-        self._session.message.emit(f"Saved the chart as {path} ({size[0]} × {size[1]}).")
+        self._session.notify(f"Saved the chart as {path} ({size[0]} × {size[1]}).")

@@ -59,9 +59,9 @@ class TextDialog(QDialog):
 def about_dialog(session: Session, parent: QWidget | None = None) -> TextDialog:
     from recoverydesk import __version__ as version
 
-    counts = session.store.counts()
+    counts = session.counts()
     html = (f"<h2>RecoveryDesk {version}</h2>" + _paragraphs_html(session.content.texts["about"])
-            + f"<p>Data folder: <tt>{_escape(str(session.store.data_dir))}</tt><br>"
+            + f"<p>Data folder: <tt>{_escape(str(session.data_dir))}</tt><br>"
               f"{counts['day_logs']} daily entries, {counts['activities']} activities.</p>")
     return TextDialog("About RecoveryDesk", html, parent)
 
@@ -141,7 +141,7 @@ class ClearanceDialog(QDialog):
         if not decision.accepted:
             self._refuse(" ".join(r.detail for r in decision.reasons if not r.ok))
             return
-        self._session.message.emit(f"Clearance recorded for {engine.day_words(self._day)}.")
+        self._session.notify(f"Clearance recorded for {engine.day_words(self._day)}.")
         self.accept()
 
     def _refuse(self, text: str) -> None:
@@ -197,7 +197,7 @@ class PreferencesDialog(QDialog):
         import dataclasses
 
         from recoverydesk.core.model import ValidationError
-        from recoverydesk.storage.store import StoreError
+        from recoverydesk.gui.session import StoreError
 
         session = self._session
         info = session.info
@@ -211,10 +211,7 @@ class PreferencesDialog(QDialog):
                 if new != info:
                     session.update_episode(new)
             if self.auto.isChecked() != session.rules.auto_advance:
-                stored = dict(session.store.setting("rules", {}))
-                stored["auto_advance"] = self.auto.isChecked()
-                session.store.set_setting("rules", stored)
-                session.reload()
+                session.set_rules(auto_advance=self.auto.isChecked())
         except (ValidationError, StoreError) as error:
             self.error.setText(str(error))
             self.error.show()

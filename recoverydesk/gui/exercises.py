@@ -618,7 +618,7 @@ class ExercisesView(QWidget):
                         if i in self._library]
         today = self._session.today()
         first, last = week_window(today)
-        done = self._session.store.exercises_done(first, last)
+        done = self._session.exercises_done(first, last)
         self._done_today = dict(done.get(today, {}))
         self._week = week_adherence(done, [e.id for e in self._library.all()], today)
         self._update_header()

@@ -30,10 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.gui.session import Session
-
-_LAST_FOLDER = "export_folder"
-"""A dynamic property on the Session: where the chooser opened last time (this run only)."""
+from recoverydesk.gui.session import Session, StoreError
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -96,7 +93,7 @@ def choose_export(window: QWidget | None, session: Session) -> ExportChoice | No
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     fmt = dialog.chosen_format()
-    start = Path(session.property(_LAST_FOLDER) or Path.home())
+    start = session.last_folders.export or Path.home()
     today = session.today().isoformat()
     if fmt == "json":
         name, _filter = QFileDialog.getSaveFileName(
@@ -105,12 +102,12 @@ def choose_export(window: QWidget | None, session: Session) -> ExportChoice | No
         if not name:
             return None
         path = Path(name) if Path(name).suffix else Path(name).with_suffix(".json")
-        session.setProperty(_LAST_FOLDER, str(path.parent))
+        session.last_folders.export = path.parent
         return ExportChoice("json", path)
     name = QFileDialog.getExistingDirectory(window, "Export CSV files into a folder", str(start))
     if not name:
         return None
-    session.setProperty(_LAST_FOLDER, name)
+    session.last_folders.export = Path(name)
     return ExportChoice("csv", Path(name))
 
 
@@ -129,17 +126,14 @@ def csv_target(folder: Path, today: datetime.date) -> Path:
 
 def write_export(session: Session, choice: ExportChoice) -> ExportDone:
     """Write the export; raises OSError or StoreError when it cannot."""
-    from recoverydesk.interchange import export
-
-    store = session.store
-    counts = store.counts()
+    counts = session.counts()
     what = (f"{counts['day_logs']} day{'' if counts['day_logs'] == 1 else 's'} and "
             f"{counts['activities']} activit{'y' if counts['activities'] == 1 else 'ies'}")
     if choice.format == "json":
-        path = export.write_json(store, choice.path)
+        path = session.export_json(choice.path)
         return ExportDone("json", path, (path,), f"Exported {what} to {path}.")
     folder = csv_target(choice.path, session.today())
-    files = tuple(export.export_csv(store, folder))
+    files = tuple(session.export_csv(folder))
     return ExportDone("csv", folder, files,
                       f"Exported {what} as {len(files)} CSV files to {folder}.")
 
@@ -161,8 +155,6 @@ def export_data(window: QWidget | None, session: Session, *, choose: Chooser | N
     choice = (choose or choose_export)(window, session)
     if choice is None:
         return None
-    from recoverydesk.storage.store import StoreError
-
     app = QGuiApplication.instance()
     try:
         if app is not None:
@@ -175,11 +167,11 @@ def export_data(window: QWidget | None, session: Session, *, choose: Chooser | N
     except (OSError, StoreError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         text = f"Nothing was exported to {choice.path}: {reason}."
-        session.message.emit(text)
+        session.notify(text)
         box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", text, parent=window)
         box.open()
         return None
-    session.message.emit(done.message)
+    session.notify(done.message)
     (inform or _inform)(window, "Export finished", done.message)
     return done
 

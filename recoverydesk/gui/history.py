@@ -354,16 +354,16 @@ class HistoryView(QWidget):
 
     def reload(self) -> None:
         """Read every entry and activity from the store again, keeping the current row."""
-        store = self._session.store
+        session = self._session
         units = self._session.units
         flags = self._session.content.red_flags
-        activities = store.activities()
+        activities = session.activities()
         by_day: dict[datetime.date, list[Activity]] = {}
         for activity in activities:
             by_day.setdefault(activity.day, []).append(activity)
         rows = [EntryRow(log, tuple(by_day.get(log.day, ())), units,
                          tuple(flags[f].label if f in flags else f for f in sorted(log.red_flags)))
-                for log in store.day_logs()]
+                for log in session.day_logs()]
         self._activity_days = {a.id: a.day for a in activities if a.id is not None}
         current = [table.currentIndex().data(KEY_ROLE) for table in (self.entries,
                                                                       self.activities)]
@@ -435,7 +435,7 @@ class HistoryView(QWidget):
             count = len(keys)
             noun = ("activity" if count == 1 else "activities") if table is self.activities \
                 else "entries"
-            self._session.message.emit(f"Deleted {count} {noun}. Edit → Undo brings "
+            self._session.notify(f"Deleted {count} {noun}. Edit → Undo brings "
                                        f"{'it' if count == 1 else 'them'} back.")
 
     @Slot(int)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.gui.session import Session
+from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.interchange.importing import FILE_PATTERNS, Prepared, prepare, refusal_text
 
 FILE_FILTERS = ";;".join((
@@ -51,8 +51,6 @@ FILE_FILTERS = ";;".join((
     "All files (*)",
 ))
 _SUFFIXES = frozenset(p.removeprefix("*") for p in FILE_PATTERNS)
-_LAST_FOLDER = "import_folder"
-"""A dynamic property on the Session: where the file chooser opened last time."""
 
 ShowSummary = Callable[[QWidget | None, "ImportJob"], Any]
 
@@ -178,7 +176,7 @@ class ImportJob(QObject):
         self._turn = threading.Semaphore(0)
         self._thread = QThread()
         self._thread.setObjectName("recoverydesk-import")
-        known = frozenset(str(row["sha256"]) for row in session.store.imported_files())
+        known = session.imported_hashes()
         self._reader = _Reader(self.paths, session.today(), known, self._stop, self._turn)
         self._reader.moveToThread(self._thread)
         self._thread.started.connect(self._reader.run)
@@ -267,13 +265,11 @@ class ImportJob(QObject):
             self._finish()
 
     def _commit(self, path: Path, result: object) -> FileResult:
-        from recoverydesk.storage.store import StoreError
-
         if isinstance(result, BaseException):
             return FileResult(path, "failed", refusal_text(path, result))
         assert isinstance(result, Prepared)
         try:
-            outcome = result.commit(self._session.store, self._session.today())
+            outcome = self._session.commit_import(result)
         except StoreError as error:
             # The data file itself cannot be written (locked, full, read-only): the next
             # files would fail the same way, so stop here and say why.
@@ -331,7 +327,7 @@ class ImportJob(QObject):
             self.progress = None
         if any(r.status == "imported" for r in self.results):
             self._session.reload()
-        self._session.message.emit(self.headline())
+        self._session.notify(self.headline())
         self.finished.emit()
         self._show_summary(self._window, self)
 
@@ -422,7 +418,7 @@ def import_files(window: QWidget | None, session: Session, paths: Iterable[Path 
     if not files:
         return None
     if any(job._session is session and job.running for job in _running):
-        session.message.emit("An import is already running; wait for it to finish.")
+        session.notify("An import is already running; wait for it to finish.")
         return None
     return ImportJob(window, session, files, show_summary=show_summary,
                      progress=progress).start()
@@ -430,11 +426,11 @@ def import_files(window: QWidget | None, session: Session, paths: Iterable[Path 
 
 def choose_files(window: QWidget | None, session: Session) -> list[Path]:
     """Ask for files to import; remembers the folder for next time (this run only)."""
-    folder = session.property(_LAST_FOLDER) or str(Path.home())
+    folder = session.last_folders.import_files or Path.home()
     names, _filter = QFileDialog.getOpenFileNames(window, "Import activities", str(folder),
                                                   FILE_FILTERS)
     if names:
-        session.setProperty(_LAST_FOLDER, str(Path(names[0]).parent))
+        session.last_folders.import_files = Path(names[0]).parent
     return [Path(n) for n in names]
 
 

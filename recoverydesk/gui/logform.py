@@ -64,8 +64,7 @@ from recoverydesk.core.model import (
     validate_day,
 )
 from recoverydesk.gui import style
-from recoverydesk.gui.session import Session
-from recoverydesk.storage.store import StoreError
+from recoverydesk.gui.session import Session, StoreError
 
 SOURCE_WORDS = {"manual": "typed in", "gpx": "GPX file", "tcx": "TCX file", "fit": "FIT file",
                 "csv": "CSV diary"}
@@ -596,8 +595,7 @@ class LogView(QWidget):
             self._day = day
             with QSignalBlocker(self.date_edit):
                 self.date_edit.setDate(QDate(day))
-            log = self._session.store.day_log(day)
-            activities = self._session.store.activities(since=day, until=day)
+            log, activities = self._session.day(day)
             self._clear_errors()
             self.pain_spin.set_value_or_none(log.pain if log else None)
             self.pain_activity_spin.set_value_or_none(log.pain_activity if log else None)
@@ -781,7 +779,7 @@ class LogView(QWidget):
 
     def _confirm_flags_removed(self, log: DayLog) -> bool:
         """Ask before a save unticks a red flag that the saved entry holds (it may lift a pause)."""
-        stored = self._session.store.day_log(log.day)
+        stored, _activities = self._session.day(log.day)
         if stored is None:
             return True
         removed = [f for f in RED_FLAGS if f in stored.red_flags and f not in log.red_flags]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.gui.session import Session
+from recoverydesk.gui.session import Session, StoreError
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -265,27 +265,19 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_backup_triggered(self) -> None:
-        from recoverydesk.storage.backup import backup_now
-        from recoverydesk.storage.store import StoreError
-
         try:
-            path = backup_now(self.session.store)
+            path = self.session.backup_now()
         except StoreError as error:
             QMessageBox.warning(self, "Back up now", str(error))
             return
-        self.session.message.emit(f"Backed up to {path}.")
+        self.session.notify(f"Backed up to {path}.")
 
     @Slot()
     def _on_restore_triggered(self) -> None:
-        """Pick a backup, confirm, then swap the data file under the open session."""
+        """Pick a backup, confirm, then let the session swap the data file."""
         from PySide6.QtWidgets import QInputDialog
 
-        from recoverydesk.storage.backup import list_backups, restore
-        from recoverydesk.storage.recovery import open_store
-        from recoverydesk.storage.store import StoreError
-
-        store = self.session.store
-        infos = [i for i in list_backups(store.data_dir) if i.restorable]
+        infos = self.session.backups()
         if not infos:
             QMessageBox.information(self, "Restore from backup",
                                     "There is no backup to restore yet. RecoveryDesk makes "
@@ -305,21 +297,10 @@ class MainWindow(QMainWindow):
             "is kept as a backup of its own, so this can be undone by restoring that.")
         if sure != QMessageBox.StandardButton.Yes:
             return
-        data_dir = store.data_dir
-        store.close()
         try:
-            restore(data_dir, info.path)
+            self.session.restore_backup(info)
         except StoreError as error:
             QMessageBox.warning(self, "Restore from backup", str(error))
-            restored = False
-        else:
-            restored = True
-        self.session.store = open_store(data_dir)
-        self.session.undo_stack.clear()
-        self.session.reload()
-        self.session.episode_changed.emit()
-        if restored:
-            self.session.message.emit(f"Restored the backup from {info.describe()}.")
 
     # --- dialogs ---------------------------------------------------------------------------
 

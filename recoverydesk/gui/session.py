@@ -7,9 +7,12 @@ the Today view and the History table alike.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import pathlib
 import weakref
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -18,7 +21,25 @@ from recoverydesk.core import engine
 from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeInfo
 from recoverydesk.core.plan import Content, load_content
 from recoverydesk.core.rules import Rules
-from recoverydesk.storage.store import Store
+from recoverydesk.storage.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from recoverydesk.interchange.importing import Outcome, Prepared
+    from recoverydesk.storage.backup import BackupInfo
+
+__all__ = ["DayEntry", "LastFolders", "Session", "StoreError"]
+
+DayEntry = tuple[DayLog | None, list[Activity]]
+"""A day as stored: its entry (None when there is none) and its activities."""
+
+
+@dataclasses.dataclass(slots=True)
+class LastFolders:
+    """Where the file dialogs opened last, for this run (None: the home folder)."""
+
+    import_files: pathlib.Path | None = None
+    export: pathlib.Path | None = None
+    report: pathlib.Path | None = None
 
 
 class Session(QObject):
@@ -31,9 +52,9 @@ class Session(QObject):
         message: A short line for the status bar. arg: the text.
 
     Attributes:
-        store: The open Store.
         content: The plan, red-flag and help texts from resources/.
         undo_stack: Undo/redo of every user edit.
+        last_folders: Where the import, export and report dialogs opened last.
     """
 
     data_changed = Signal(object)
@@ -44,7 +65,8 @@ class Session(QObject):
                  today: Callable[[], datetime.date] = datetime.date.today,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self._store = store
+        self.last_folders = LastFolders()
         self.content = content or load_content()
         self._today = today
         self.undo_stack = QUndoStack(self)
@@ -61,7 +83,7 @@ class Session(QObject):
     @property
     def rules(self) -> Rules:
         if self._rules is None:
-            self._rules = self.store.rules()
+            self._rules = self._store.rules()
         return self._rules
 
     @property
@@ -77,8 +99,46 @@ class Session(QObject):
     @property
     def episode(self) -> Episode | None:
         if self._episode is None:
-            self._episode = self.store.load_episode()
+            self._episode = self._store.load_episode()
         return self._episode
+
+    @property
+    def store(self) -> Store:
+        """The open Store, for gui/report.py only until its rewrite (issue #10) lands.
+
+        Nothing else may use it: every other view goes through the methods here.
+        """
+        return self._store
+
+    @property
+    def data_dir(self) -> pathlib.Path:
+        return self._store.data_dir
+
+    def day(self, day: datetime.date) -> DayEntry:
+        """The entry and activities stored for ``day``."""
+        return self._store.day_log(day), self._store.activities(since=day, until=day)
+
+    def day_logs(self) -> list[DayLog]:
+        return self._store.day_logs()
+
+    def activities(self) -> list[Activity]:
+        return self._store.activities()
+
+    def ticks(self, day: datetime.date) -> frozenset[str]:
+        """The checklist items ticked on ``day``."""
+        return self._store.ticks(day)
+
+    def exercises_done(self, since: datetime.date,
+                       until: datetime.date) -> dict[datetime.date, dict[str, int]]:
+        return self._store.exercises_done(since, until)
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each kind of data has (day_logs, activities…)."""
+        return self._store.counts()
+
+    def imported_hashes(self) -> frozenset[str]:
+        """The SHA-256 of every file imported so far."""
+        return frozenset(str(row["sha256"]) for row in self._store.imported_files())
 
     def timeline(self) -> list[engine.DayStatus]:
         """The engine's answer for every day from the start to today.
@@ -140,26 +200,26 @@ class Session(QObject):
         for day in days:
             if day < episode.start:
                 continue
-            log = self.store.day_log(day)
+            log = self._store.day_log(day)
             if log is None:
                 logs.pop(day, None)
             else:
                 logs[day] = log
-            activities += self.store.activities(since=day, until=day)
+            activities += self._store.activities(since=day, until=day)
         activities.sort(key=_activity_order)
-        return Episode(episode.info, logs, tuple(activities), self.store.actions(episode.info))
+        return Episode(episode.info, logs, tuple(activities), self._store.actions(episode.info))
 
     # --- writing ---------------------------------------------------------------------------
 
     def begin_episode(self, info: EpisodeInfo, *, new: bool = False) -> EpisodeInfo:
-        stored = self.store.start_episode(info, new=new, today=self.today())
+        stored = self._store.start_episode(info, new=new, today=self.today())
         self.undo_stack.clear()
         self._invalidate()
         self.episode_changed.emit()
         return stored
 
     def update_episode(self, info: EpisodeInfo) -> None:
-        self.store.update_episode(info, today=self.today())
+        self._store.update_episode(info, today=self.today())
         self._invalidate()
         self.episode_changed.emit()
 
@@ -168,20 +228,20 @@ class Session(QObject):
         """Save a day's entry as one undoable step. Raises ValidationError, writes nothing."""
         # Validate (and write) now, so a refusal reaches the caller before the stack changes.
         before = self._day_snapshot(log.day)
-        self.store.save_day(log, activities, replace_activities=replace_activities,
+        self._store.save_day(log, activities, replace_activities=replace_activities,
                             today=self.today())
         after = self._day_snapshot(log.day)
         label = text or f"Save {log.day:%d %b}"
         self.undo_stack.push(_DayCommand(self, log.day, before, after, label))
-        self.message.emit(f"Saved {log.day:%A %d %B}.")
+        self.notify(f"Saved {log.day:%A %d %B}.")
 
     def delete_day(self, day: datetime.date) -> None:
-        before = self.store.delete_day(day)  # what it removed is the undo snapshot
+        before = self._store.delete_day(day)  # what it removed is the undo snapshot
         self.undo_stack.push(_DayCommand(self, day, before, (None, []), f"Delete {day:%d %b}"))
-        self.message.emit(f"Deleted the entry of {day:%A %d %B}. Edit → Undo brings it back.")
+        self.notify(f"Deleted the entry of {day:%A %d %B}. Edit → Undo brings it back.")
 
     def delete_activity(self, activity_id: int) -> None:
-        removed = self.store.delete_activity(activity_id)
+        removed = self._store.delete_activity(activity_id)
         if removed is None:
             return
         day = removed.day
@@ -190,11 +250,11 @@ class Session(QObject):
         self.undo_stack.push(_DayCommand(self, day, before, after, f"Delete {removed.kind}"))
 
     def set_tick(self, day: datetime.date, item: str, done: bool) -> None:
-        self.store.set_tick(day, item, done)
+        self._store.set_tick(day, item, done)
         self.undo_stack.push(_TickCommand(self, day, item, done))
 
     def set_exercise_done(self, day: datetime.date, exercise_id: str, done: bool = True) -> None:
-        self.store.set_exercise_done(day, exercise_id, done)
+        self._store.set_exercise_done(day, exercise_id, done)
         self._invalidate([day])
 
     def advance(self, day: datetime.date | None = None) -> engine.Decision:
@@ -205,7 +265,7 @@ class Session(QObject):
             raise RuntimeError("advance needs an episode")
         decision = engine.check_advance(episode, self.rules, day, self.today())
         if decision.accepted:
-            self.store.add_action(Action(day, "advance"), today=self.today())
+            self._store.add_action(Action(day, "advance"), today=self.today())
             self._invalidate([day])
         return decision
 
@@ -216,25 +276,90 @@ class Session(QObject):
             raise RuntimeError("clearance needs an episode")
         decision = engine.check_clearance(episode, self.rules, day, self.today())
         if decision.accepted:
-            self.store.add_action(Action(day, "clearance", note), today=self.today())
+            self._store.add_action(Action(day, "clearance", note), today=self.today())
             self._invalidate([day])
         return decision
+
+    def notify(self, text: str) -> None:
+        """Put ``text`` in the status bar (the one place ``message`` is emitted)."""
+        self.message.emit(text)
+
+    def set_rules(self, **changes: Any) -> None:
+        """Change rule settings (e.g. ``auto_advance=False``) and replay with them."""
+        stored = dict(self._store.setting("rules", {}))
+        stored.update(changes)
+        self._store.set_setting("rules", stored)
+        self.reload()
+
+    def commit_import(self, prepared: Prepared) -> Outcome:
+        """Write one read file in one transaction (see ``Prepared.commit``).
+
+        The views are not told here: the import job reloads once at its end.
+        """
+        return prepared.commit(self._store, self.today())
+
+    def export_json(self, path: pathlib.Path) -> pathlib.Path:
+        from recoverydesk.interchange import export
+
+        return export.write_json(self._store, path)
+
+    def export_csv(self, folder: pathlib.Path) -> list[pathlib.Path]:
+        from recoverydesk.interchange import export
+
+        return list(export.export_csv(self._store, folder))
+
+    def backup_now(self) -> pathlib.Path:
+        """Copy the data file into ``backups/`` now; raises StoreError when it cannot."""
+        from recoverydesk.storage.backup import backup_now
+
+        return backup_now(self._store)
+
+    def backups(self) -> list[BackupInfo]:
+        """The backups that can be restored, newest first."""
+        from recoverydesk.storage.backup import list_backups
+
+        return [i for i in list_backups(self._store.data_dir) if i.restorable]
+
+    def restore_backup(self, info: BackupInfo) -> None:
+        """Make ``info`` the data file and start over on it.
+
+        The store is closed for the swap and opened again either way, so a failed restore
+        leaves the session on the data it had, and the StoreError saying why is raised.
+        """
+        from recoverydesk.storage.backup import restore
+        from recoverydesk.storage.recovery import open_store
+
+        data_dir = self._store.data_dir
+        self._store.close()
+        failure: StoreError | None = None
+        try:
+            restore(data_dir, info.path)
+        except StoreError as error:
+            failure = error
+        self._store = open_store(data_dir)
+        self.undo_stack.clear()
+        self.reload()
+        self.episode_changed.emit()
+        if failure is not None:
+            raise failure
+        self.notify(f"Restored the backup from {info.describe()}.")
+
+    def close(self) -> Store:
+        """Close the data file (taking the day's backup); returns the closed Store."""
+        self._store.close()
+        return self._store
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""
         self._invalidate()
 
-    def _day_snapshot(self, day: datetime.date) -> tuple[DayLog | None, list[Activity]]:
-        return self.store.day_log(day), self.store.activities(since=day, until=day)
+    def _day_snapshot(self, day: datetime.date) -> DayEntry:
+        return self.day(day)
 
     def _restore_day(self, day: datetime.date,
-                     snapshot: tuple[DayLog | None, list[Activity]]) -> None:
+                     snapshot: DayEntry) -> None:
         log, activities = snapshot
-        self.store.delete_day(day)
-        if log is not None:
-            self.store.save_day(log, activities, replace_activities=True, today=self.today())
-        elif activities:
-            self.store.add_activities(activities, today=self.today())
+        self._store.replace_day(day, log, activities, today=self.today())
         self._invalidate([day])
 
 
@@ -268,8 +393,8 @@ class _DayCommand(_Command):
     """Swap a day between two snapshots. The first redo is the write already made."""
 
     def __init__(self, session: Session, day: datetime.date,
-                 before: tuple[DayLog | None, list[Activity]],
-                 after: tuple[DayLog | None, list[Activity]], text: str) -> None:
+                 before: DayEntry,
+                 after: DayEntry, text: str) -> None:
         super().__init__(session, text)
         self._day = day
         self._before = before
@@ -297,10 +422,10 @@ class _TickCommand(_Command):
 
     def redo(self) -> None:  # overrides QUndoCommand.redo
         if not self._first:
-            self._session.store.set_tick(self._day, self._item, self._done)
+            self._session._store.set_tick(self._day, self._item, self._done)
         self._first = False
         self._session._invalidate([self._day])
 
     def undo(self) -> None:  # overrides QUndoCommand.undo
-        self._session.store.set_tick(self._day, self._item, not self._done)
+        self._session._store.set_tick(self._day, self._item, not self._done)
         self._session._invalidate([self._day])

@@ -284,7 +284,7 @@ class TodayView(QWidget):
         label = plan.prescription_for(status.phase_day).label
         self.prescription.setText(f"Day {status.phase_day} of {plan.name}: <b>{label}</b>")
         self.prescription.setTextFormat(Qt.TextFormat.RichText)
-        self._show_checklist(status.phase, session.store.ticks(today))
+        self._show_checklist(status.phase, session.ticks(today))
         self.pain_spin.setEnabled(True)
         self.pain_save.setEnabled(True)
         if log is not None:
@@ -571,7 +571,7 @@ class TodayView(QWidget):
         if decision.accepted:
             status = self._session.status()
             name = self._session.content.plan.name(status.next_phase) if status else ""
-            self._session.message.emit(f"Moving on: {name} starts tomorrow.")
+            self._session.notify(f"Moving on: {name} starts tomorrow.")
         else:
             QMessageBox.information(self, "Not yet", "\n".join(r.detail for r in
                                                                 decision.reasons))

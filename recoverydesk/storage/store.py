@@ -449,6 +449,31 @@ class Store:
             db.execute("DELETE FROM activities WHERE day = ?", [day.isoformat()])
         return log, acts
 
+    def replace_day(self, day: datetime.date, log: DayLog | None,
+                    activities: Iterable[Activity] = (),
+                    today: datetime.date | None = None) -> None:
+        """Make ``day`` hold exactly ``log`` and ``activities`` in one transaction (undo, redo).
+
+        Nothing is written when the log or an activity is refused.
+        """
+        today = today or datetime.date.today()
+        activities = list(activities)
+        if log is not None:
+            if log.day != day:
+                raise ValidationError("entry date", log.day.isoformat(), f"the day replaced ({day})")
+            validate_day(log, today)
+        for activity in activities:
+            if activity.day != day:
+                raise ValidationError("activity date", activity.day.isoformat(),
+                                      f"the day replaced ({day})")
+            validate_activity(activity, today)
+        with self._write() as db:
+            db.execute("DELETE FROM day_logs WHERE day = ?", [day.isoformat()])
+            db.execute("DELETE FROM activities WHERE day = ?", [day.isoformat()])
+            if log is not None:
+                db.table("day_logs").insert(self._day_row(log))
+            self._put_activities(db, activities)
+
     # --- activities ------------------------------------------------------------------------
 
     _ACTIVITY_COLUMNS = ("day, kind, distance_m, duration_s, pain, start_time, elapsed_s, "

@@ -46,10 +46,10 @@ def test_logging_a_day_changes_its_cell(view, session) -> None:
     assert not view.grab().toImage().isNull()
 
 
-def test_the_phase_colour_follows_an_advance(view, session) -> None:
+def test_the_phase_colour_follows_an_advance(view, session, store) -> None:
     for offset, pain in enumerate((3, 2, 2)):
         session.save_day(DayLog(START + dt.timedelta(days=offset), pain))
-    session.store.add_action(Action(dt.date(2026, 3, 3), "advance"), today=TODAY)
+    store.add_action(Action(dt.date(2026, 3, 3), "advance"), today=TODAY)
     session.reload()
     assert view.cell_for(dt.date(2026, 3, 3)).markers == ("advance",)
     assert view.cell_for(dt.date(2026, 3, 4)).phase == "walk"

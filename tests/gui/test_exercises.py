@@ -110,12 +110,12 @@ def test_exercise_outside_the_phase_shows_its_next_phase_dose(view: ExercisesVie
     assert "Not part of Rest, your phase now." in view.dose_note.text()
 
 
-def test_mark_done_records_today_and_updates(qtbot, view: ExercisesView, session) -> None:
+def test_mark_done_records_today_and_updates(qtbot, view: ExercisesView, session, store) -> None:
     view.show_exercise("pelvic_tilt")
     assert view.done_label.text() == "Not done yet today."
     with qtbot.waitSignal(session.data_changed):
         qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
-    assert session.store.exercises_done(TODAY, TODAY) == {TODAY: {"pelvic_tilt": 1}}
+    assert store.exercises_done(TODAY, TODAY) == {TODAY: {"pelvic_tilt": 1}}
     assert view.done_label.text() == "✓ Done once today."
     assert view.week_label.text() == "This week: 1 of 7 days"
     assert view.model.index(view.model.row_of("pelvic_tilt")).data(view.model.DONE_ROLE) == 1
@@ -123,13 +123,13 @@ def test_mark_done_records_today_and_updates(qtbot, view: ExercisesView, session
     qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
     assert view.done_label.text() == "✓ Done twice today."
     qtbot.mouseClick(view.clear_button, Qt.MouseButton.LeftButton)
-    assert session.store.exercises_done(TODAY, TODAY) == {}
+    assert store.exercises_done(TODAY, TODAY) == {}
     assert view.done_label.text() == "Not done yet today."
 
 
-def test_week_adherence_counts_days(qtbot, session) -> None:
+def test_week_adherence_counts_days(qtbot, session, store) -> None:
     for days_ago in (0, 1, 3, 6, 7, 12):
-        session.store.set_exercise_done(TODAY - dt.timedelta(days=days_ago), "cat_cow", True)
+        store.set_exercise_done(TODAY - dt.timedelta(days=days_ago), "cat_cow", True)
     view = ExercisesView(session)
     qtbot.addWidget(view)
     view.show_exercise("cat_cow")

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def filled(session):
+def filled(session, store):
     day = START
-    session.store.save_day(DayLog(day, 4, pain_morning=3, notes="sore"),
+    store.save_day(DayLog(day, 4, pain_morning=3, notes="sore"),
                            [Activity(day, "walk", distance_m=2500.0, duration_s=1800.0)],
                            today=TODAY)
-    session.store.save_day(DayLog(START.replace(day=2), 3), today=TODAY)
+    store.save_day(DayLog(START.replace(day=2), 3), today=TODAY)
     return session
 
 

@@ -24,7 +24,7 @@ def make(qtbot, session, ids=ROUTINE, phase="rest", tick_ms=1) -> GuidedSession:
 
 
 def done_today(session) -> dict[str, int]:
-    return session.store.exercises_done(TODAY, TODAY).get(TODAY, {})
+    return session.exercises_done(TODAY, TODAY).get(TODAY, {})
 
 
 # --- steps from a dose ----------------------------------------------------------------------
@@ -205,7 +205,7 @@ def test_guided_done_mark_survives_a_restart(qtbot, session, store: Store,
     reopened = Store.open(tmp_path / "data")
     try:
         again = Session(reopened, today=lambda: TODAY)
-        assert again.store.exercises_done(TODAY, TODAY) == {TODAY: {"knee_to_chest": 1}}
+        assert again.exercises_done(TODAY, TODAY) == {TODAY: {"knee_to_chest": 1}}
     finally:
         reopened.close()
 

@@ -18,11 +18,11 @@ START_TIME = dt.datetime(2026, 3, 6, 7, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def filled(session):
+def filled(session, store):
     session.save_day(DayLog(D1, 10, notes="Bad day"), [Activity(D1, "walk", None, 1200.0)])
     session.save_day(DayLog(D2, 2, 3, 2, frozenset({"fever"}), 7.5),
                      [Activity(D2, "run", 5000.0, 1800.0, 3)])
-    session.store.add_file("cd" * 32, "ride.fit", "fit",
+    store.add_file("cd" * 32, "ride.fit", "fit",
                            [Activity(D3, "cycle", 20000.0, 3600.0, None, START_TIME, 3700.0,
                                      "fit", "cd" * 32)], today=TODAY)
     session.save_day(DayLog(D3, 9), replace_activities=False)
@@ -94,8 +94,7 @@ def test_enter_and_double_click_ask_to_open_the_day(qtbot, view) -> None:
     assert blocker.args == [D1]
 
 
-def test_deleting_a_day_and_undo_brings_it_back(qtbot, view, filled) -> None:
-    store = filled.store
+def test_deleting_a_day_and_undo_brings_it_back(qtbot, view, filled, store) -> None:
     before = (store.day_logs(), store.activities())
     table = view.entries
     table.selectRow(1)
@@ -111,8 +110,7 @@ def test_deleting_a_day_and_undo_brings_it_back(qtbot, view, filled) -> None:
     assert store.day_log(D2) is None
 
 
-def test_deleting_several_rows_is_one_undo_step(view, filled) -> None:
-    store = filled.store
+def test_deleting_several_rows_is_one_undo_step(view, filled, store) -> None:
     before = (store.day_logs(), store.activities())
     view.entries.selectAll()
     view.delete_button.click()
@@ -121,8 +119,7 @@ def test_deleting_several_rows_is_one_undo_step(view, filled) -> None:
     assert (store.day_logs(), store.activities()) == before
 
 
-def test_deleting_an_activity_and_undo(view, filled) -> None:
-    store = filled.store
+def test_deleting_an_activity_and_undo(view, filled, store) -> None:
     before = store.activities()
     view.tabs.setCurrentIndex(1)
     table = view.activities

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import datetime as dt
 import pathlib
 import shutil
@@ -83,7 +84,7 @@ def test_import_lists_every_file_and_reloads_the_session(qtbot, early_session):
         assert by_name[name].line == f"{name}: imported 1 activity"
     assert by_name[BAD].status == "failed"
     assert by_name[BAD].line.startswith(f"{BAD}: not imported — ")
-    assert len(session.store.imported_files()) == 3
+    assert len(session.imported_hashes()) == 3
     assert reloaded == [frozenset()], "one reload after the run"
     kinds = sorted(a.kind for a in session.episode.activities)
     assert kinds == ["cycle", "run", "walk"]
@@ -96,7 +97,7 @@ def test_reimport_changes_nothing(qtbot, early_session):
     session = early_session
     paths = _samples(*GOOD)
     _run(qtbot, session, paths)
-    before = session.store.counts()
+    before = session.counts()
     reloaded: list[object] = []
     session.data_changed.connect(reloaded.append)
 
@@ -104,7 +105,7 @@ def test_reimport_changes_nothing(qtbot, early_session):
 
     assert [r.status for r in job.results] == ["already"] * 3
     assert all(r.line.endswith(": already imported") for r in job.results)
-    assert session.store.counts() == before
+    assert session.counts() == before
     assert reloaded == [], "nothing new, nothing to reload"
 
 
@@ -128,8 +129,8 @@ def test_cancel_after_the_first_file_keeps_exactly_that_file(qtbot, early_sessio
     assert [r.status for r in job.results] == ["imported", "skipped", "skipped"]
     assert job.results[1].line.endswith("not imported — the import was cancelled before this "
                                         "file")
-    assert [f["name"] for f in session.store.imported_files()] == [paths[0].name]
-    assert len(session.store.activities()) == 1
+    assert session.imported_hashes() == {hashlib.sha256(paths[0].read_bytes()).hexdigest()}
+    assert len(session.activities()) == 1
     assert [a.kind for a in session.episode.activities] == ["run"]
     assert job.headline().startswith("Import cancelled: 1 file imported")
     assert summaries.jobs == [job]
@@ -147,7 +148,7 @@ def test_a_bad_file_and_an_unknown_one_each_get_a_line(qtbot, early_session, tmp
     assert [r.status for r in job.results] == ["failed"] * 3
     assert job.results[0].text.startswith("unknown format")
     assert all(r.line.startswith(f"{r.path.name}: not imported — ") for r in job.results)
-    assert early_session.store.counts()["activities"] == 0
+    assert early_session.counts()["activities"] == 0
 
 
 def test_diary_csv_imports_through_the_same_dispatch(qtbot, early_session, tmp_path):

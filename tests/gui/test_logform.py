@@ -48,7 +48,7 @@ def test_opens_on_today_with_an_empty_form(view) -> None:
 
 
 def test_filling_the_form_by_keyboard_and_mouse_saves_exactly_that_day(qtbot, view,
-                                                                        session) -> None:
+                                                                        session, store) -> None:
     view.show_day(DAY)
     type_into(qtbot, view.pain_spin, "3")
     type_into(qtbot, view.pain_activity_spin, "4")
@@ -72,9 +72,9 @@ def test_filling_the_form_by_keyboard_and_mouse_saves_exactly_that_day(qtbot, vi
     with qtbot.waitSignal(session.message) as blocker:
         qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     assert "Saved" in blocker.args[0]
-    assert session.store.day_log(DAY) == DayLog(DAY, 3, 4, 2, frozenset({"numbness"}), 7.5, 20,
+    assert store.day_log(DAY) == DayLog(DAY, 3, 4, 2, frozenset({"numbness"}), 7.5, 20,
                                                 "Easy walk, back felt loose.")
-    [run] = session.store.activities(since=DAY, until=DAY)
+    [run] = store.activities(since=DAY, until=DAY)
     assert (run.kind, run.distance_m, run.duration_s, run.pain, run.source) == (
         "run", 5000.0, 1920.0, 4, "manual")
     assert not view.is_dirty()
@@ -88,73 +88,73 @@ def test_filling_the_form_by_keyboard_and_mouse_saves_exactly_that_day(qtbot, vi
     assert "saved entry" in view.phase_label.text()
 
 
-def test_the_standard_save_key_saves(qtbot, view, session) -> None:
+def test_the_standard_save_key_saves(qtbot, view, session, store) -> None:
     assert view.save_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
     view.pain_spin.set_value_or_none(2)
     view.activateWindow()
     view.pain_spin.setFocus()
     qtbot.keyClick(view.pain_spin, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: session.store.day_log(TODAY) is not None, timeout=1000)
-    assert session.store.day_log(TODAY).pain == 2
+    qtbot.waitUntil(lambda: store.day_log(TODAY) is not None, timeout=1000)
+    assert store.day_log(TODAY).pain == 2
 
 
-def test_a_missing_pain_is_shown_under_pain_and_nothing_is_written(view, session) -> None:
-    before = contents(session.store)
+def test_a_missing_pain_is_shown_under_pain_and_nothing_is_written(view, session, store) -> None:
+    before = contents(store)
     assert view.save() is False
     assert view.errors["pain"].isVisible()
     assert "Pain now is needed" in view.errors["pain"].text()
-    assert contents(session.store) == before
+    assert contents(store) == before
 
 
-def test_too_much_sleep_is_refused_next_to_sleep(view, session) -> None:
+def test_too_much_sleep_is_refused_next_to_sleep(view, session, store) -> None:
     view.pain_spin.set_value_or_none(3)
     view.sleep_spin.setMaximum(30)           # the widget clamps at 24; the core must refuse too
     view.sleep_spin.setValue(25)
-    before = contents(session.store)
+    before = contents(store)
     assert view.save() is False
     assert view.errors["sleep_hours"].isVisible()
     assert "at most 24" in view.errors["sleep_hours"].text()
     assert not view.errors["pain"].isVisible()
-    assert contents(session.store) == before
+    assert contents(store) == before
 
 
-def test_a_future_date_is_refused_next_to_the_date(view, session) -> None:
+def test_a_future_date_is_refused_next_to_the_date(view, session, store) -> None:
     future = TODAY + dt.timedelta(days=2)
     view.date_edit.setMaximumDate(QDate(future))   # the widget stops at today; the core too
     view.show_day(future)
     view.pain_spin.set_value_or_none(2)
-    before = contents(session.store)
+    before = contents(store)
     assert view.save() is False
     assert view.date_error.isVisible()
     assert "to today (2026-03-20)" in view.date_error.text()
-    assert contents(session.store) == before
+    assert contents(store) == before
 
 
-def test_a_negative_distance_is_refused_next_to_the_activities(view, session) -> None:
+def test_a_negative_distance_is_refused_next_to_the_activities(view, session, store) -> None:
     view.pain_spin.set_value_or_none(2)
     view._on_add_activity_button_clicked()
     row = view._rows[0]
     row.distance.setMinimum(-5)
     row.distance.setValue(-1)
-    before = contents(session.store)
+    before = contents(store)
     assert view.save() is False
     assert view.activity_error.isVisible()
     assert view.activity_error.text().startswith("⚠ Activity 1, distance")
     assert "km" in view.activity_error.text()
-    assert contents(session.store) == before
+    assert contents(store) == before
 
 
-def test_too_long_notes_are_refused_and_counted(view, session) -> None:
+def test_too_long_notes_are_refused_and_counted(view, session, store) -> None:
     view.pain_spin.set_value_or_none(2)
     view.notes_edit.setPlainText("x" * 10_001)
     assert view.notes_counter.text() == "10,001 / 10,000 characters"
-    before = contents(session.store)
+    before = contents(store)
     assert view.save() is False
     assert view.errors["notes"].isVisible()
-    assert contents(session.store) == before
+    assert contents(store) == before
 
 
-def test_removing_a_red_flag_from_a_saved_entry_asks_first(view, session) -> None:
+def test_removing_a_red_flag_from_a_saved_entry_asks_first(view, session, store) -> None:
     session.save_day(DayLog(DAY, 4, red_flags=frozenset({"radiating_pain"})))
     view.show_day(DAY)
     assert view.flag_boxes["radiating_pain"].isChecked()
@@ -168,21 +168,21 @@ def test_removing_a_red_flag_from_a_saved_entry_asks_first(view, session) -> Non
     view.confirm = refuse
     assert view.save() is False
     assert "Pain shooting down a leg" in asked[0]
-    assert session.store.day_log(DAY).red_flags == {"radiating_pain"}
+    assert store.day_log(DAY).red_flags == {"radiating_pain"}
     view.confirm = lambda title, text: True
     assert view.save() is True
-    assert session.store.day_log(DAY).red_flags == frozenset()
+    assert store.day_log(DAY).red_flags == frozenset()
 
 
-def test_ticking_a_red_flag_does_not_ask(view, session) -> None:
+def test_ticking_a_red_flag_does_not_ask(view, session, store) -> None:
     view.confirm = lambda title, text: pytest.fail("no question expected")
     view.pain_spin.set_value_or_none(2)
     view.flag_boxes["fever"].setChecked(True)
     assert view.save() is True
-    assert session.store.day_log(TODAY).red_flags == {"fever"}
+    assert store.day_log(TODAY).red_flags == {"fever"}
 
 
-def test_distances_show_in_miles_and_are_stored_in_metres(qtbot, session) -> None:
+def test_distances_show_in_miles_and_are_stored_in_metres(qtbot, session, store) -> None:
     session.update_episode(dataclasses.replace(session.info, units="mi"))
     session.save_day(DayLog(DAY, 2), [Activity(DAY, "run", 5000.0, 1800.0)])
     view = LogView(session)
@@ -193,50 +193,50 @@ def test_distances_show_in_miles_and_are_stored_in_metres(qtbot, session) -> Non
     view._on_add_activity_button_clicked()
     view._rows[1].distance.setValue(2.0)
     assert view.save() is True
-    distances = [a.distance_m for a in session.store.activities(since=DAY, until=DAY)]
+    distances = [a.distance_m for a in store.activities(since=DAY, until=DAY)]
     assert distances == [5000.0, pytest.approx(3218.7, abs=0.05)]
 
 
-def test_an_imported_activity_keeps_its_source_and_exact_values(view, session) -> None:
+def test_an_imported_activity_keeps_its_source_and_exact_values(view, session, store) -> None:
     start = dt.datetime(2026, 3, 18, 7, 42, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     imported = Activity(DAY, "run", 5123.4567, 1834.5, None, start, 1900.0, "gpx", "ab" * 32)
-    session.store.add_file("ab" * 32, "morning.gpx", "gpx", [imported], today=TODAY)
+    store.add_file("ab" * 32, "morning.gpx", "gpx", [imported], today=TODAY)
     session.save_day(DayLog(DAY, 2), replace_activities=False)
     view.show_day(DAY)
     row = view._rows[0]
     assert row.source.text() == "GPX file · 07:42"
     row.pain.setValue(3)
     assert view.save() is True
-    [stored] = session.store.activities(since=DAY, until=DAY)
+    [stored] = store.activities(since=DAY, until=DAY)
     assert stored == dataclasses.replace(imported, pain=3, id=stored.id)
 
 
-def test_removing_an_activity_row_removes_it_on_save(view, session) -> None:
+def test_removing_an_activity_row_removes_it_on_save(view, session, store) -> None:
     session.save_day(DayLog(DAY, 2), [Activity(DAY, "walk", 2000.0), Activity(DAY, "yoga")])
     view.show_day(DAY)
     view._on_remove_button_clicked(view._rows[0])
     assert view.save() is True
-    assert [a.kind for a in session.store.activities(since=DAY, until=DAY)] == ["yoga"]
+    assert [a.kind for a in store.activities(since=DAY, until=DAY)] == ["yoga"]
 
 
-def test_undo_after_save_restores_the_previous_entry(view, session) -> None:
+def test_undo_after_save_restores_the_previous_entry(view, session, store) -> None:
     session.save_day(DayLog(DAY, 5, notes="before"), [Activity(DAY, "walk", 1500.0)])
-    before = contents(session.store)
+    before = contents(store)
     view.show_day(DAY)
     view.pain_spin.setValue(2)
     view.notes_edit.setPlainText("after")
     view._on_remove_button_clicked(view._rows[0])
     assert view.save() is True
-    assert session.store.day_log(DAY).pain == 2
+    assert store.day_log(DAY).pain == 2
     session.undo_stack.undo()
-    assert contents(session.store) == before
+    assert contents(store) == before
     assert view.pain_spin.value() == 5                 # the form follows the undo
     assert view.notes_edit.toPlainText() == "before"
     session.undo_stack.redo()
-    assert session.store.day_log(DAY).notes == "after"
+    assert store.day_log(DAY).notes == "after"
 
 
-def test_changing_the_date_with_unsaved_changes_asks(view, session) -> None:
+def test_changing_the_date_with_unsaved_changes_asks(view, session, store) -> None:
     view.pain_spin.setValue(6)
     view.ask_unsaved = lambda title, text: "cancel"
     view.show_day(DAY)
@@ -245,7 +245,7 @@ def test_changing_the_date_with_unsaved_changes_asks(view, session) -> None:
     view.ask_unsaved = lambda title, text: "save"
     view.show_day(DAY)
     assert view.day == DAY
-    assert session.store.day_log(TODAY).pain == 6
+    assert store.day_log(TODAY).pain == 6
 
 
 def test_dates_before_1990_and_after_today_are_out_of_the_pickers_range(view) -> None:

@@ -73,19 +73,19 @@ def test_last_view_and_geometry_restored(qtbot, store: Store) -> None:
     assert (again.width(), again.height()) == (720, 610)
 
 
-def test_undo_after_quick_pain_restores_the_previous_state(window: MainWindow) -> None:
+def test_undo_after_quick_pain_restores_the_previous_state(window: MainWindow, store) -> None:
     today = window.view("today")
     today.save_pain(3)
-    assert window.session.store.day_log(TODAY) == DayLog(TODAY, 3)
+    assert store.day_log(TODAY) == DayLog(TODAY, 3)
     today.save_pain(6)
     assert window.undo_action.isEnabled()
     window.undo_action.trigger()
-    assert window.session.store.day_log(TODAY) == DayLog(TODAY, 3)
+    assert store.day_log(TODAY) == DayLog(TODAY, 3)
     assert today.pain_spin.value() == 3
     window.undo_action.trigger()
-    assert window.session.store.day_log(TODAY) is None
+    assert store.day_log(TODAY) is None
     window.redo_action.trigger()
-    assert window.session.store.day_log(TODAY) == DayLog(TODAY, 3)
+    assert store.day_log(TODAY) == DayLog(TODAY, 3)
 
 
 def test_status_bar_shows_session_messages(window: MainWindow) -> None:
@@ -146,7 +146,7 @@ def test_back_up_now_then_restore_brings_the_entries_back(qtbot, window: MainWin
     session = window.session
     session.save_day(DayLog(TODAY, 2))
     window.backup_action.trigger()
-    backups = list((session.store.data_dir / "backups").glob("*.sqlite"))
+    backups = list((session.data_dir / "backups").glob("*.sqlite"))
     assert len(backups) == 1
     assert "Backed up to" in window.statusBar().currentMessage()
 
@@ -165,6 +165,7 @@ def test_back_up_now_then_restore_brings_the_entries_back(qtbot, window: MainWin
     QTimer.singleShot(0, lambda: _answer_modal(choose_first, seen))
     window.restore_action.trigger()
     assert seen == ["QInputDialog", "QMessageBox"]
-    assert session.store.day_log(TODAY).pain == 2  # type: ignore[union-attr]
+    log, _activities = session.day(TODAY)
+    assert log is not None and log.pain == 2
     assert session.status().logged  # the session reads the restored file
     assert "Restored the backup" in window.statusBar().currentMessage()

@@ -13,12 +13,13 @@ from tests.gui.conftest import START, TODAY
 pytestmark = pytest.mark.gui
 
 
-def fresh_timeline(session) -> list[dict]:
-    episode = session.store.load_episode()
-    return [s.to_json() for s in engine.replay(episode, session.store.rules(), TODAY)]
+def fresh_timeline(store) -> list[dict]:
+    """The timeline replayed from scratch from what the file holds."""
+    episode = store.load_episode()
+    return [s.to_json() for s in engine.replay(episode, store.rules(), TODAY)]
 
 
-def test_edits_old_and_new_keep_the_timeline_true(session) -> None:
+def test_edits_old_and_new_keep_the_timeline_true(session, store) -> None:
     def day(n: int) -> dt.date:
         return START + dt.timedelta(days=n)
 
@@ -28,18 +29,18 @@ def test_edits_old_and_new_keep_the_timeline_true(session) -> None:
     assert session.advance(day(4)).accepted
     session.save_day(DayLog(day(5), 2), [Activity(day(5), "walk", 2000.0, 1500.0)])
     assert session.timeline()[5].phase == "walk"
-    assert [s.to_json() for s in session.timeline()] == fresh_timeline(session)
+    assert [s.to_json() for s in session.timeline()] == fresh_timeline(store)
 
     # An edit to an old day (a flare on day 3) undoes the advance that rested on it.
     session.save_day(DayLog(day(3), 7))
     assert session.timeline()[4].ignored_advance
     assert session.timeline()[5].phase == "rest"
-    assert [s.to_json() for s in session.timeline()] == fresh_timeline(session)
+    assert [s.to_json() for s in session.timeline()] == fresh_timeline(store)
 
     session.undo_stack.undo()
     assert session.timeline()[5].phase == "walk"
     session.delete_day(day(5))
     session.set_tick(day(5), "walk_daily", True)
-    assert [s.to_json() for s in session.timeline()] == fresh_timeline(session)
-    assert session.episode == session.store.load_episode()
+    assert [s.to_json() for s in session.timeline()] == fresh_timeline(store)
+    assert session.episode == store.load_episode()
 

@@ -144,22 +144,22 @@ def test_clearance_needs_a_note(qtbot, session: Session) -> None:
     assert status is not None and status.paused
 
 
-def test_quick_pain_saves_and_shows(qtbot, view: TodayView, session: Session) -> None:
+def test_quick_pain_saves_and_shows(qtbot, view: TodayView, session: Session, store) -> None:
     view.pain_spin.setValue(4)
     qtbot.mouseClick(view.pain_save, Qt.MouseButton.LeftButton)
-    log = session.store.day_log(TODAY)
+    log = store.day_log(TODAY)
     assert log is not None and log.pain == 4
     assert "4" in view.pain_status.text()
 
 
-def test_quick_pain_keeps_the_rest_of_the_entry(view: TodayView, session: Session) -> None:
+def test_quick_pain_keeps_the_rest_of_the_entry(view: TodayView, session: Session, store) -> None:
     session.save_day(DayLog(TODAY, 5, pain_activity=3, pain_morning=4, sleep_hours=7.5,
                             notes="stiff"), [Activity(TODAY, "walk", 2000.0, 1500.0, 3)])
     assert view.pain_spin.value() == 5
     view.save_pain(2)
-    log = session.store.day_log(TODAY)
+    log = store.day_log(TODAY)
     assert log == DayLog(TODAY, 2, 3, 4, sleep_hours=7.5, notes="stiff")
-    assert len(session.store.activities(since=TODAY, until=TODAY)) == 1
+    assert len(store.activities(since=TODAY, until=TODAY)) == 1
 
 
 def test_pairing_line_pairs_yesterday_with_this_morning(view: TodayView,

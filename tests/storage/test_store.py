@@ -102,6 +102,34 @@ def test_one_bad_activity_writes_nothing_of_the_day(store: Store) -> None:
     assert store.activities() == []
 
 
+def test_replace_day_leaves_exactly_the_given_entry(store: Store) -> None:
+    day = dt.date(2026, 3, 4)
+    store.save_day(DayLog(day, 6, notes="bad day"), [Activity(day, "run", distance_m=5000.0),
+                                                    Activity(day, "walk", distance_m=900.0)],
+                   today=TODAY)
+    store.save_day(DayLog(day + dt.timedelta(days=1), 2), today=TODAY)
+    store.replace_day(day, DayLog(day, 3), [Activity(day, "yoga", duration_s=1200.0)],
+                      today=TODAY)
+    assert store.day_log(day) == DayLog(day, 3)
+    assert [(a.kind, a.duration_s) for a in store.activities(since=day, until=day)] == [
+        ("yoga", 1200.0)]
+    assert store.day_log(day + dt.timedelta(days=1)) == DayLog(day + dt.timedelta(days=1), 2)
+    store.replace_day(day, None, [], today=TODAY)
+    assert store.day_log(day) is None
+    assert store.activities(since=day, until=day) == []
+
+
+def test_refused_replace_day_keeps_the_old_entry(store: Store) -> None:
+    day = dt.date(2026, 3, 4)
+    store.save_day(DayLog(day, 6), [Activity(day, "run", distance_m=5000.0)], today=TODAY)
+    before = file_digest(store)
+    with pytest.raises(ValidationError, match="distance"):
+        store.replace_day(day, DayLog(day, 3), [Activity(day, "run", distance_m=-1.0)],
+                          today=TODAY)
+    assert file_digest(store) == before
+    assert store.day_log(day) == DayLog(day, 6)
+    assert len(store.activities(since=day, until=day)) == 1
+
 def test_folder_and_file_are_private(tmp_path) -> None:
     data = tmp_path / "deep" / "data"
     store = Store.open(data)
