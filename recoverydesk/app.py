@@ -158,7 +158,7 @@ def _accept_dropped_files(window: MainWindow) -> None:
     """Let files dropped on the window import (the importer loads after the first paint)."""
     from recoverydesk.gui.importer import install_drop_target
 
-    window.drop_target = install_drop_target(window, window.session)  # type: ignore[attr-defined]
+    window.drop_target = install_drop_target(window, window.session)
 
 
 def _has_display() -> bool:
@@ -294,7 +294,9 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
         window = build_main_window(store, remember=False)
         window.resize(*size)
         if view == "guided":
-            window.show_view("exercises").start_guided()  # type: ignore[attr-defined]
+            start_guided = window.show_page("exercises").start_guided
+            assert start_guided is not None  # the Exercises view offers it
+            start_guided()
         else:
             window.show_view(view)
 

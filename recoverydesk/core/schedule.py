@@ -33,7 +33,8 @@ FULL_DAYS_SHOWN = 14
 
 
 class _Prescription(Protocol):
-    label: str
+    @property
+    def label(self) -> str: ...
 
 
 class _PhasePlan(Protocol):

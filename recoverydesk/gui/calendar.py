@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal, Slot
@@ -113,7 +114,7 @@ class DayCell:
     def markers(self) -> tuple[str, ...]:
         """The badges drawn at the top right: ``flag``, then ``advance``, ``regression`` or
         ``clearance``."""
-        badges = ("flag",) if self.red_flags else ()
+        badges: tuple[str, ...] = ("flag",) if self.red_flags else ()
         if self.event in ("advance", "regression", "clearance"):
             badges += (self.event,)
         return badges
@@ -291,9 +292,9 @@ class MonthGrid(QWidget):
                      palette.color(QPalette.ColorRole.Window), 0.16)
         painter.fillRect(self._rect_at(0).united(self._rect_at(7 * ROWS - 1)), edge)
         for index, cell in enumerate(cells):
-            rect = self._rect_at(index)
-            if rect.intersects(clip):
-                self._paint_cell(painter, rect, cell, palette)
+            cell_rect = self._rect_at(index)
+            if cell_rect.intersects(clip):
+                self._paint_cell(painter, cell_rect, cell, palette)
         painter.end()
 
     def _fill_for(self, cell: DayCell, palette: QPalette) -> QColor:
@@ -361,7 +362,7 @@ class MonthGrid(QWidget):
         elif cell.projected:
             painter.setFont(small)
             label_rect = lower
-            if cell.phase_day == 1:
+            if cell.phase_day == 1 and cell.phase is not None:
                 # The first projected day of a phase says so on its bottom line, clear of the
                 # day number, elided to the cell's width.
                 caption_height = number_height
@@ -416,7 +417,7 @@ class MonthGrid(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # overrides QWidget.keyPressEvent
         """Arrows move the focus by a day or a week; PageUp/PageDown by a month; Enter opens."""
-        key = event.key()
+        key = Qt.Key(event.key())
         steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -7,
                  Qt.Key.Key_Down: 7}
         if key in steps:
@@ -720,7 +721,7 @@ class CalendarView(QWidget):
             menu.addSection("How to do this day's exercises")
             for exercise_id in cell.exercises:
                 menu.addAction(self._exercise_name(exercise_id),
-                               lambda e=exercise_id: self.exercise_requested.emit(e))
+                               functools.partial(self.exercise_requested.emit, exercise_id))
         return menu
 
     def _exercise_name(self, exercise_id: str) -> str:

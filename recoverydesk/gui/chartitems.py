@@ -89,7 +89,7 @@ def band_colour(phase: str, alpha: int) -> QColor:
     return colour
 
 
-class PhaseBandsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no types
+class PhaseBandsItem(pg.GraphicsObject):
     """Shaded vertical bands, one per phase spell, with the phase name where it fits.
 
     One item paints every band (no item per spell), so a 10-year history with dozens of

@@ -44,8 +44,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, Slot
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QPointF, QSize, Qt, Slot
+from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -211,7 +211,7 @@ def _pain_words(value: float) -> str:
 
 # --- shared plot set-up -----------------------------------------------------------------------
 
-class DateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
+class DateAxis(pg.DateAxisItem):
     """pyqtgraph's date axis without labels colliding across levels ("Jan" on top of "02").
 
     A finer tick closer to a coarser one than 45 % of its own spacing is dropped.
@@ -234,7 +234,7 @@ class DateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph ships no typ
         return out
 
 
-class _BasePlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no types
+class _BasePlot(pg.PlotWidget):
     """A PlotWidget that follows the widget palette and keeps its y range fixed."""
 
     def __init__(self, parent: QWidget | None = None, *, date_axis: bool = True) -> None:
@@ -1142,8 +1142,9 @@ class ChartsView(QWidget):
             raise ValueError(f"an image needs a positive size, not {w} × {h}")
         target = pathlib.Path(path)
         image = self.current_page().render_image(QSize(w, h))
-        if not image.save(str(target), "PNG"):  # type: ignore[call-overload]  # str works
-            raise OSError(f"Could not write {target}")
+        writer = QImageWriter(str(target), QByteArray(b"png"))  # PNG whatever the suffix
+        if not writer.write(image):
+            raise OSError(f"Could not write {target}: {writer.errorString()}")
         return target
 
     def ask_export(self) -> None:

@@ -64,6 +64,7 @@ from recoverydesk.core.model import (
     validate_day,
 )
 from recoverydesk.gui import style
+from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
 
 SOURCE_WORDS = {"manual": "typed in", "gpx": "GPX file", "tcx": "TCX file", "fit": "FIT file",
@@ -195,7 +196,7 @@ def _distance_decimals(units: str) -> int:
 
 def _max_distance(units: str) -> float:
     """The largest distance the spin box allows, rounded down so it never exceeds 300 km."""
-    step = 10 ** _distance_decimals(units)
+    step = int(10 ** _distance_decimals(units))
     return int(from_metres(MAX_DISTANCE_M, units) * step) / step
 
 
@@ -284,9 +285,9 @@ class LogView(QWidget):
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
-        self.date_edit.setMinimumDate(QDate(EARLIEST_DATE))
-        self.date_edit.setMaximumDate(QDate(self._session.today()))
-        self.date_edit.setDate(QDate(self._day))
+        self.date_edit.setMinimumDate(to_qdate(EARLIEST_DATE))
+        self.date_edit.setMaximumDate(to_qdate(self._session.today()))
+        self.date_edit.setDate(to_qdate(self._day))
         self.date_edit.setAccessibleName("Date of the entry")
         self.date_edit.setToolTip("The day this entry is for: any day up to today")
         self.date_edit.setMinimumWidth(160)
@@ -539,7 +540,7 @@ class LogView(QWidget):
 
     def show_day(self, day: datetime.date) -> None:
         """Show the entry of ``day`` (an empty form when there is none)."""
-        self.date_edit.setDate(QDate(day))
+        self.date_edit.setDate(to_qdate(day))
 
     def is_dirty(self) -> bool:
         """Whether the form holds changes that are not saved."""
@@ -551,7 +552,7 @@ class LogView(QWidget):
         day = self._day
         today = self._session.today()
         log = DayLog(
-            day=day, pain=self.pain_spin.value_or_none(),  # type: ignore[arg-type]
+            day=day, pain=self.pain_spin.value_or_none(),
             pain_activity=self.pain_activity_spin.value_or_none(),
             pain_morning=self.pain_morning_spin.value_or_none(),
             red_flags=frozenset(f for f, box in self.flag_boxes.items() if box.isChecked()),
@@ -594,7 +595,7 @@ class LogView(QWidget):
         try:
             self._day = day
             with QSignalBlocker(self.date_edit):
-                self.date_edit.setDate(QDate(day))
+                self.date_edit.setDate(to_qdate(day))
             log, activities = self._session.day(day)
             self._clear_errors()
             self.pain_spin.set_value_or_none(log.pain if log else None)
@@ -807,7 +808,7 @@ class LogView(QWidget):
 
     @Slot(QDate)
     def _on_date_edit_changed(self, qdate: QDate) -> None:
-        day = qdate.toPython()
+        day = from_qdate(qdate)
         if day == self._day:
             return
         if self.is_dirty():
@@ -818,7 +819,7 @@ class LogView(QWidget):
                 "not saved yet. Save them before showing another day?")
             if answer == "cancel" or (answer == "save" and not self.save()):
                 with QSignalBlocker(self.date_edit):
-                    self.date_edit.setDate(QDate(previous))
+                    self.date_edit.setDate(to_qdate(previous))
                 return
         self._load(day)
 
@@ -896,7 +897,7 @@ class LogView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # overrides QWidget.showEvent
         """Keep "today" current: the app may stay open past midnight."""
-        today = QDate(self._session.today())
+        today = to_qdate(self._session.today())
         if self.date_edit.maximumDate() != today:
             with QSignalBlocker(self.date_edit):
                 self.date_edit.setMaximumDate(today)

@@ -1,20 +1,20 @@
 """The main window: a navigation list, six lazily built views, and the menus (DESIGN.md §1).
 
 Start-up speed decides whether the app feels calm (DESIGN §10), so views are built only when
-first shown: a small registry names each view's module and class, and ``importlib`` loads it
-then. The Charts view (pyqtgraph, ~0.7 s to import) therefore costs nothing until opened.
+first shown: each view has a small typed factory that imports its module when called. The
+Charts view (pyqtgraph, ~0.7 s to import) therefore costs nothing until opened.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import importlib
+import functools
 import pathlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, SignalInstance, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,22 +33,93 @@ from recoverydesk.gui.session import Session, StoreError
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class View:
+    """A built page of the window: its widget and the optional hooks the window wires.
+
+    A hook a view does not offer is None, so the window asks for it by name, typed, instead
+    of probing the widget with ``getattr``.
+
+    Attributes:
+        widget: The page itself.
+        exercise_requested: Emitted with an exercise id to open in the Exercises view.
+        day_activated: Emitted with a datetime.date to open in the Log view.
+        show_day: Show one day (the Log view).
+        show_exercise: Show one exercise's instructions (the Exercises view).
+        start_guided: Begin today's guided session (the Exercises view).
+        ask_export: Ask where to save the chart on screen, then save it (the Charts view).
+    """
+
+    widget: QWidget
+    exercise_requested: SignalInstance | None = None
+    day_activated: SignalInstance | None = None
+    show_day: Callable[[datetime.date], None] | None = None
+    show_exercise: Callable[[str], None] | None = None
+    start_guided: Callable[[], None] | None = None
+    ask_export: Callable[[], None] | None = None
+
+
+# One factory per view. Each imports its module when called, so a view's code (pyqtgraph for
+# Charts) loads only when the view is first shown.
+
+def _today_view(session: Session) -> View:
+    from recoverydesk.gui.today import TodayView
+
+    view = TodayView(session)
+    return View(view, exercise_requested=view.exercise_requested)
+
+
+def _log_view(session: Session) -> View:
+    from recoverydesk.gui.logform import LogView
+
+    view = LogView(session)
+    return View(view, show_day=view.show_day)
+
+
+def _calendar_view(session: Session) -> View:
+    from recoverydesk.gui.calendar import CalendarView
+
+    view = CalendarView(session)
+    return View(view, exercise_requested=view.exercise_requested,
+                day_activated=view.day_activated)
+
+
+def _exercises_view(session: Session) -> View:
+    from recoverydesk.gui.exercises import ExercisesView
+
+    view = ExercisesView(session)
+    return View(view, show_exercise=view.show_exercise, start_guided=view.start_guided)
+
+
+def _charts_view(session: Session) -> View:
+    from recoverydesk.gui.charts import ChartsView
+
+    view = ChartsView(session)
+    return View(view, ask_export=view.ask_export)
+
+
+def _history_view(session: Session) -> View:
+    from recoverydesk.gui.history import HistoryView
+
+    view = HistoryView(session)
+    return View(view, day_activated=view.day_activated)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class ViewSpec:
-    """Where a view's code lives, so it can be imported on first show."""
+    """A view's place in the window and how to build it on first show."""
 
     name: str
     title: str
-    module: str
-    cls: str
+    build: Callable[[Session], View]
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("today", "Today", "recoverydesk.gui.today", "TodayView"),
-    ViewSpec("log", "Log", "recoverydesk.gui.logform", "LogView"),
-    ViewSpec("calendar", "Calendar", "recoverydesk.gui.calendar", "CalendarView"),
-    ViewSpec("exercises", "Exercises", "recoverydesk.gui.exercises", "ExercisesView"),
-    ViewSpec("charts", "Charts", "recoverydesk.gui.charts", "ChartsView"),
-    ViewSpec("history", "History", "recoverydesk.gui.history", "HistoryView"),
+    ViewSpec("today", "Today", _today_view),
+    ViewSpec("log", "Log", _log_view),
+    ViewSpec("calendar", "Calendar", _calendar_view),
+    ViewSpec("exercises", "Exercises", _exercises_view),
+    ViewSpec("charts", "Charts", _charts_view),
+    ViewSpec("history", "History", _history_view),
 )
 VIEW_NAMES: tuple[str, ...] = tuple(v.name for v in VIEWS)
 
@@ -63,6 +134,7 @@ class MainWindow(QMainWindow):
         nav: The navigation list (one row per view, in the order of ``VIEWS``).
         stack: One page per view; a page is filled the first time its view is shown.
         views: The views built so far, by name.
+        drop_target: Imports files dropped on the window, once installed after the first paint.
     """
 
     def __init__(self, session: Session, *, settings_path: pathlib.Path | None = None,
@@ -70,6 +142,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.views: dict[str, QWidget] = {}
+        self._built: dict[str, View] = {}
+        self.drop_target: QObject | None = None  # set once files may be dropped (app.py)
         self._settings_path = settings_path
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle("RecoveryDesk (demo data)" if demo else "RecoveryDesk")
@@ -138,7 +212,7 @@ class MainWindow(QMainWindow):
             "Save all your data as CSV or JSON")
         self.chart_export_action = self._action(
             file_menu, "Export &chart as PNG…",
-            lambda: self.show_view("charts").ask_export(),  # type: ignore[attr-defined]
+            self._on_chart_export_triggered,
             None, "Save the chart on screen in the Charts view as a picture")
         self.report_action = self._action(
             file_menu, "&Clinician report…", self._on_report_triggered, std.Print,
@@ -170,7 +244,7 @@ class MainWindow(QMainWindow):
         for number, spec in enumerate(VIEWS, start=1):
             self.view_actions[spec.name] = self._action(
                 view_menu, f"&{number} {spec.title}",
-                lambda name=spec.name: self.show_view(name), f"Ctrl+{number}")
+                functools.partial(self.show_view, spec.name), f"Ctrl+{number}")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Red flags", self._on_red_flags_triggered, std.HelpContents,
@@ -198,33 +272,39 @@ class MainWindow(QMainWindow):
 
     def view(self, name: str) -> QWidget:
         """The view called ``name``, built now if it has not been yet."""
-        view = self.views.get(name)
-        if view is None:
-            view = self._create_view(VIEWS[VIEW_NAMES.index(name)])
+        return self.page(name).widget
+
+    def page(self, name: str) -> View:
+        """The view called ``name`` with its hooks, built now if it has not been yet."""
+        page = self._built.get(name)
+        if page is None:
+            page = VIEWS[VIEW_NAMES.index(name)].build(self.session)
+            if page.exercise_requested is not None:
+                page.exercise_requested.connect(self._on_exercise_requested)
+            if page.day_activated is not None:
+                page.day_activated.connect(self.open_day)
             # A view wider than the window scrolls instead of forcing the window wider: on a
             # small or high-DPI screen the window must still fit.
             scroll = QScrollArea(self._pages[name])
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
-            scroll.setWidget(view)
-            self._pages[name].layout().addWidget(scroll)
-            self.views[name] = view
-        return view
+            scroll.setWidget(page.widget)
+            layout = self._pages[name].layout()
+            assert layout is not None  # every page gets its layout in __init__
+            layout.addWidget(scroll)
+            self._built[name] = page
+            self.views[name] = page.widget
+        return page
 
-    def _create_view(self, spec: ViewSpec) -> QWidget:
-        module = importlib.import_module(spec.module)
-        view: QWidget = getattr(module, spec.cls)(self.session)
-        if spec.name in ("today", "calendar"):
-            view.exercise_requested.connect(self._on_exercise_requested)
-        if spec.name in ("calendar", "history"):
-            view.day_activated.connect(self.open_day)
-        return view
+    def show_page(self, name: str) -> View:
+        """Show a view by name (building it on first use) and return it with its hooks."""
+        self.show_view(name)
+        return self.page(name)
 
     @Slot(object)
     def open_day(self, day: datetime.date) -> None:
         """Open ``day`` in the Log view (from the calendar, or anywhere else)."""
-        view = self.show_view("log")
-        show_day = getattr(view, "show_day", None)
+        show_day = self.show_page("log").show_day
         if show_day is not None:
             show_day(day)
 
@@ -235,8 +315,15 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_exercise_requested(self, exercise_id: str) -> None:
-        view = self.show_view("exercises")
-        view.show_exercise(exercise_id)  # type: ignore[attr-defined]
+        show_exercise = self.show_page("exercises").show_exercise
+        if show_exercise is not None:
+            show_exercise(exercise_id)
+
+    @Slot()
+    def _on_chart_export_triggered(self) -> None:
+        ask_export = self.show_page("charts").ask_export
+        if ask_export is not None:
+            ask_export()
 
     @Slot(str)
     def _on_session_message(self, text: str) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from recoverydesk.core.model import EpisodeInfo, ValidationError, to_metres, validate_info
+from recoverydesk.gui.dates import from_qdate, to_qdate
 
 
 class SetupDialog(QDialog):
@@ -54,9 +55,9 @@ class SetupDialog(QDialog):
         self.start = QDateEdit(self)
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("d MMMM yyyy")
-        self.start.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.start.setMaximumDate(to_qdate(today))
         self.start.setMinimumDate(QDate(1990, 1, 1))
-        self.start.setDate(QDate(today.year, today.month, today.day))
+        self.start.setDate(to_qdate(today))
         self.start.setAccessibleName("When did the back pain start")
         self.start.setToolTip("The first day of this episode of back pain (today or earlier).")
         form.addRow("&When did it start?", self.start)
@@ -113,7 +114,7 @@ class SetupDialog(QDialog):
         units = str(self.units.currentData())
         baseline = self.baseline.value()
         return EpisodeInfo(
-            start=self.start.date().toPython(), units=units,
+            start=from_qdate(self.start.date()), units=units,
             baseline_weekly_m=to_metres(baseline, units) if baseline else None,
             notes=self.notes.toPlainText().strip())
 

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -387,7 +388,7 @@ class TodayView(QWidget):
             self._checklist_key = key
             while self.checklist_layout.count():
                 child = self.checklist_layout.takeAt(0)
-                widget = child.widget()
+                widget = child.widget() if child is not None else None
                 if widget is not None:
                     widget.hide()
                     widget.deleteLater()
@@ -580,7 +581,7 @@ class TodayView(QWidget):
     def _on_clearance_clicked(self) -> None:
         self.clearance_dialog().open()
 
-    def clearance_dialog(self) -> QWidget:
+    def clearance_dialog(self) -> QDialog:
         """A dialog recording today's clearance (not yet shown)."""
         from recoverydesk.gui.dialogs import ClearanceDialog
 

@@ -460,7 +460,8 @@ class Store:
         activities = list(activities)
         if log is not None:
             if log.day != day:
-                raise ValidationError("entry date", log.day.isoformat(), f"the day replaced ({day})")
+                raise ValidationError("entry date", log.day.isoformat(),
+                                      f"the day replaced ({day})")
             validate_day(log, today)
         for activity in activities:
             if activity.day != day:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
 import pathlib
 import shutil
 from collections.abc import Iterator
