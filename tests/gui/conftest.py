@@ -7,6 +7,7 @@ import pathlib
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from recoverydesk.core.model import EpisodeInfo
 from recoverydesk.storage.store import Store
@@ -28,3 +29,23 @@ def session(qtbot, store: Store):  # noqa: ARG001 - qtbot makes sure a QApplicat
     from recoverydesk.gui.session import Session
 
     return Session(store, today=lambda: TODAY)
+
+
+def show_view(qtbot, widget: QWidget, size: tuple[int, int] = (1100, 750)) -> QWidget:
+    """Size and show ``widget`` as the window would, and wait until it is on screen."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture
+def view(qtbot, request: pytest.FixtureRequest, session):
+    """The test module's view over ``session``, shown.
+
+    The module names its view with ``VIEW`` (a callable taking the Session) and may set
+    ``VIEW_SIZE``; a module that overrides ``session`` gets its view over that one.
+    """
+    size = getattr(request.module, "VIEW_SIZE", (1100, 750))
+    return show_view(qtbot, request.module.VIEW(session), size)

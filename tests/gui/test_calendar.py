@@ -15,14 +15,7 @@ from .conftest import START, TODAY
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def view(qtbot, session):
-    widget = CalendarView(session)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 750)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+VIEW = CalendarView
 
 
 def test_opens_on_the_current_month_with_monday_first(view) -> None:

@@ -22,7 +22,7 @@ from recoverydesk.gui.charts import (
     noon_timestamps,
 )
 
-from .conftest import START, TODAY
+from .conftest import START, TODAY, show_view
 
 pytestmark = pytest.mark.gui
 
@@ -52,10 +52,7 @@ def filled(store):
 
 def make_view(qtbot, session) -> ChartsView:
     view = ChartsView(session)
-    qtbot.addWidget(view)
-    view.resize(1100, 750)
-    view.show()
-    qtbot.waitExposed(view)
+    show_view(qtbot, view)
     return view
 
 
@@ -162,7 +159,12 @@ def test_empty_store_shows_what_to_log(qtbot, session) -> None:
     for page, text in zip(view.pages, texts, strict=True):
         assert page.is_showing_empty()
         assert page.empty_label.text() == text
-    assert EMPTY_PAIN == "Log a few days of pain and a run or two to see this chart."
+    # Once there is something to draw, the words give way to the chart.
+    for n, (pain, _activity_pain) in PAINS.items():
+        session.save_day(DayLog(day(n), pain),
+                         [Activity(day(n), "run", 3000.0, 1200.0)] if n % 3 == 0 else [])
+    assert not view.pages[0].is_showing_empty()
+    assert view.pages[0].stack.currentWidget() is view.pages[0].figure
 
 
 def test_reload_on_data_changed_only_when_visible(qtbot, session, filled) -> None:

@@ -18,12 +18,8 @@ pytestmark = pytest.mark.gui
 REST_IDS = {e.id for e in load_library().filter(phase="rest")}
 
 
-@pytest.fixture
-def view(qtbot, session) -> ExercisesView:
-    widget = ExercisesView(session, tick_ms=1)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 750)
-    return widget
+def VIEW(session) -> ExercisesView:  # noqa: N802 - the name tests/gui/conftest.py looks up
+    return ExercisesView(session, tick_ms=1)
 
 
 def listed(view: ExercisesView) -> list[str]:

@@ -17,26 +17,26 @@ D1, D2, D3 = dt.date(2026, 3, 5), dt.date(2026, 3, 6), dt.date(2026, 3, 7)
 START_TIME = dt.datetime(2026, 3, 6, 7, 30, tzinfo=dt.UTC)
 
 
+VIEW = HistoryView
+
+
 @pytest.fixture
-def filled(session, store):
+def session(session, store):
+    """The shared session with three days in it (overrides tests/gui/conftest.py's)."""
     session.save_day(DayLog(D1, 10, notes="Bad day"), [Activity(D1, "walk", None, 1200.0)])
     session.save_day(DayLog(D2, 2, 3, 2, frozenset({"fever"}), 7.5),
                      [Activity(D2, "run", 5000.0, 1800.0, 3)])
     store.add_file("cd" * 32, "ride.fit", "fit",
-                           [Activity(D3, "cycle", 20000.0, 3600.0, None, START_TIME, 3700.0,
-                                     "fit", "cd" * 32)], today=TODAY)
+                   [Activity(D3, "cycle", 20000.0, 3600.0, None, START_TIME, 3700.0,
+                             "fit", "cd" * 32)], today=TODAY)
     session.save_day(DayLog(D3, 9), replace_activities=False)
     return session
 
 
 @pytest.fixture
-def view(qtbot, filled):
-    widget = HistoryView(filled)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 750)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def filled(session):
+    """The session with its three days, by the name the tests read best."""
+    return session
 
 
 def column(table, number: int) -> list[str]:

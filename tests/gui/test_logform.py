@@ -18,14 +18,7 @@ pytestmark = pytest.mark.gui
 DAY = dt.date(2026, 3, 18)
 
 
-@pytest.fixture
-def view(qtbot, session):
-    widget = LogView(session)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 750)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+VIEW = LogView
 
 
 def contents(store):

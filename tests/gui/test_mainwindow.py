@@ -132,14 +132,27 @@ def test_an_exercise_chosen_in_the_calendar_opens_in_exercises(window: MainWindo
     assert window.views["exercises"].selected_exercise() == "cat_cow"  # type: ignore[attr-defined]
 
 
-def _answer_modal(accept: Callable[[QWidget], None], seen: list[str]) -> None:
-    """Answer the next modal dialog with ``accept`` (retrying until it is open)."""
+def _answer_modal(accept: Callable[[QWidget], None], seen: list[str], tries: int = 150) -> None:
+    """Answer the next modal dialog with ``accept``, looking every 20 ms for up to 3 s.
+
+    When no dialog opens in time it notes ``"no dialog"`` in ``seen`` and stops looking, so
+    the test fails on its assertion instead of waiting for ever.
+    """
     dialog = QApplication.activeModalWidget()
     if dialog is None:
-        QTimer.singleShot(20, lambda: _answer_modal(accept, seen))
+        if tries <= 0:
+            seen.append("no dialog")
+            return
+        QTimer.singleShot(20, lambda: _answer_modal(accept, seen, tries - 1))
         return
     seen.append(type(dialog).__name__)
     accept(dialog)
+
+
+def test_answering_a_dialog_that_never_opens_gives_up(qtbot) -> None:
+    seen: list[str] = []
+    _answer_modal(lambda dialog: None, seen, tries=5)
+    qtbot.waitUntil(lambda: seen == ["no dialog"], timeout=2000)
 
 
 def test_back_up_now_then_restore_brings_the_entries_back(qtbot, window: MainWindow) -> None:

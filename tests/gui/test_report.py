@@ -128,5 +128,13 @@ def test_save_report_from_the_window(qtbot, demo_store, tmp_path):
 
 def test_save_report_backing_out_writes_nothing(qtbot, demo_store, tmp_path):
     session = Session(demo_store, today=lambda: TODAY)
-    assert report.save_report(None, session, choose=lambda w, s: None) is None
-    assert list(tmp_path.glob("*.pdf")) == []
+    messages: list[str] = []
+    offered: list[pathlib.Path] = []
+    session.message.connect(messages.append)
+    files_before = sorted(tmp_path.rglob("*"))
+    assert report.save_report(None, session, choose=lambda w, s: None,
+                              offer_open=lambda w, path: offered.append(path)) is None
+    # Nothing said, nothing offered to open, and not one new file (PDF or other) anywhere
+    # under the folder that holds the data.
+    assert messages == [] and offered == []
+    assert sorted(tmp_path.rglob("*")) == files_before

@@ -22,14 +22,8 @@ def day(n: int) -> dt.date:
     return START + dt.timedelta(days=n - 1)
 
 
-@pytest.fixture
-def view(qtbot, session: Session) -> TodayView:
-    widget = TodayView(session)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+VIEW = TodayView
+VIEW_SIZE = (1000, 900)
 
 
 def test_heading_shows_phase_and_day(view: TodayView) -> None:
