@@ -11,13 +11,23 @@ DEBS_RUN  := $(DEBS_TEST) libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keys
              libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 \
              libxkbcommon-x11-0
 
-.PHONY: run test bench screenshots clean sysdeps-test sysdeps-run
+.PHONY: run test test-thorough lint bench screenshots clean sysdeps-test sysdeps-run
 
 run: sysdeps-run $(VENV)/.installed
 	$(BIN)/recoverydesk
 
-test: sysdeps-test $(VENV)/.installed-test
+test: sysdeps-test $(VENV)/.installed-test lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The property tests and fuzzers with ten times the examples (tests/budget.py); slow.
+test-thorough: sysdeps-test $(VENV)/.installed-test lint
+	QT_QPA_PLATFORM=offscreen HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest
+
+# Style, types and the import contracts, all configured in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The §10 speed targets: each script prints its figures; never part of `make test`.
 bench: sysdeps-test $(VENV)/.installed-test

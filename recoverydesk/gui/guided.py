@@ -34,14 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from recoverydesk.core.exercises import Dose, Exercise, Library, load_library
-from recoverydesk.gui.exercises import (
-    IllustrationCard,
-    caution_style,
-    illustration_bytes,
-    muted_colour,
-    scaled_font,
-)
+from recoverydesk.gui.illustration import IllustrationCard, illustration_bytes
 from recoverydesk.gui.session import Session
+from recoverydesk.gui.style import caution_style, muted_colour, scaled_font
 
 SET_REST_S = 30
 """Rest between sets when the content gives none: enough to breathe, short enough to stay warm."""

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QSignalBlocker, Qt, QTime, QTimer, Slot
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -82,22 +82,6 @@ ACTIVITY_FIELDS = {
     "activity pain": "pain", "source": "source", "start_time": "start time",
     "date": "date", "activity date": "date",
 }
-
-
-def error_colour(palette: QPalette) -> QColor:
-    """A red that reads as a warning yet stays legible on light and dark windows.
-
-    Pass a palette whose WindowText is not overridden (a parent's), so darkness is judged right.
-    """
-    return QColor("#ff8a80") if style.is_dark(palette) else QColor("#b3261e")
-
-
-def hint_colour(palette: QPalette) -> QColor:
-    """Muted text for hints: halfway between the text and the window colour."""
-    text = palette.color(QPalette.ColorRole.WindowText)
-    window = palette.color(QPalette.ColorRole.Window)
-    return QColor((2 * text.red() + window.red()) // 3, (2 * text.green() + window.green()) // 3,
-                  (2 * text.blue() + window.blue()) // 3)
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
@@ -176,7 +160,7 @@ class ErrorLabel(QLabel):
         parent = self.parentWidget()
         palette = self.palette()
         judged = parent.palette() if parent is not None else palette
-        palette.setColor(QPalette.ColorRole.WindowText, error_colour(judged))
+        palette.setColor(QPalette.ColorRole.WindowText, style.error_colour(judged))
         self.setPalette(palette)
 
     def show_message(self, text: str) -> None:
@@ -490,7 +474,7 @@ class LogView(QWidget):
     def _recolour(self) -> None:
         """Colour hints and urgency tags for the current palette (light or dark)."""
         palette = self.palette()
-        muted = hint_colour(palette)
+        muted = style.muted_colour(palette)
         for label in self.findChildren(QLabel):
             if label.property("hint"):
                 label_palette = label.palette()
@@ -498,7 +482,7 @@ class LogView(QWidget):
                 label.setPalette(label_palette)
         for tag in self._urgency_labels:
             tag_palette = tag.palette()
-            colour = error_colour(palette) if tag.property("emergency") else muted
+            colour = style.error_colour(palette) if tag.property("emergency") else muted
             tag_palette.setColor(QPalette.ColorRole.WindowText, colour)
             tag.setPalette(tag_palette)
 
@@ -888,8 +872,8 @@ class LogView(QWidget):
         length = len(self.notes_edit.toPlainText())
         self.notes_counter.setText(f"{length:,} / {MAX_NOTES:,} characters")
         palette = self.notes_counter.palette()
-        colour = (error_colour(self.palette()) if length > MAX_NOTES
-                  else hint_colour(self.palette()))
+        colour = (style.error_colour(self.palette()) if length > MAX_NOTES
+                  else style.muted_colour(self.palette()))
         palette.setColor(QPalette.ColorRole.WindowText, colour)
         self.notes_counter.setPalette(palette)
 

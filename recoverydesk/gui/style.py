@@ -1,4 +1,4 @@
-"""Colours shared by the views, chosen to read on light and dark palettes alike.
+"""Colours and fonts shared by the views, chosen to read on light and dark palettes alike.
 
 Phase colours are mid-tone hues (distinct for the common colour-blindnesses: blue, teal,
 yellow-orange, purple, grey-green) used as fills under dark or light text by lightness.
@@ -6,8 +6,8 @@ yellow-orange, purple, grey-green) used as fills under dark or light text by lig
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 PHASE_COLOURS: dict[str, str] = {
     "rest": "#7aa6d6",
@@ -34,3 +34,46 @@ def phase_colour(phase: str, *, future: bool = False) -> QColor:
     if future:
         colour.setAlpha(90)
     return colour
+
+
+def error_colour(palette: QPalette) -> QColor:
+    """A red that reads as a warning yet stays legible on light and dark windows.
+
+    Pass a palette whose WindowText is not overridden (a parent's), so darkness is judged right.
+    """
+    return QColor("#ff8a80") if is_dark(palette) else QColor("#b3261e")
+
+
+def muted_colour(palette: QPalette) -> QColor:
+    """Secondary text and hints: the text colour two-thirds of the way to the background,
+    which keeps enough contrast on light and dark palettes alike."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    return QColor(
+        round(text.red() * 0.68 + back.red() * 0.32),
+        round(text.green() * 0.68 + back.green() * 0.32),
+        round(text.blue() * 0.68 + back.blue() * 0.32),
+    )
+
+
+def caution_style(palette: QPalette) -> str:
+    """The calm caution box: a soft amber tint and a left rule, not an alarming red, because
+    these are reminders ("stop if it aches"), not warnings of danger."""
+    if is_dark(palette):
+        back, rule = "#3a3324", "#d9a441"
+    else:
+        back, rule = "#fdf5e4", "#d9a441"
+    return (f"background: {back}; border: none; border-left: 4px solid {rule};"
+            "border-radius: 6px; padding: 8px 12px;")
+
+
+def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
+    """The widget's font scaled from the application's, so the user's font size is honoured."""
+    font = QFont(widget.font())
+    font.setPointSizeF(max(6.0, font.pointSizeF() * factor))
+    font.setBold(bold)
+    return font
+
+
+RED_BG, RED_FG = "#a4262c", "#ffffff"
+"""Box colours are set together with their text colour, so they read in light and dark themes."""

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.core import engine, model
 from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError
+from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
-from recoverydesk.gui.style import is_dark
+from recoverydesk.gui.style import is_dark, scaled_font
 
 GATE_RULES = ("G1", "G2", "G3", "G4", "G5")
 GATE_TITLES = {
@@ -53,17 +54,6 @@ _EVIDENCE_KINDS = {
 _EVIDENCE_WORDS = {"walk": "walks", "low_impact": "cross-training", "run": "runs"}
 
 AMBER_BG, AMBER_FG, AMBER_EDGE = "#fff3cd", "#4d3800", "#d9a400"
-RED_BG, RED_FG = "#a4262c", "#ffffff"
-"""Box colours are set together with their text colour, so they read in light and dark themes."""
-
-
-def _heading_font(base: QFont, scale: float) -> QFont:
-    font = QFont(base)
-    font.setPointSizeF(base.pointSizeF() * scale)
-    font.setBold(True)
-    return font
-
-
 def describe_activity(activity: Activity, units: str) -> str:
     """"walk 25 min, pain 2" or "run 3.2 km 24 min": short words for one activity."""
     text = model.describe_activity(activity, units)
@@ -120,7 +110,7 @@ class TodayView(QWidget):
         self._layout = lay
 
         self.heading = QLabel(body)
-        self.heading.setFont(_heading_font(self.font(), 1.6))
+        self.heading.setFont(scaled_font(self, 1.6, bold=True))
         self.heading.setWordWrap(True)
         self.heading.setAccessibleName("Phase and day")
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -133,13 +123,13 @@ class TodayView(QWidget):
         self.banner = QFrame(body)
         self.banner.setObjectName("redBanner")
         self.banner.setStyleSheet(
-            f"#redBanner {{ background: {RED_BG}; border-radius: {em // 3}px; }}"
-            f"#redBanner QLabel {{ color: {RED_FG}; }}")
+            f"#redBanner {{ background: {style.RED_BG}; border-radius: {em // 3}px; }}"
+            f"#redBanner QLabel {{ color: {style.RED_FG}; }}")
         self.banner.setAccessibleName("Plan paused by a red flag")
         banner_lay = QVBoxLayout(self.banner)
         banner_lay.setContentsMargins(em, em, em, em)
         self.banner_title = QLabel(self.banner)
-        self.banner_title.setFont(_heading_font(self.font(), 1.15))
+        self.banner_title.setFont(scaled_font(self, 1.15, bold=True))
         self.banner_title.setWordWrap(True)
         banner_lay.addWidget(self.banner_title)
         self.banner_text = self._wrapped_label(self.banner, "Red flag advice")
@@ -219,7 +209,7 @@ class TodayView(QWidget):
         lay = right
         lay.addWidget(self._section_title(body, "Moving on"))
         self.gate_summary = self._wrapped_label(body, "What is still needed to move on")
-        self.gate_summary.setFont(_heading_font(self.font(), 1.0))
+        self.gate_summary.setFont(scaled_font(self, 1.0, bold=True))
         lay.addWidget(self.gate_summary)
         self.gate_rows: dict[str, QLabel] = {}
         for rule in GATE_RULES:
@@ -254,7 +244,7 @@ class TodayView(QWidget):
 
     def _section_title(self, parent: QWidget, text: str) -> QLabel:
         label = QLabel(text, parent)
-        label.setFont(_heading_font(self.font(), 1.2))
+        label.setFont(scaled_font(self, 1.2, bold=True))
         label.setAccessibleName(text)
         return label
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from recoverydesk.core.engine import replay
 from recoverydesk.core.model import PHASES, Action, Activity, DayLog, Episode, EpisodeInfo
 from recoverydesk.core.rules import Rules
+from tests.budget import examples
 
 START = datetime.date(2026, 1, 1)
 MAX_DAYS = 45
@@ -59,7 +60,7 @@ def _last(episode: Episode) -> datetime.date:
     return _day(MAX_DAYS - 1)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(episodes())
 def test_phase_moves_one_step_at_a_time(case: tuple[Episode, Rules]) -> None:
     episode, rules = case
@@ -77,7 +78,7 @@ def test_phase_moves_one_step_at_a_time(case: tuple[Episode, Rules]) -> None:
             assert step == 0 and tomorrow.phase_day == today.phase_day + 1
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(episodes())
 def test_advance_only_after_three_steady_logged_days(case: tuple[Episode, Rules]) -> None:
     episode, rules = case
@@ -96,7 +97,7 @@ def test_advance_only_after_three_steady_logged_days(case: tuple[Episode, Rules]
         assert status.can_advance
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(episodes())
 def test_a_red_flag_pauses_until_a_clearance(case: tuple[Episode, Rules]) -> None:
     episode, rules = case
@@ -116,7 +117,7 @@ def test_a_red_flag_pauses_until_a_clearance(case: tuple[Episode, Rules]) -> Non
             assert status.next_phase == status.phase
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(episodes(), st.integers(0, MAX_DAYS - 1), st.integers(0, MAX_DAYS - 1))
 def test_later_days_never_change_an_earlier_answer(case: tuple[Episode, Rules], x: int,
                                                    y: int) -> None:
@@ -127,7 +128,7 @@ def test_later_days_never_change_an_earlier_answer(case: tuple[Episode, Rules], 
     assert replay(episode, rules, _day(long))[:short + 1] == head
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(episodes(), episodes(), st.integers(0, MAX_DAYS - 1))
 def test_resuming_after_an_edit_gives_the_full_replay(case: tuple[Episode, Rules],
                                                       other: tuple[Episode, Rules],

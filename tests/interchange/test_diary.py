@@ -21,6 +21,7 @@ from recoverydesk.interchange.diary import (
 from recoverydesk.interchange.export import activities_csv, days_csv, export_json
 from recoverydesk.storage.recovery import open_store
 from recoverydesk.storage.store import Store
+from tests.budget import examples
 
 TODAY = dt.date(2026, 3, 20)
 
@@ -222,7 +223,7 @@ def test_shape_is_recognised_from_the_header(head, shape) -> None:
 
 # --- fuzz ------------------------------------------------------------------------------------
 
-FUZZ_SETTINGS = settings(max_examples=300, deadline=None,
+FUZZ_SETTINGS = settings(max_examples=examples(300), deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                 HealthCheck.too_slow])
 
@@ -302,7 +303,7 @@ def test_fuzz_mutated_activities_csv(fuzz_store, data) -> None:
     import_or_refuse(fuzz_store, mutate(ACTIVITIES_CSV, data).encode("utf-8"))
 
 
-@settings(FUZZ_SETTINGS, max_examples=60)
+@settings(FUZZ_SETTINGS, max_examples=examples(60))
 @given(data=st.data())
 def test_fuzzed_store_reopens_with_everything_it_accepted(tmp_path_factory, data) -> None:
     """What a run of hostile imports left in the file is what reopening it finds, and the

@@ -26,6 +26,7 @@ from recoverydesk.interchange.export import (
 )
 from recoverydesk.storage.recovery import open_store
 from recoverydesk.storage.store import Store
+from tests.budget import examples
 
 TODAY = dt.date(2026, 3, 20)
 SHA = "0123456789abcdef" * 4
@@ -274,7 +275,7 @@ def build(store: Store, plan: dict) -> None:
         store.set_setting("rules", plan["rules"])
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(plan=stores())
 def test_any_store_round_trips_through_json_byte_for_byte(plan) -> None:
@@ -289,7 +290,7 @@ def test_any_store_round_trips_through_json_byte_for_byte(plan) -> None:
 
 # --- fuzz: nothing but a refusal escapes, nothing is half-written ----------------------------
 
-FUZZ = settings(max_examples=300, deadline=None,
+FUZZ = settings(max_examples=examples(300), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 

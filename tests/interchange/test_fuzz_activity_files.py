@@ -26,6 +26,7 @@ from recoverydesk.interchange.activity_files import (
     ParsedFile,
     read_activity_file,
 )
+from tests.budget import examples
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = REPO_ROOT.parent / "shared" / "samples" / "activities"
@@ -96,7 +97,7 @@ SUFFIXES = st.sampled_from([".gpx", ".tcx", ".fit", ".GPX", ".bin", ""])
 
 # --- noise -----------------------------------------------------------------------------------
 
-@settings(FUZZ, max_examples=500)
+@settings(FUZZ, max_examples=examples(500))
 @given(data=st.binary(min_size=1, max_size=2048), suffix=SUFFIXES)
 def test_random_bytes(check: Callable[[bytes, str], None], data: bytes, suffix: str) -> None:
     check(data, suffix)
@@ -109,7 +110,7 @@ def _fit_header(size: int, protocol: int, profile: int, header_size: int) -> byt
     return header
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=examples(400))
 @given(payload=st.binary(max_size=512), protocol=st.sampled_from([0x10, 0x20, 0xFF]),
        profile=st.integers(0, 0xFFFF), header_size=st.sampled_from([12, 14]),
        size_delta=st.integers(-8, 8), good_crc=st.booleans(), suffix=SUFFIXES)
@@ -131,7 +132,7 @@ PROLOGUES = st.sampled_from([
 ])
 
 
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=examples(300))
 @given(prologue=PROLOGUES, rest=st.text(max_size=300), tail=st.binary(max_size=64),
        suffix=SUFFIXES)
 def test_random_text_behind_an_xml_prologue(check: Callable[[bytes, str], None], prologue: str,
@@ -193,7 +194,7 @@ GPX_BODY = st.one_of(_gpx_body(GOOD_COORDINATES, GOOD_TIMES, GOOD_NUMBERS),
                      _gpx_body(ANY_COORDINATES, ANY_TIMES, ANY_NUMBERS))
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=examples(400))
 @given(version=st.sampled_from(["1.0", "1.1", "2", ""]), body=GPX_BODY, suffix=SUFFIXES)
 def test_generated_gpx(check: Callable[[bytes, str], None], version: str, body: list[str],
                        suffix: str) -> None:
@@ -225,7 +226,7 @@ def _tcx_body(times: st.SearchStrategy[str],
 TCX_BODY = st.one_of(_tcx_body(GOOD_TIMES, GOOD_NUMBERS), _tcx_body(ANY_TIMES, ANY_NUMBERS))
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=examples(400))
 @given(body=TCX_BODY, suffix=SUFFIXES)
 def test_generated_tcx(check: Callable[[bytes, str], None], body: str, suffix: str) -> None:
     text = ('<?xml version="1.0" encoding="UTF-8"?><TrainingCenterDatabase xmlns='
@@ -269,7 +270,7 @@ def _mutate(data: bytes, mutations: list[tuple[str, int, bytes]]) -> bytes:
 
 
 @pytest.mark.samples
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=examples(400))
 @given(name=st.sampled_from(sorted(MUTABLE) or ["-"]), mutations=MUTATIONS)
 def test_mutated_samples(check: Callable[[bytes, str], None], name: str,
                          mutations: list[tuple[str, int, bytes]]) -> None:
@@ -290,7 +291,7 @@ def _refit(original: bytes, body: bytes) -> bytes:
 
 
 @pytest.mark.samples
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=examples(300))
 @given(name=st.sampled_from(sorted(REFITTABLE) or ["-"]), mutations=MUTATIONS)
 def test_mutated_fit_with_repaired_crc(check: Callable[[bytes, str], None], name: str,
                                        mutations: list[tuple[str, int, bytes]]) -> None:
