@@ -44,3 +44,29 @@ def test_edits_old_and_new_keep_the_timeline_true(session, store) -> None:
     assert [s.to_json() for s in session.timeline()] == fresh_timeline(store)
     assert session.episode == store.load_episode()
 
+
+
+def test_set_rules_is_stored_and_replayed_with(session, store) -> None:
+    from recoverydesk.gui.session import Session
+
+    assert not session.rules.auto_advance
+    with_days: list[object] = []
+    session.data_changed.connect(with_days.append)
+    session.set_rules(auto_advance=True)
+    assert session.rules.auto_advance
+    assert with_days == [frozenset()]  # every view reloads: the whole timeline may change
+    assert Session(store, today=lambda: TODAY).rules.auto_advance  # kept in the file
+
+
+def test_undo_of_a_deleted_day_brings_back_its_entry_and_activities(session) -> None:
+    day = START + dt.timedelta(days=2)
+    walk = Activity(day, "walk", 2000.0, 1500.0)
+    session.save_day(DayLog(day, 4, notes="sore"), [walk])
+    session.delete_day(day)
+    assert session.day(day) == (None, [])
+    session.undo_stack.undo()
+    log, activities = session.day(day)
+    assert log == DayLog(day, 4, notes="sore")
+    assert [(a.kind, a.distance_m) for a in activities] == [("walk", 2000.0)]
+    session.undo_stack.redo()
+    assert session.day(day) == (None, [])
