@@ -144,7 +144,7 @@ def main() -> int:
 def log_entry(session, day: datetime.date, pain: int):
     import dataclasses
 
-    stored = session.store.day_log(day)
+    stored, _activities = session.day(day)
     return dataclasses.replace(stored, pain=pain)
 
 
