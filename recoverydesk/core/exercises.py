@@ -48,6 +48,7 @@ MINUTES_RANGE = (1, 120)
 REST_RANGE = (0, 300)
 
 _ID_RE = re.compile(r"[a-z][a-z0-9_]*")
+_DAYS_RE = re.compile(r"(?P<first>[0-9]+)(?:-(?P<last>[0-9]+)|(?P<open>\+))?")
 _SVG_TAGS = ("svg", "{http://www.w3.org/2000/svg}svg")
 _MAX_TEXT = 200
 """Longest step, cue or caution: each is one short sentence read mid-exercise."""
@@ -105,11 +106,29 @@ class Dose:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class DayDose:
+    """A dose for some days of a phase, when the plan builds up day by day (walk 10 → 30 min).
+
+    ``first_day`` counts from 1 within the phase; ``last_day`` is None for "and every later day".
+    """
+
+    first_day: int
+    last_day: int | None
+    dose: Dose
+
+    def covers(self, phase_day: int) -> bool:
+        return self.first_day <= phase_day and (self.last_day is None or phase_day <= self.last_day)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Exercise:
     """One exercise of the library, as validated from its TOML file.
 
     ``phases``, ``targets`` and ``doses`` keep the plan order of PHASES and the order of TARGETS,
     whatever order the file used, so the window lists them the same way every time.
+    ``doses`` holds one dose per phase: for a dose that builds up day by day, the one the phase
+    starts with (what a runner meets next); ``day_doses`` holds the day-by-day steps of the
+    phases that have them, so guided mode times what the calendar says on each day.
     """
 
     id: str
@@ -124,9 +143,16 @@ class Exercise:
     cues: tuple[str, ...]
     cautions: tuple[str, ...]
     illustration: str
+    day_doses: Mapping[str, tuple[DayDose, ...]] = dataclasses.field(
+        default_factory=lambda: types.MappingProxyType({}), hash=False)
 
-    def dose_for(self, phase: str) -> Dose | None:
-        """The dose for ``phase``, or None when the exercise is not part of that phase."""
+    def dose_for(self, phase: str, phase_day: int | None = None) -> Dose | None:
+        """The dose for ``phase`` (on ``phase_day``, counting from 1, when the dose builds up
+        day by day), or None when the exercise is not part of that phase."""
+        if phase_day is not None:
+            for step in self.day_doses.get(phase, ()):
+                if step.covers(phase_day):
+                    return step.dose
         return self.doses.get(phase)
 
 
@@ -326,7 +352,8 @@ def _read_exercise(root: Traversable, file: Traversable) -> Exercise:
         raise check.fail("id", f"must equal the file name {stem!r} (got {exercise_id!r})")
 
     phases = check.choices("phases", data["phases"], PHASES)
-    doses = _read_doses(check, data["dose"], phases)
+    day_doses = _read_doses(check, data["dose"], phases)
+    doses = types.MappingProxyType({p: steps[0].dose for p, steps in day_doses.items()})
     illustration = _check_illustration(check, root, data["illustration"])
     return Exercise(
         id=exercise_id,
@@ -341,12 +368,20 @@ def _read_exercise(root: Traversable, file: Traversable) -> Exercise:
         cues=check.texts("cues", data["cues"], 1, 4),
         cautions=check.texts("cautions", data["cautions"], 1, 4),
         illustration=illustration,
+        day_doses=types.MappingProxyType(
+            {p: steps for p, steps in day_doses.items() if len(steps) > 1}),
     )
 
 
-def _read_doses(check: _Checker, value: Any, phases: tuple[str, ...]) -> Mapping[str, Dose]:
+def _read_doses(check: _Checker, value: Any,
+                phases: tuple[str, ...]) -> Mapping[str, tuple[DayDose, ...]]:
     """A dose for every listed phase and none for the others: the Today view must never show
-    an exercise without saying how much of it to do."""
+    an exercise without saying how much of it to do.
+
+    A phase's dose is one table (``[dose.walk]``), or day-by-day steps (``[[dose.walk]]``
+    entries, each with ``days`` as in plan.toml: "1", "2-3", "5+") that start on day 1, leave
+    no gap and end open, so every day of the phase has exactly one dose.
+    """
     if not isinstance(value, dict):
         raise check.fail("dose", "must be a table with one entry per phase")
     for phase in phases:
@@ -355,7 +390,38 @@ def _read_doses(check: _Checker, value: Any, phases: tuple[str, ...]) -> Mapping
     extra = sorted(set(value) - set(phases))
     if extra:
         raise check.fail(f"dose.{extra[0]}", "is given for a phase not listed in 'phases'")
-    return types.MappingProxyType({p: check.dose(f"dose.{p}", value[p]) for p in phases})
+    return types.MappingProxyType({p: _read_steps(check, f"dose.{p}", value[p]) for p in phases})
+
+
+def _read_steps(check: _Checker, field: str, value: Any) -> tuple[DayDose, ...]:
+    if not isinstance(value, list):
+        return (DayDose(1, None, check.dose(field, value)),)
+    if not value:
+        raise check.fail(field, "must not be an empty list")
+    steps: list[DayDose] = []
+    for number, entry in enumerate(value, start=1):
+        where = f"{field}[{number}]"
+        if not isinstance(entry, dict):
+            raise check.fail(where, "must be a table")
+        raw = entry.get("days")
+        match = _DAYS_RE.fullmatch(raw.strip()) if isinstance(raw, str) else None
+        if match is None:
+            raise check.fail(f"{where}.days", f"must be text such as \"1\", \"2-3\" or \"5+\" "
+                                              f"(got {raw!r})")
+        first = int(match["first"])
+        last = None if match["open"] else int(match["last"] or first)
+        expected = 1 if not steps else steps[-1].last_day
+        if expected is None or first != (1 if not steps else expected + 1) or (
+                last is not None and last < first):
+            raise check.fail(f"{where}.days", f"is {raw!r}; the steps must start on day 1 and "
+                                              "follow on in order without gaps or overlaps")
+        dose = check.dose(where, {k: v for k, v in entry.items() if k != "days"})
+        steps.append(DayDose(first, last, dose))
+    if steps[-1].last_day is not None:
+        raise check.fail(f"{field}[{len(steps)}].days",
+                         "the last step must be open-ended (e.g. \"5+\") so every later day has "
+                         "a dose")
+    return tuple(steps)
 
 
 def _check_illustration(check: _Checker, root: Traversable, value: Any) -> str:

@@ -47,7 +47,7 @@ URGENCIES: tuple[str, ...] = ("emergency", "soon")
 RED_FLAG_TEXT_KEYS: tuple[str, ...] = ("banner_emergency", "banner_soon", "not_improving")
 """Loose texts at the top of red_flags.toml."""
 
-OTHER_TEXT_KEYS: tuple[str, ...] = ("disclaimer", "about")
+OTHER_TEXT_KEYS: tuple[str, ...] = ("disclaimer", "about", "heat_ice_hint")
 """Texts of texts.toml."""
 
 TEXT_KEYS: tuple[str, ...] = RED_FLAG_TEXT_KEYS + OTHER_TEXT_KEYS

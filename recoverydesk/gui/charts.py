@@ -648,7 +648,7 @@ class WeeklyMileageChart(_DatePlot):
         pi.addItem(self.limit)
         pi.addItem(self.warn_line)
         self.legend.addItem(self.bars, "Distance run each week (Mon–Sun)")
-        self.legend.addItem(self.limit, "Last week + 10 %: the most to add in a week")
+        self.legend.addItem(self.limit, "Last week + 10 %: a gentle guide, not a proven limit")
         self.legend.addItem(self.warn_line, "Last week + 30 %: the app warns above this")
         self.hover = _Hover(self, self.hover_at)
         self.heights = np.zeros(0)

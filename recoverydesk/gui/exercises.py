@@ -525,7 +525,8 @@ class ExercisesView(QWidget):
     def _dose_line(self, exercise: Exercise) -> str:
         """The list row's second line: the dose in the shown phase, or, when the exercise is
         not part of it, the dose of the phase it comes in next (or last came in), named."""
-        dose = exercise.dose_for(self.shown_phase())
+        shown = self.shown_phase()
+        dose = exercise.dose_for(shown, self._phase_day if shown == self._phase else None)
         if dose is not None:
             return _sentence(dose.describe())
         phase = self._nearest_phase(exercise)
@@ -594,8 +595,8 @@ class ExercisesView(QWidget):
 
         shown = self.shown_phase()
         phase = shown if exercise.dose_for(shown) else self._nearest_phase(exercise)
-        dose = exercise.doses[phase]
         now = phase == self._phase
+        dose = exercise.dose_for(phase, self._phase_day if now else None) or exercise.doses[phase]
         self.dose_label.setText(("Today: " if now else f"In {plan.name(phase)}: ")
                                 + _sentence(dose.describe(), lower=True))
         notes = [_rest_note(dose.rest_s, dose.kind)]
@@ -604,7 +605,7 @@ class ExercisesView(QWidget):
                          + (", your phase now." if shown == self._phase else "."))
         if not now and shown != self._phase:
             # Looking at another phase: say what today asks, so the two are not confused.
-            today_dose = exercise.dose_for(self._phase)
+            today_dose = exercise.dose_for(self._phase, self._phase_day)
             notes.append(f"Today, in {plan.name(self._phase)}: {today_dose.describe()}."
                          if today_dose else f"You are in {plan.name(self._phase)} now.")
         others = [p for p in exercise.phases if p not in (phase, self._phase)]
@@ -689,7 +690,8 @@ class ExercisesView(QWidget):
         from recoverydesk.gui.guided import GuidedSession  # loaded on first use only
 
         guided = GuidedSession(self._session, self._todays, self._phase,
-                               library=self._library, tick_ms=self._tick_ms)
+                               library=self._library, tick_ms=self._tick_ms,
+                               phase_day=self._phase_day)
         guided.dismissed.connect(self._on_guided_dismissed)
         self._guided = guided
         self._stack.addWidget(guided)

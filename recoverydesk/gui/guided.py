@@ -113,7 +113,7 @@ class GuidedSession(QWidget):
 
     def __init__(self, session: Session, exercise_ids: Sequence[str], phase: str, *,
                  library: Library | None = None, tick_ms: int = 1000,
-                 parent: QWidget | None = None) -> None:
+                 phase_day: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if not exercise_ids:
             raise ValueError("a guided session needs at least one exercise")
@@ -121,6 +121,7 @@ class GuidedSession(QWidget):
         self._library = library or load_library()
         self._exercises: list[Exercise] = [self._library.get(i) for i in exercise_ids]
         self._phase = phase
+        self._phase_day = phase_day
         self._recorded: list[str] = []
         self._index = 0
         self._steps: list[Step] = []
@@ -415,9 +416,9 @@ class GuidedSession(QWidget):
     # --- the steps --------------------------------------------------------------------------
 
     def _dose(self, exercise: Exercise) -> Dose | None:
-        """The dose for the session's phase; another phase's when the plan names an exercise
+        """The dose for the session's phase and day; another phase's when the plan names an exercise
         outside its phases (so the runner still gets a sensible amount)."""
-        dose = exercise.dose_for(self._phase)
+        dose = exercise.dose_for(self._phase, self._phase_day)
         if dose is None and exercise.doses:
             dose = next(iter(exercise.doses.values()))
         return dose

@@ -321,7 +321,8 @@ class LogView(QWidget):
         self.sleep_spin = OptionalDoubleSpinBox(0, 24, step=0.5, decimals=1, suffix=" h")
         self._add_field(grid, "&Sleep", self.sleep_spin, "hours last night", "sleep_hours")
         self.heat_ice_spin = OptionalSpinBox(0, 240, step=5, suffix=" min")
-        self._add_field(grid, "&Heat / ice", self.heat_ice_spin, "minutes, 0–240",
+        self._add_field(grid, "&Heat / ice", self.heat_ice_spin,
+                        self._session.content.texts["heat_ice_hint"],
                         "heat_ice_min")
         for spin in (self.pain_spin, self.pain_activity_spin, self.pain_morning_spin,
                      self.sleep_spin, self.heat_ice_spin):

@@ -368,3 +368,40 @@ def test_every_shipped_file_has_only_known_keys() -> None:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         assert set(data) == set(exercises.FIELDS), path.name
         assert set(data["dose"]) == set(data["phases"]), path.name
+
+
+# --- doses that build up day by day ---------------------------------------------------------
+
+STEPPED = GOOD.replace("[dose.low_impact]\nhold_s = 20\nreps = 3", """\
+[[dose.low_impact]]
+days = "1"
+minutes = 10
+
+[[dose.low_impact]]
+days = "2-3"
+minutes = 15
+
+[[dose.low_impact]]
+days = "4+"
+minutes = 20""")
+
+
+def test_stepped_dose_gives_each_day_its_own(tmp_path: Path) -> None:
+    wall_sit = load_library(make_root(tmp_path, STEPPED)).get("wall_sit")
+    minutes = [wall_sit.dose_for("low_impact", day).minutes for day in range(1, 7)]  # type: ignore[union-attr]
+    assert minutes == [10, 15, 15, 20, 20, 20]
+    assert wall_sit.dose_for("low_impact") == Dose(minutes=10)  # the phase starts with it
+    assert wall_sit.dose_for("run", 3) == Dose(sets=2, reps=10, rest_s=30)  # one dose: any day
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ('days = "2-3"', 'days = "3"', "dose.low_impact[2].days"),           # day 2 has no dose
+    ('days = "2-3"', 'days = "1-3"', "dose.low_impact[2].days"),         # overlaps day 1
+    ('days = "1"', 'days = "2"', "dose.low_impact[1].days"),             # does not start on 1
+    ('days = "4+"', 'days = "4-9"', "dose.low_impact[3].days"),          # not open-ended
+    ('days = "2-3"', 'days = "two"', "dose.low_impact[2].days"),
+    ("minutes = 15", "minutes = 500", "dose.low_impact[2].minutes"),
+])
+def test_bad_stepped_dose_is_refused(tmp_path: Path, old: str, new: str, field: str) -> None:
+    assert old in STEPPED
+    refused(tmp_path, STEPPED.replace(old, new, 1), field)

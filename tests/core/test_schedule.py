@@ -102,7 +102,8 @@ def test_in_full_training_it_goes_on_with_the_next_days_of_full() -> None:
     days = project(status("2026-03-20", "full", 10), RULES, PLAN)
     assert len(days) == 60
     assert {p.phase for p in days} == {"full"}
-    assert (days[0].phase_day, days[0].label) == (11, "add at most 10 % a week")
+    assert (days[0].phase_day, days[0].label) == (
+        11, PLAN.phase("full").prescription_for(11).label)
 
 
 def test_a_regression_from_full_goes_through_run_again() -> None:

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.gui
 ROUTINE = ["knee_to_chest", "pelvic_tilt", "cat_cow"]  # hold 20 s × 3; 2 × 10; 2 × 8 in rest
 
 
-def make(qtbot, session, ids=ROUTINE, phase="rest", tick_ms=1) -> GuidedSession:
-    guided = GuidedSession(session, ids, phase, tick_ms=tick_ms)
+def make(qtbot, session, ids=ROUTINE, phase="rest", tick_ms=1,
+         phase_day=None) -> GuidedSession:
+    guided = GuidedSession(session, ids, phase, tick_ms=tick_ms, phase_day=phase_day)
     qtbot.addWidget(guided)
     return guided
 
@@ -129,7 +130,7 @@ def test_skip_rest_goes_straight_to_the_next_set(qtbot, session) -> None:
 
 def test_timer_can_be_finished_early_and_counts_as_done(qtbot, session) -> None:
     guided = make(qtbot, session, ids=["brisk_walking", "glute_bridge"], phase="walk",
-                  tick_ms=1000)
+                  tick_ms=1000, phase_day=3)
     assert guided.step.kind == "timer" and guided.big_label.text() == "20:00"
     qtbot.keyClick(guided, Qt.Key.Key_Space)
     assert guided.is_running
@@ -138,6 +139,16 @@ def test_timer_can_be_finished_early_and_counts_as_done(qtbot, session) -> None:
     assert guided.current_exercise_id == "glute_bridge"
     assert "Brisk walking recorded" in guided.message_label.text()
     assert done_today(session) == {"brisk_walking": 1}
+
+
+@pytest.mark.parametrize("day", [1, 5])
+def test_timer_lasts_what_the_calendar_says_that_day(qtbot, session, day) -> None:
+    """Walk day 1 says "walk 10 min", day 5 "walk 30 min": guided mode times the same."""
+    label = session.content.plan.phase("walk").prescription_for(day).label
+    guided = make(qtbot, session, ids=["brisk_walking"], phase="walk", phase_day=day)
+    minutes = int(label.split()[1])
+    assert guided.big_label.text() == f"{minutes}:00"
+    assert guided.dose_label.text() == f"{minutes} min"
 
 
 # --- moving around ----------------------------------------------------------------------------
