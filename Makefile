@@ -65,7 +65,8 @@ else
 endif
 	touch $@ $(VENV)/.installed
 
-# The README's pictures: every view on the demo recovery, light and dark, 1200x800.
+# The README's pictures: every view on the demo recovery, light and dark, 1200x800, and a
+# contact sheet of all the exercise drawings.
 screenshots: sysdeps-test $(VENV)/.installed
 	rm -rf build/demo && $(BIN)/recoverydesk --data-dir build/demo demo
 	@for view in today log calendar exercises charts history guided; do \
@@ -76,6 +77,8 @@ screenshots: sysdeps-test $(VENV)/.installed
 		--data-dir build/demo --view today --size 1200x800 --out docs/screenshots/today-dark.png
 	QT_QPA_PLATFORM=offscreen RECOVERYDESK_THEME=dark $(BIN)/recoverydesk screenshot \
 		--data-dir build/demo --view charts --size 1200x800 --out docs/screenshots/charts-dark.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_contact_sheet.py \
+		--out docs/screenshots/exercises-all.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -725,7 +725,7 @@ class WeeklyMileageChart(_DatePlot):
                  f"{week.distance_m / data.per_unit:.1f} {data.units}, "
                  f"{week.duration_s / 60:.0f} min"]
         if self.limits[w] == self.limits[w]:
-            lines.append(f"Guide: at most {self.limits[w]:.1f} {data.units} "
+            lines.append(f"Guide: about {self.limits[w]:.1f} {data.units} "
                          f"(last week + 10 %); warned above {self.warn_limits[w]:.1f} "
                          f"{data.units} (+ 30 %)")
         if week.days < 7:

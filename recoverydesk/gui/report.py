@@ -68,7 +68,8 @@ CHART_SCALE = 4
 """The chart image holds this many pixels per CSS pixel (about 380 dpi on paper)."""
 FONT_PT = 9.0
 DISCLAIMER = ("A self-management log kept by the runner with RecoveryDesk. It is not a "
-              "diagnosis and not medical advice; the phases follow a general, cautious plan.")
+              "diagnosis and not medical advice; the plan is a general guide built from common "
+              "practice, not tested in a trial, and its thresholds are rules of thumb.")
 
 _KEEP_APP: list[QGuiApplication] = []
 """The application made for a report when none existed (kept so it is not collected)."""
