@@ -27,7 +27,7 @@ import pytest
 
 from recoverydesk.core.adherence import todays_exercises
 from recoverydesk.core.exercises import Exercise, Library, load_library
-from recoverydesk.core.plan import Plan, PhasePlan, Prescription, load_content
+from recoverydesk.core.plan import PhasePlan, Plan, Prescription, load_content
 
 OPEN_ENDED_DAYS = 30
 """How far past its first day an open-ended prescription ("8+") is checked."""
