@@ -189,7 +189,7 @@ def time_redraws(data_dir: pathlib.Path, runs: int) -> tuple[list[float], list[f
         app.processEvents()
     days = data.days
     view.close()
-    store.close(backup=False)
+    store.close()
     return redraw, refresh, days
 
 
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         made = time.perf_counter()
         fill_history(store)
         counts = store.counts()
-        store.close(backup=False)
+        store.close()
         print(f"History: {counts} written in {time.perf_counter() - made:.1f} s")
         warm: list[float] = []
         cold: list[float] = []

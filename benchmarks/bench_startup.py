@@ -75,7 +75,7 @@ def report():
 after_first_paint(window, report)
 window.show()
 app.exec()
-store.close(backup=False)
+store.close()
 """
 
 
@@ -101,7 +101,7 @@ def make_history(data_dir: pathlib.Path, today: datetime.date, seed: int = 10) -
                                   notes="synthetic"), acts, today=today)
             if i % 3 == 0:
                 store.set_tick(day, "knee_to_chest", True)
-    store.close(backup=False)
+    store.close()
 
 
 def run_child(code: str, *args: str) -> tuple[float, float, str]:
@@ -139,7 +139,7 @@ def time_save_and_refresh(data_dir: pathlib.Path, runs: int = 30) -> tuple[float
         app.processEvents()
         times.append((time.perf_counter() - began) * 1000)
     window.close()
-    store.close(backup=False)
+    store.close()
     return statistics.median(times), max(times)
 
 

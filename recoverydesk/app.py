@@ -147,10 +147,11 @@ def run_window(data_dir: pathlib.Path) -> int:
         if window is not None:
             store = window.session.close()  # a restore may have reopened the data file
         if store is not None:
-            store.close()
-            if getattr(store, "backup_error", None):
-                print(f"RecoveryDesk: the daily backup failed: {store.backup_error}",
-                      file=sys.stderr)
+            from recoverydesk.storage.backup import close_after_daily_backup
+
+            _made, failure = close_after_daily_backup(store)
+            if failure is not None:
+                print(f"RecoveryDesk: the daily backup failed: {failure}", file=sys.stderr)
         lock.unlock()
 
 
@@ -317,5 +318,5 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
         app.exec()
         window.deleteLater()
     finally:
-        store.close(backup=False)
+        store.close()
     return result["code"]

@@ -245,8 +245,11 @@ class Context:
         return self._store
 
     def close(self) -> None:
+        """Close the store, taking the day's backup first if none was taken today (§8)."""
         if self._store is not None:
-            self._store.close()
+            from recoverydesk.storage.backup import close_after_daily_backup
+
+            close_after_daily_backup(self._store)
             self._store = None
 
     def episode(self) -> Episode:

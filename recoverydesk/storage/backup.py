@@ -8,7 +8,7 @@ copy (rollback journal, no -wal to lose), named after the local date-time it was
 
 The names sort by time, and a copy can be opened by any SQLite tool or restored by hand.
 
-When (DESIGN.md §8): the first ``Store.close()`` of each local day (``maybe_daily_backup``), File →
+When (DESIGN.md §8): when the app closes, at most once a local day (``close_after_daily_backup``), File →
 Back up now (``backup_now``), before a schema upgrade, and before a restore replaces the file.
 
 How many are kept (``prune_backups``, run after every new copy):
@@ -35,18 +35,20 @@ import pathlib
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from recoverydesk.storage.store import (
-    DB_NAME,
-    SCHEMA_VERSION,
+from recoverydesk.storage.errors import (
     DamagedDatabase,
     NewerDatabase,
-    Store,
     StoreError,
     StoreUnavailable,
-    _plain_words,
+    plain_words,
 )
+from recoverydesk.storage.store import DB_NAME, SCHEMA_VERSION, copy_database
+
+if TYPE_CHECKING:
+    from recoverydesk.storage.store import Store
 
 BACKUP_DIR = "backups"
 KEEP_DAILY = 14
@@ -115,7 +117,7 @@ def backup_now(store: Store, reason: str = "manual", *,
     exactly what is committed, WAL included. Raises StoreUnavailable (disk full, folder
     read-only) or DamagedDatabase (the copy failed its check) and leaves no partial file.
     """
-    path = backup_connection(store._conn, store.data_dir, reason, now=now)
+    path = backup_connection(store.backup_into, store.data_dir, reason, now=now)
     if prune:
         prune_backups(store.data_dir)
     return path
@@ -136,9 +138,34 @@ def maybe_daily_backup(store: Store, *,
     return backup_now(store, reason="daily", now=now)
 
 
-def backup_connection(conn: sqlite3.Connection, data_dir: pathlib.Path, reason: str, *,
-                      now: datetime.datetime | None = None) -> pathlib.Path:
-    """Copy whatever ``conn`` has open into ``data_dir/backups`` (temp file, check, rename)."""
+def close_after_daily_backup(store: Store, *, now: datetime.datetime | None = None,
+                             ) -> tuple[pathlib.Path | None, StoreError | None]:
+    """Take the day's backup if none was taken today, then close the store (§8).
+
+    The backup is best effort: whatever goes wrong with it (full disk, read-only folder) is
+    returned for the caller to mention, and the store is closed cleanly all the same, so
+    nothing saved depends on it. Returns the backup made (if any) and the error (if any).
+    """
+    if store.closed:
+        return None, None
+    made: pathlib.Path | None = None
+    failure: StoreError | None = None
+    try:
+        made = maybe_daily_backup(store, now=now)
+    except (StoreError, OSError, sqlite3.Error) as error:
+        failure = (error if isinstance(error, StoreError) else StoreUnavailable(
+            f"The daily backup of {store.path} could not be made: {error}."))
+    finally:
+        store.close()
+    return made, failure
+
+
+def backup_connection(copy: Callable[[pathlib.Path], None], data_dir: pathlib.Path,
+                      reason: str, *, now: datetime.datetime | None = None) -> pathlib.Path:
+    """Copy a database into ``data_dir/backups`` (temp file, check, rename).
+
+    ``copy`` writes the database into the path it is given (``Store.backup_into``).
+    """
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", reason):
         raise ValueError(f"backup reason {reason!r}: use lowercase letters, digits and '-'")
     now = now or datetime.datetime.now()
@@ -146,12 +173,12 @@ def backup_connection(conn: sqlite3.Connection, data_dir: pathlib.Path, reason: 
     _remove_stale_temps(folder)
     tmp = folder / f"{_TMP_PREFIX}{os.urandom(6).hex()}.sqlite"
     try:
-        _copy_into(conn, tmp)
+        _copy_into(copy, tmp)
         target = _free_name(folder, now, reason)
         os.replace(tmp, target)
         _fsync_dir(folder)
     except sqlite3.Error as error:
-        raise _plain_words(error, backup_dir(data_dir)) from error
+        raise plain_words(error, backup_dir(data_dir)) from error
     except OSError as error:
         raise StoreUnavailable(
             f"The backup could not be written to {folder}: {error.strerror or error}. "
@@ -161,16 +188,13 @@ def backup_connection(conn: sqlite3.Connection, data_dir: pathlib.Path, reason: 
     return target
 
 
-def _copy_into(source: sqlite3.Connection, tmp: pathlib.Path) -> None:
-    """Online-backup ``source`` into a new 0600 file, make it self-contained, check, fsync."""
+def _copy_into(copy: Callable[[pathlib.Path], None], tmp: pathlib.Path) -> None:
+    """Copy into a new 0600 file, check it, fsync it."""
     os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     os.chmod(tmp, 0o600)
+    copy(tmp)
     dest = sqlite3.connect(tmp, isolation_level=None)
     try:
-        source.backup(dest)
-        # The copy inherits WAL mode from its source; a backup should be one file that
-        # opens read-only anywhere, with no -wal companion that could go missing.
-        dest.execute("PRAGMA journal_mode = DELETE")
         verdict = dest.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
             raise DamagedDatabase(
@@ -347,7 +371,7 @@ def restore(data_dir: pathlib.Path, backup_path: pathlib.Path) -> pathlib.Path |
         tmp = data_dir / f"{_TMP_PREFIX}restore-{os.urandom(6).hex()}.sqlite"
         try:
             with _read_only(backup_path) as source:
-                _copy_into(source, tmp)
+                _copy_into(lambda path: copy_database(source, path), tmp)
             for suffix in ("-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(f"{live}{suffix}")
@@ -357,7 +381,7 @@ def restore(data_dir: pathlib.Path, backup_path: pathlib.Path) -> pathlib.Path |
         finally:
             _remove_with_companions(tmp)
     except sqlite3.Error as error:
-        raise _plain_words(error, live) from error
+        raise plain_words(error, live) from error
     except OSError as error:
         raise StoreUnavailable(
             f"The backup could not be restored into {data_dir}: {error.strerror or error}."
@@ -378,7 +402,8 @@ def _keep_current(live: pathlib.Path, data_dir: pathlib.Path) -> pathlib.Path | 
         try:
             conn = sqlite3.connect(live, timeout=5.0, isolation_level=None)
             try:
-                return backup_connection(conn, data_dir, "before-restore")
+                return backup_connection(lambda path: copy_database(conn, path), data_dir,
+                                         "before-restore")
             finally:
                 conn.close()
         except DamagedDatabase:
@@ -460,7 +485,8 @@ def _fsync_dir(folder: pathlib.Path) -> None:
 
 __all__ = [
     "BACKUP_DIR", "KEEP_DAILY", "KEEP_WEEKLY", "BackupInfo", "StoreError", "backup_connection",
-    "backup_dir", "backup_now", "backups_to_keep", "human_date", "inspect_backup",
+    "backup_dir", "backup_now", "backups_to_keep", "close_after_daily_backup", "human_date",
+    "inspect_backup",
     "list_backups", "maybe_daily_backup", "newest_good_backup", "prune_backups", "restore",
     "set_aside",
 ]

@@ -30,11 +30,22 @@ from recoverydesk.core.model import (
     validate_info,
 )
 from recoverydesk.core.rules import Rules
+from recoverydesk.storage.errors import (
+    DamagedDatabase,
+    EpisodeExists,
+    NewerDatabase,
+    StoreError,
+    StoreUnavailable,
+    plain_words,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from recoverydesk.storage.backup import BackupInfo
+__all__ = [
+    "DB_NAME", "SCHEMA_VERSION", "DamagedDatabase", "EpisodeExists", "NewerDatabase", "Store",
+    "StoreError", "StoreUnavailable", "default_data_dir", "resolve_data_dir",
+]
 
 SCHEMA_VERSION = 2
 """The number of migrations this version knows; ``PRAGMA user_version`` after migrating."""
@@ -42,40 +53,6 @@ DB_NAME = "recoverydesk.sqlite"
 APP_NAME = "RecoveryDesk"
 ENV_DATA_DIR = "RECOVERYDESK_DATA_DIR"
 BUSY_TIMEOUT_S = 5.0
-
-
-class StoreError(Exception):
-    """A problem with the data file the user must hear about, in plain words."""
-
-
-class NewerDatabase(StoreError):
-    """The file was written by a newer RecoveryDesk; it is left untouched."""
-
-
-class DamagedDatabase(StoreError):
-    """The file is not a healthy SQLite database.
-
-    ``recovery.open_store`` raises it after moving the file aside, so the GUI can say where
-    the damaged copy went and offer the newest backup that passed its integrity check.
-
-    Attributes:
-        moved_to: Where the damaged file now lives (None when it was not moved).
-        newest_backup: The newest backup that passed an integrity check, if any.
-    """
-
-    def __init__(self, message: str, *, moved_to: pathlib.Path | None = None,
-                 newest_backup: BackupInfo | None = None) -> None:
-        super().__init__(message)
-        self.moved_to = moved_to
-        self.newest_backup = newest_backup
-
-
-class StoreUnavailable(StoreError):
-    """The file cannot be written just now: locked, read-only or the disk is full."""
-
-
-class EpisodeExists(StoreError):
-    """``start`` was asked while an episode is open."""
 
 
 def default_data_dir() -> pathlib.Path:
@@ -102,22 +79,18 @@ _date = datetime.date.fromisoformat
 _NO_FLAGS: frozenset[str] = frozenset()
 
 
-def _plain_words(error: sqlite3.Error, path: pathlib.Path) -> StoreError:
-    """Translate SQLite's errors into sentences a runner can act on."""
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return StoreUnavailable(
-            f"The data file {path} is busy: another RecoveryDesk is saving. Try again in a moment.")
-    if "readonly" in text or "read-only" in text:
-        return StoreUnavailable(
-            f"The data file {path} cannot be written (it or its folder is read-only). "
-            "Nothing was saved.")
-    if "full" in text:
-        return StoreUnavailable(f"The disk holding {path} is full. Nothing was saved; free "
-                                "some space and try again.")
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DamagedDatabase(f"The data file {path} is damaged ({error}).")
-    return StoreUnavailable(f"The data file {path} could not be used: {error}.")
+def copy_database(source: sqlite3.Connection, path: pathlib.Path) -> None:
+    """Online-backup ``source`` into ``path`` as one self-contained file.
+
+    The copy inherits WAL mode from its source; a backup should be one file that opens
+    read-only anywhere, with no -wal companion that could go missing.
+    """
+    dest = sqlite3.connect(path, isolation_level=None)
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
 
 
 class Store:
@@ -126,7 +99,6 @@ class Store:
     Attributes:
         path: The SQLite file.
         data_dir: The folder holding it (and its backups).
-        backup_error: Why the backup on close failed, if it did (the file closed anyway).
     """
 
     def __init__(self, conn: sqlite3.Connection, path: pathlib.Path) -> None:
@@ -135,7 +107,6 @@ class Store:
         self._closed = False
         self.path = path
         self.data_dir = path.parent
-        self.backup_error: StoreError | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -162,7 +133,7 @@ class Store:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                    check_same_thread=False)
         except sqlite3.Error as error:
-            raise _plain_words(error, path) from error
+            raise plain_words(error, path) from error
         store = cls(conn, path)
         try:
             store._prepare()
@@ -184,7 +155,7 @@ class Store:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                    timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as error:
-            raise _plain_words(error, path) from error
+            raise plain_words(error, path) from error
         try:
             try:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -206,7 +177,7 @@ class Store:
                     "changed. Please install the newer RecoveryDesk to open it.")
             verdict = conn.execute("PRAGMA quick_check").fetchone()[0] if check else "ok"
         except sqlite3.DatabaseError as error:
-            raise _plain_words(error, path) from error
+            raise plain_words(error, path) from error
         finally:
             conn.close()
         if verdict != "ok":
@@ -224,7 +195,7 @@ class Store:
         try:
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
-            raise _plain_words(error, self.path) from error
+            raise plain_words(error, self.path) from error
         if version > SCHEMA_VERSION:  # it changed since _judge looked
             raise NewerDatabase(
                 f"The data file {self.path} was written by a newer RecoveryDesk. "
@@ -236,7 +207,7 @@ class Store:
             if version < SCHEMA_VERSION:
                 self._migrate()
         except sqlite3.Error as error:
-            raise _plain_words(error, self.path) from error
+            raise plain_words(error, self.path) from error
 
     def _migrate(self) -> None:
         from recoverydesk.storage.migrations import migrations
@@ -272,29 +243,24 @@ class Store:
                 self._db._supports_on_conflict = True
         return self._db
 
-    def close(self, *, backup: bool = True) -> pathlib.Path | None:
-        """Close the file, first taking the day's backup if none was taken today (§8).
+    def close(self) -> None:
+        """Close the file. Closing twice is harmless.
 
-        The backup is best effort: whatever goes wrong with it (full disk, read-only folder)
-        is kept in ``backup_error`` for the window to mention, and the connection is closed
-        cleanly all the same, so nothing saved depends on it. Returns the backup made, if any.
-        Closing twice is harmless.
+        The day's backup is not taken here: the application takes it before closing
+        (``backup.close_after_daily_backup``), so the store never imports its backups.
         """
         if self._closed:
-            return None
-        made: pathlib.Path | None = None
-        try:
-            if backup:
-                from recoverydesk.storage.backup import maybe_daily_backup
+            return
+        self._closed = True
+        self._conn.close()
 
-                made = maybe_daily_backup(self)
-        except (StoreError, OSError, sqlite3.Error) as error:
-            self.backup_error = (error if isinstance(error, StoreError) else StoreUnavailable(
-                f"The daily backup of {self.path} could not be made: {error}."))
-        finally:
-            self._closed = True
-            self._conn.close()
-        return made
+    def backup_into(self, path: pathlib.Path) -> None:
+        """Copy what is committed (WAL included) into the new file ``path``, staying open.
+
+        ``backup.py`` names, checks and keeps the copy; this is the only door to the
+        connection it needs.
+        """
+        copy_database(self._conn, path)
 
     @property
     def closed(self) -> bool:
@@ -311,7 +277,7 @@ class Store:
             with self.db.atomic() as db:
                 yield db
         except sqlite3.Error as error:
-            raise _plain_words(error, self.path) from error
+            raise plain_words(error, self.path) from error
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         cursor = self._conn.execute(sql, tuple(params))

@@ -25,7 +25,7 @@ def demo_dir(tmp_path: pathlib.Path) -> pathlib.Path:
     folder = tmp_path / "demo"
     store = Store.open(folder)
     fill_demo(store, TODAY)
-    store.close(backup=False)
+    store.close()
     return folder
 
 
@@ -52,7 +52,7 @@ def test_every_view_renders_on_demo_data(qtbot, demo_dir: pathlib.Path,
             assert path.stat().st_size > 1000
         window.close()
     finally:
-        store.close(backup=False)
+        store.close()
 
 
 @pytest.mark.parametrize("view", ["today", "guided"])
@@ -88,7 +88,7 @@ def check():
 after_first_paint(window, check)
 window.show()
 app.exec()
-store.close(backup=False)
+store.close()
 """
 
 

@@ -40,7 +40,7 @@ def test_a_damaged_file_is_set_aside_and_the_backup_restored(qtbot, tmp_path) ->
     for n in range(1, 11):
         store.save_day(DayLog(dt.date(2026, 3, n), n % 6), today=TODAY)
     backup_now(store)
-    store.close(backup=False)
+    store.close()
     path = data / DB_NAME
     damaged = bytearray(path.read_bytes())
     damaged[len(damaged) // 2:len(damaged) // 2 + 4096] = b"\xa5" * 4096
@@ -58,4 +58,4 @@ def test_a_damaged_file_is_set_aside_and_the_backup_restored(qtbot, tmp_path) ->
                 and not p.name.endswith(("-wal", "-shm"))]
         assert len(kept) == 1 and pathlib.Path(kept[0]).read_bytes() == bytes(damaged)
     finally:
-        reopened.close(backup=False)
+        reopened.close()

@@ -60,8 +60,8 @@ def test_demo_choice_opens_a_filled_separate_folder(qtbot, tmp_path) -> None:
         status = window.session.status()
         assert status is not None and status.phase == "run"
     finally:
-        demo.close(backup=False)
+        demo.close()
     again = open_demo(tmp_path / "data" / "demo", TODAY)  # opened again: not filled twice
     assert again is not None
     assert len(again.episodes()) == 1
-    again.close(backup=False)
+    again.close()

@@ -44,7 +44,7 @@ def test_tick_survives_a_restart(qtbot, view: TodayView, session: Session, store
     qtbot.mouseClick(view.checkbox(item), Qt.MouseButton.LeftButton)
     assert view.checkbox(item).isChecked()
     path = store.data_dir
-    store.close(backup=False)
+    store.close()
     reopened = Store.open(path)
     try:
         again = TodayView(Session(reopened, today=lambda: TODAY))
@@ -53,7 +53,7 @@ def test_tick_survives_a_restart(qtbot, view: TodayView, session: Session, store
         other = session.content.plan.phase("rest").checklist[1].id
         assert not again.checkbox(other).isChecked()
     finally:
-        reopened.close(backup=False)
+        reopened.close()
 
 
 def test_advance_enabled_by_three_good_days_then_moves_to_walk(

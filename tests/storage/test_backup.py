@@ -17,6 +17,7 @@ from recoverydesk.storage.backup import (
     backup_dir,
     backup_now,
     backups_to_keep,
+    close_after_daily_backup,
     list_backups,
     maybe_daily_backup,
     prune_backups,
@@ -52,7 +53,7 @@ def filled(data: pathlib.Path) -> Iterator[Store]:
     store.start_episode(EpisodeInfo(dt.date(2026, 10, 1)), today=TODAY)
     fill(store, 10)
     yield store
-    store.close(backup=False)
+    store.close()
 
 
 def test_backup_opens_as_a_store_with_the_same_entries(filled: Store) -> None:
@@ -67,7 +68,7 @@ def test_backup_opens_as_a_store_with_the_same_entries(filled: Store) -> None:
     shutil.copy(path, elsewhere / DB_NAME)
     copy = Store.open(elsewhere)
     assert snapshot(copy) == before
-    copy.close(backup=False)
+    copy.close()
 
 
 def test_backups_are_private(filled: Store) -> None:
@@ -103,30 +104,30 @@ def test_a_manual_backup_counts_as_the_days_copy(filled: Store) -> None:
 def test_an_empty_file_is_not_backed_up(data: pathlib.Path) -> None:
     store = Store.open(data)
     assert maybe_daily_backup(store, now=EVENING) is None
-    assert store.close() is None
+    assert close_after_daily_backup(store) == (None, None)
     assert list_backups(data) == []
 
 
 def test_close_takes_the_days_backup_and_closes(filled: Store) -> None:
-    made = filled.close()
-    assert made is not None and made.exists()
+    made, failure = close_after_daily_backup(filled)
+    assert failure is None and made is not None and made.exists()
     assert filled.closed
-    assert filled.close() is None  # twice is harmless
+    assert close_after_daily_backup(filled) == (None, None)  # twice is harmless
     reopened = Store.open(filled.data_dir)
     assert len(reopened.day_logs()) == 10
-    assert reopened.close() is None  # today's copy exists already
+    assert close_after_daily_backup(reopened) == (None, None)  # today's copy exists already
     assert len(list_backups(filled.data_dir)) == 1
 
 
 def test_close_still_closes_when_the_backup_cannot_be_made(filled: Store) -> None:
     # a file where the backups folder should be: the copy cannot be written
     backup_dir(filled.data_dir).write_text("not a folder")
-    assert filled.close() is None
-    assert filled.closed and filled.backup_error is not None
-    assert "backup" in str(filled.backup_error)
+    made, failure = close_after_daily_backup(filled)
+    assert made is None and filled.closed and failure is not None
+    assert "backup" in str(failure)
     reopened = Store.open(filled.data_dir)
     assert len(reopened.day_logs()) == 10
-    reopened.close(backup=False)
+    reopened.close()
 
 
 def test_list_backups_newest_first_with_entries_and_readability(filled: Store) -> None:
@@ -214,7 +215,7 @@ def test_restore_keeps_the_current_file_and_brings_back_the_backup(filled: Store
     before = snapshot(filled)
     fill(filled, 4, start=dt.date(2026, 11, 10), pain=7)  # entries made after the backup
     after = snapshot(filled)
-    filled.close(backup=False)
+    filled.close()
 
     kept = restore(data, good)
 
@@ -222,14 +223,14 @@ def test_restore_keeps_the_current_file_and_brings_back_the_backup(filled: Store
     assert kept.parent == backup_dir(data)
     restored = Store.open(data)
     assert snapshot(restored) == before
-    restored.close(backup=False)
+    restored.close()
     # the entries made after the backup are safe in the copy taken first
     aside = data.parent / "aside"
     aside.mkdir()
     shutil.copy(kept, aside / DB_NAME)
     previous = Store.open(aside)
     assert snapshot(previous) == after
-    previous.close(backup=False)
+    previous.close()
     assert stat.S_IMODE(os.stat(data / DB_NAME).st_mode) == 0o600
     wal = data / (DB_NAME + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
@@ -240,28 +241,28 @@ def test_restore_removes_a_stale_wal_of_the_replaced_file(filled: Store) -> None
     data = filled.data_dir
     good = backup_now(filled, now=EVENING)
     before = snapshot(filled)
-    filled.close(backup=False)
+    filled.close()
     # a leftover -wal from some other life of the file must not be replayed onto the backup
     other = data.parent / "other"
     writer = Store.open(other)
     writer.start_episode(EpisodeInfo(dt.date(2026, 1, 1)), today=TODAY)
     fill(writer, 20, start=dt.date(2026, 1, 1), pain=9)
     wal = (other / (DB_NAME + "-wal")).read_bytes()
-    writer.close(backup=False)
+    writer.close()
     (data / (DB_NAME + "-wal")).write_bytes(wal)
 
     restore(data, good)
 
     again = Store.open(data)
     assert snapshot(again) == before
-    again.close(backup=False)
+    again.close()
 
 
 def test_restore_over_a_damaged_file_moves_it_aside(filled: Store) -> None:
     data = filled.data_dir
     good = backup_now(filled, now=EVENING)
     before = snapshot(filled)
-    filled.close(backup=False)
+    filled.close()
     (data / DB_NAME).write_bytes(b"garbage" * 1000)
 
     kept = restore(data, good)
@@ -270,12 +271,12 @@ def test_restore_over_a_damaged_file_moves_it_aside(filled: Store) -> None:
     assert kept.read_bytes() == b"garbage" * 1000
     again = Store.open(data)
     assert snapshot(again) == before
-    again.close(backup=False)
+    again.close()
 
 
 def test_restore_refuses_a_bad_backup_and_changes_nothing(filled: Store) -> None:
     data = filled.data_dir
-    filled.close(backup=False)
+    filled.close()
     before = (data / DB_NAME).read_bytes()
     bad = backup_dir(data) / "recoverydesk-2026-11-20_090000-manual.sqlite"
     bad.parent.mkdir(mode=0o700)

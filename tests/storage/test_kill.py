@@ -158,7 +158,7 @@ def check_round(data: pathlib.Path, lines: list[str], expected: dict[dt.date, En
     acts: dict[dt.date, list[Activity]] = {}
     for act in store.activities():
         acts.setdefault(act.day, []).append(act)
-    store.close(backup=False)
+    store.close()
     assert set(acts) <= set(logs), "activities without their day: a half-written save"
     stored = {day: comparable(log, acts.get(day, [])) for day, log in logs.items()}
     if in_flight is not None:

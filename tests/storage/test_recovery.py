@@ -51,7 +51,7 @@ def data(tmp_path: pathlib.Path) -> pathlib.Path:
     store.save_day(DayLog(dt.date(2026, 3, 31), 2), today=TODAY)  # 71 * 2 + 1 = 143 entries
     backup_now(store, now=BACKED_UP)
     fill(store, 60, dt.date(2026, 6, 1), pain=4)
-    store.close(backup=False)
+    store.close()
     assert not (folder / (DB_NAME + "-wal")).exists()  # checkpointed: the file stands alone
     return folder
 
@@ -65,7 +65,7 @@ def backed_up_contents(data: pathlib.Path) -> tuple[list[DayLog], list[Activity]
     try:
         return contents(store)
     finally:
-        store.close(backup=False)
+        store.close()
 
 
 def random_page(path: pathlib.Path) -> None:
@@ -128,7 +128,7 @@ def test_damaged_file_is_set_aside_untouched_and_the_newest_good_backup_offered(
     store = open_store(data)
     assert contents(store) == expected
     store.save_day(DayLog(dt.date(2026, 11, 24), 1), today=TODAY)  # and it works as usual
-    store.close(backup=False)
+    store.close()
     assert error.moved_to.read_bytes() == damaged_bytes  # still there, still untouched
 
 
@@ -143,7 +143,7 @@ def test_damaged_file_moves_with_its_wal_and_shm(data: pathlib.Path) -> None:
     wal, shm = data / (DB_NAME + "-wal"), data / (DB_NAME + "-shm")
     # copy the three files as they are on disk, as if the machine had stopped right here
     frozen = {p.name: p.read_bytes() for p in (data / DB_NAME, wal, shm)}
-    store.close(backup=False)
+    store.close()
     conn.close()
     for name, body in frozen.items():
         (data / name).write_bytes(body)
@@ -168,7 +168,7 @@ def test_restore_newest_after_damage_opens_the_backup(data: pathlib.Path) -> Non
         open_store(data)
     store = restore_newest(data)
     assert contents(store) == expected
-    store.close(backup=False)
+    store.close()
 
 
 def test_damage_without_any_backup_says_so_and_starts_empty(tmp_path: pathlib.Path) -> None:
@@ -191,7 +191,7 @@ def test_damage_without_any_backup_says_so_and_starts_empty(tmp_path: pathlib.Pa
 def test_a_bad_companion_file_is_not_damage(data: pathlib.Path, companion: str) -> None:
     before = Store.open(data)
     expected = contents(before)
-    before.close(backup=False)
+    before.close()
     if companion == "zero-length -wal":
         (data / (DB_NAME + "-wal")).write_bytes(b"")
     elif companion == "garbage -wal":
@@ -203,7 +203,7 @@ def test_a_bad_companion_file_is_not_damage(data: pathlib.Path, companion: str) 
     store = open_store(data)
     assert contents(store) == expected
     assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    store.close(backup=False)
+    store.close()
     assert not list(data.glob("*.damaged-*"))
 
 
@@ -212,7 +212,7 @@ def test_a_crash_in_rollback_mode_is_recovered_not_called_damage(
     """A hot rollback journal (a file last written outside WAL) is rolled back, not moved."""
     before = Store.open(data)
     expected = contents(before)
-    before.close(backup=False)
+    before.close()
     writer = sqlite3.connect(data / DB_NAME, isolation_level=None)
     writer.execute("PRAGMA journal_mode = DELETE")
     writer.execute("PRAGMA cache_size = 1")  # spill pages to the file mid-transaction
@@ -230,7 +230,7 @@ def test_a_crash_in_rollback_mode_is_recovered_not_called_damage(
 
     store = open_store(crashed)
     assert contents(store) == expected
-    store.close(backup=False)
+    store.close()
     assert not list(crashed.glob("*.damaged-*"))
 
 
@@ -265,7 +265,7 @@ def test_disk_full_refuses_the_write_and_keeps_what_was_saved(data: pathlib.Path
                            [Activity(day, "walk", distance_m=500.0)], today=TODAY)
     assert "Nothing was saved" in str(caught.value)
     assert "Traceback" not in str(caught.value)
-    store.close(backup=False)
+    store.close()
 
     again = open_store(data)
     now = contents(again)
@@ -274,7 +274,7 @@ def test_disk_full_refuses_the_write_and_keeps_what_was_saved(data: pathlib.Path
     assert {d.day for d in now[0]} - {d.day for d in saved[0]} == {a.day for a in now[1]} - {
         a.day for a in saved[1]}
     assert again._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    again.close(backup=False)
+    again.close()
 
 
 def test_full_disk_then_space_freed_saves_again(data: pathlib.Path) -> None:
@@ -288,7 +288,7 @@ def test_full_disk_then_space_freed_saves_again(data: pathlib.Path) -> None:
     store._conn.execute(f"PRAGMA max_page_count = {pages * 100}")
     store.save_day(big, today=TODAY)
     assert store.day_log(big.day) == big
-    store.close(backup=False)
+    store.close()
 
 
 def test_read_only_file_gives_a_clear_message(data: pathlib.Path) -> None:
@@ -300,7 +300,7 @@ def test_read_only_file_gives_a_clear_message(data: pathlib.Path) -> None:
     with pytest.raises(StoreUnavailable, match="read-only") as caught:
         store.save_day(DayLog(dt.date(2026, 11, 24), 2), today=TODAY)
     assert "Nothing was saved" in str(caught.value)
-    store.close(backup=False)
+    store.close()
     assert live.read_bytes() == before
 
 
@@ -311,7 +311,7 @@ def test_query_only_connection_gives_the_read_only_message(data: pathlib.Path) -
         store.set_setting("units", "mi")
     store._conn.execute("PRAGMA query_only = OFF")
     assert store.setting("units") is None
-    store.close(backup=False)
+    store.close()
 
 
 def test_locked_file_says_busy_and_the_save_works_after(data: pathlib.Path) -> None:
@@ -326,7 +326,7 @@ def test_locked_file_says_busy_and_the_save_works_after(data: pathlib.Path) -> N
     other.close()
     store.save_day(entry, today=TODAY)
     assert store.day_log(entry.day) == entry
-    store.close(backup=False)
+    store.close()
 
 
 def test_a_data_folder_that_is_a_file_is_unavailable(tmp_path: pathlib.Path) -> None:
