@@ -36,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from recoverydesk.core.engine import replay  # noqa: E402
 from recoverydesk.core.model import Action, Activity, DayLog, EpisodeInfo  # noqa: E402
-from recoverydesk.interchange.export import transaction  # noqa: E402
 from recoverydesk.storage.recovery import open_store  # noqa: E402
 from recoverydesk.storage.store import Store  # noqa: E402
 
@@ -52,7 +51,7 @@ def build_history(store: Store, today: datetime.date, seed: int = 2026) -> tuple
     store.start_episode(EpisodeInfo(start, "km", 30_000.0), today=today)
     pain = 6.0
     n_acts = 0
-    with transaction(store):
+    with store.transaction():
         for i in range(DAYS):
             day = start + datetime.timedelta(days=i)
             pain = max(0.5, pain * 0.93) if rng.random() > 0.003 else 6.0

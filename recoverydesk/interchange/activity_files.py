@@ -211,28 +211,38 @@ def _read(path: Path, today: datetime.date | None) -> ParsedFile:
     return ParsedFile(path=path, format=fmt, sha256=sha256, activities=activities)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """Read the file whole, refusing what is not a regular file or is too large, unread."""
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES,
+                 refused: type[ImportRefused] | None = None) -> bytes:
+    """Read a whole regular file of at most ``limit`` bytes; anything else is refused unread
+    (a pipe could block for ever, a huge file could exhaust memory).
+
+    Refusals are ``refused`` (default ImportRefused), so each importer keeps its own kind.
+    """
+    refuse = refused or ImportRefused
+    too_large = f"file is larger than {limit // (1024 * 1024)} MB"
     try:
         info = path.stat()
     except OSError as exc:
-        raise ImportRefused(f"cannot open the file: {exc.strerror or exc}") from exc
+        raise refuse(f"cannot open the file: {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise ImportRefused("this is a folder, not a file")
+        raise refuse("this is a folder, not a regular file")
     if not stat.S_ISREG(info.st_mode):
-        # A pipe or device could block for ever or never end.
-        raise ImportRefused("this is not a regular file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ImportRefused("file is larger than 50 MB")
-    if info.st_size == 0:
-        raise ImportRefused("file is empty (0 bytes)")
+        raise refuse("this is not a regular file")
+    if info.st_size > limit:
+        raise refuse(too_large)
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
-        raise ImportRefused(f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > MAX_FILE_BYTES:  # it grew after stat()
-        raise ImportRefused("file is larger than 50 MB")
+        raise refuse(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > limit:  # it grew after stat()
+        raise refuse(too_large)
+    return data
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Read the file whole (``read_limited``); an empty file holds no activity."""
+    data = read_limited(path)
     if not data:
         raise ImportRefused("file is empty (0 bytes)")
     return data

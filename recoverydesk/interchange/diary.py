@@ -50,8 +50,7 @@ from recoverydesk.core.model import (
     validate_activity,
     validate_day,
 )
-from recoverydesk.interchange.activity_files import ImportRefused
-from recoverydesk.interchange.export import read_limited, transaction
+from recoverydesk.interchange.activity_files import ImportRefused, read_limited
 
 if TYPE_CHECKING:
     from recoverydesk.storage.store import Store
@@ -417,7 +416,7 @@ def write_diary(store: Store, diary: DiaryFile, today: datetime.date) -> DiaryIm
         added = store.add_file(diary.sha256, diary.name, "csv", diary.activities, today=today)
         return DiaryImport("activities", len(diary.activities), already=not added)
     merged = [_merge(store.day_log(log.day), log, diary.present) for log in diary.days]
-    with transaction(store):  # the store's own writes nest as savepoints inside this one
+    with store.transaction():  # the store's own writes nest as savepoints inside it
         for log in merged:
             store.save_day(log, today=today)
     return DiaryImport("days", len(merged))

@@ -19,9 +19,8 @@ does not merge), and the write is one transaction. Refusals are :class:`BackupRe
 one-line reason naming the record and the field, e.g. ``days[3]: pain: 12 is not allowed; it
 must be a whole number from 0 to 10``.
 
-This module reads and writes whole tables, including rows the domain API of ``Store`` does
-not expose (closed episodes, every settings key, the imported-file ledger), through the
-store's own connection and inside the store's transactions.
+The tables and columns come from ``storage/dump.py`` (``Store.dump()`` and
+``Store.load_dump()``); this module only checks and serialises, and never touches a table.
 """
 
 from __future__ import annotations
@@ -34,10 +33,8 @@ import json
 import math
 import os
 import re
-import sqlite3
-import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +53,7 @@ from recoverydesk.core.model import (
 )
 from recoverydesk.core.rules import Rules
 from recoverydesk.interchange.activity_files import ImportRefused
+from recoverydesk.storage import dump as tables
 
 if TYPE_CHECKING:
     from recoverydesk.storage.store import Store
@@ -66,28 +64,29 @@ MAX_JSON_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 1000
 """Longest checklist item, exercise id, settings key or file name accepted from a backup."""
 
-DATA_TABLES: tuple[str, ...] = (
-    "episodes", "day_logs", "activities", "actions", "ticks", "exercises_done",
-    "imported_files", "settings",
-)
-"""Every table holding user data; a store is empty when all of them are."""
-
-SECTIONS: tuple[str, ...] = (
-    "episodes", "days", "activities", "actions", "ticks", "exercises_done", "imported_files",
-    "settings",
-)
+SECTIONS: tuple[str, ...] = tables.SECTION_NAMES
 """The JSON document's sections after ``format`` and ``version``, in this order."""
 
-DAY_COLUMNS = ("date", "pain", "pain_activity", "pain_morning", "red_flags", "sleep_hours",
-               "notes", "heat_ice_min")
-ACTIVITY_COLUMNS = ("date", "start_time", "kind", "distance_m", "duration_s", "elapsed_s",
-                    "pain", "source", "file_sha256")
-EPISODE_COLUMNS = ("id", "start", "units", "baseline_weekly_m", "notes", "closed_on")
-ACTION_COLUMNS = ("episode_id", "date", "kind", "note")
-TICK_COLUMNS = ("date", "item")
-EXERCISE_COLUMNS = ("date", "exercise_id", "count")
-FILE_COLUMNS = ("sha256", "name", "format", "activities")
-SETTING_COLUMNS = ("key", "value")
+_FIELDS = {section.name: section.names for section in tables.SECTIONS}
+EPISODE_COLUMNS = _FIELDS["episodes"]
+ACTION_COLUMNS = _FIELDS["actions"]
+TICK_COLUMNS = _FIELDS["ticks"]
+EXERCISE_COLUMNS = _FIELDS["exercises_done"]
+FILE_COLUMNS = _FIELDS["imported_files"]
+SETTING_COLUMNS = tables.SETTINGS.names
+
+
+def _documented_first(documented: tuple[str, ...], fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The §7 CSV columns in their documented order, then any newer field of the table."""
+    return documented + tuple(f for f in fields if f not in documented)
+
+
+DAY_COLUMNS = _documented_first(
+    ("date", "pain", "pain_activity", "pain_morning", "red_flags", "sleep_hours", "notes",
+     "heat_ice_min"), _FIELDS["days"])
+ACTIVITY_COLUMNS = _documented_first(
+    ("date", "start_time", "kind", "distance_m", "duration_s", "elapsed_s", "pain", "source",
+     "file_sha256"), _FIELDS["activities"])
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _FILE_FORMATS = ("gpx", "tcx", "fit", "csv")
@@ -110,36 +109,7 @@ class StoreNotEmpty(BackupRefused):
     """A backup restores only into an empty data folder; this one already holds data."""
 
 
-# --- the store, table by table ---------------------------------------------------------------
-
-@contextlib.contextmanager
-def transaction(store: Store) -> Iterator[None]:
-    """One transaction over several store writes; SQLite failures become StoreErrors.
-
-    The store's own writes nest inside as savepoints, so either every one lands or none.
-    """
-    from recoverydesk.storage.store import StoreUnavailable
-
-    try:
-        with store.db.atomic():
-            yield
-    except sqlite3.Error as error:
-        raise StoreUnavailable(
-            f"The data file {store.path} could not be written: {error}. Nothing was saved."
-        ) from error
-
-
-def _query(store: Store, sql: str) -> list[dict[str, Any]]:
-    cursor = store.db.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def is_empty(store: Store) -> bool:
-    """Whether the store holds no user data at all (a backup may be restored into it)."""
-    return all(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0
-               for t in DATA_TABLES)
-
+# --- the store as records ---------------------------------------------------------------------
 
 def _day_record(log: DayLog) -> dict[str, Any]:
     return {"date": log.day.isoformat(), "pain": log.pain, "pain_activity": log.pain_activity,
@@ -158,31 +128,7 @@ def _activity_record(a: Activity) -> dict[str, Any]:
 
 def collect(store: Store) -> dict[str, Any]:
     """Everything the store holds as plain records, in the canonical order of the export."""
-    episodes = _query(store, "SELECT id, start, units, baseline_weekly_m, notes, closed_on "
-                             "FROM episodes ORDER BY id")
-    for row in episodes:
-        row["notes"] = row["notes"] or ""
-    actions = _query(store, "SELECT episode_id, day AS date, kind, note FROM actions "
-                            "ORDER BY episode_id, day, kind")
-    ticks = _query(store, "SELECT day AS date, item FROM ticks ORDER BY day, item")
-    exercises = _query(store, "SELECT day AS date, exercise_id, count FROM exercises_done "
-                              "ORDER BY day, exercise_id")
-    files = _query(store, "SELECT sha256, name, format, activities FROM imported_files "
-                          "ORDER BY sha256")
-    settings = {row["key"]: json.loads(row["value"])
-                for row in _query(store, "SELECT key, value FROM settings ORDER BY key")}
-    return {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "episodes": episodes,
-        "days": [_day_record(log) for log in store.day_logs()],
-        "activities": [_activity_record(a) for a in store.activities()],
-        "actions": actions,
-        "ticks": ticks,
-        "exercises_done": exercises,
-        "imported_files": files,
-        "settings": settings,
-    }
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, **store.dump()}
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -229,70 +175,14 @@ def import_json(store: Store, text: str | bytes, today: datetime.date | None = N
     """
     today = today or datetime.date.today()
     doc = parse_backup(text, today)
-    if not is_empty(store):
+    if not store.is_empty():
         counts = store.counts()
         raise StoreNotEmpty(
             f"the data folder already holds data ({counts['day_logs']} days, "
             f"{counts['activities']} activities, {counts['episodes']} episodes); a JSON "
             "backup restores only into an empty data folder (choose one with --data-dir)")
-    with transaction(store):
-        db = store.db
-        for e in doc["episodes"]:
-            db.execute("INSERT INTO episodes (id, start, units, baseline_weekly_m, notes, "
-                       "closed_on) VALUES (?, ?, ?, ?, ?, ?)",
-                       [e["id"], e["start"], e["units"], e["baseline_weekly_m"], e["notes"],
-                        e["closed_on"]])
-        for d in doc["days"]:
-            db.execute("INSERT INTO day_logs (day, pain, pain_activity, pain_morning, "
-                       "red_flags, sleep_hours, heat_ice_min, notes) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [d["date"], d["pain"], d["pain_activity"], d["pain_morning"],
-                        ";".join(sorted(d["red_flags"])), d["sleep_hours"], d["heat_ice_min"],
-                        d["notes"]])
-        for a in doc["activities"]:
-            db.execute("INSERT INTO activities (day, kind, distance_m, duration_s, elapsed_s, "
-                       "pain, start_time, source, file_sha256) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [a["date"], a["kind"], a["distance_m"], a["duration_s"], a["elapsed_s"],
-                        a["pain"], a["start_time"], a["source"], a["file_sha256"]])
-        for x in doc["actions"]:
-            db.execute("INSERT INTO actions (episode_id, day, kind, note) VALUES (?, ?, ?, ?)",
-                       [x["episode_id"], x["date"], x["kind"], x["note"]])
-        for t in doc["ticks"]:
-            db.execute("INSERT INTO ticks (day, item) VALUES (?, ?)", [t["date"], t["item"]])
-        for x in doc["exercises_done"]:
-            db.execute("INSERT INTO exercises_done (day, exercise_id, count) VALUES (?, ?, ?)",
-                       [x["date"], x["exercise_id"], x["count"]])
-        for f in doc["imported_files"]:
-            db.execute("INSERT INTO imported_files (sha256, name, format, activities) "
-                       "VALUES (?, ?, ?, ?)", [f["sha256"], f["name"], f["format"],
-                                               f["activities"]])
-        for key, value in doc["settings"].items():
-            db.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
-                       [key, json.dumps(value, allow_nan=False)])
+    store.load_dump(doc)
     return {name: len(doc[name]) for name in SECTIONS}
-
-
-def read_limited(path: Path, limit: int = MAX_JSON_BYTES) -> bytes:
-    """Read a whole regular file of at most ``limit`` bytes; anything else is refused unread
-    (a pipe could block for ever, a huge file could exhaust memory)."""
-    path = Path(path)
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise BackupRefused(f"cannot open the file: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise BackupRefused("this is not a regular file")
-    if info.st_size > limit:
-        raise BackupRefused(f"file is larger than {limit // (1024 * 1024)} MB")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise BackupRefused(f"cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise BackupRefused(f"file is larger than {limit // (1024 * 1024)} MB")
-    return data
 
 
 def looks_like_backup(head: bytes) -> bool:
@@ -632,17 +522,17 @@ def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def _days_csv(days: Sequence[Mapping[str, Any]]) -> str:
+    """``days.csv``: red flags as their ids joined by ``;`` (one cell)."""
+    return csv_text(DAY_COLUMNS, [{**d, "red_flags": ";".join(d["red_flags"])} for d in days])
+
+
 def days_csv(store: Store) -> str:
-    rows = []
-    for log in store.day_logs():
-        record = _day_record(log)
-        record["red_flags"] = ";".join(record["red_flags"])
-        rows.append(record)
-    return csv_text(DAY_COLUMNS, rows)
+    return _days_csv(store.dump()["days"])
 
 
 def activities_csv(store: Store) -> str:
-    return csv_text(ACTIVITY_COLUMNS, [_activity_record(a) for a in store.activities()])
+    return csv_text(ACTIVITY_COLUMNS, store.dump()["activities"])
 
 
 def export_csv(store: Store, folder: Path) -> list[Path]:
@@ -658,7 +548,7 @@ def export_csv(store: Store, folder: Path) -> list[Path]:
     settings = [{"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)}
                 for k, v in doc["settings"].items()]
     files = {
-        "days.csv": days_csv(store),
+        "days.csv": _days_csv(doc["days"]),
         "activities.csv": csv_text(ACTIVITY_COLUMNS, doc["activities"]),
         "episodes.csv": csv_text(EPISODE_COLUMNS, doc["episodes"]),
         "actions.csv": csv_text(ACTION_COLUMNS, doc["actions"]),

@@ -27,7 +27,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recoverydesk.interchange.activity_files import ImportRefused
+from recoverydesk.interchange.activity_files import ImportRefused, read_limited
 
 if TYPE_CHECKING:
     from recoverydesk.interchange.activity_files import ParsedFile
@@ -153,7 +153,7 @@ def prepare(path: Path, today: datetime.date,
     is_activity_file = head[8:12] == b".FIT" or suffix in (".gpx", ".tcx", ".fit") or (
         activity_files.detect_format(head, path) is not None)
     if not is_activity_file and head and (suffix == ".json" or export.looks_like_backup(head)):
-        data = export.read_limited(path)
+        data = read_limited(path, export.MAX_JSON_BYTES, export.BackupRefused)
         export.parse_backup(data, today)  # refuse a bad document here, off the GUI thread
         return Prepared(path, "backup", backup=data)
     if not is_activity_file and head and (suffix == ".csv" or diary.sniff_shape(head)):

@@ -30,6 +30,8 @@ from recoverydesk.core.model import (
     validate_info,
 )
 from recoverydesk.core.rules import Rules
+from recoverydesk.storage import dump as dumping
+from recoverydesk.storage.dump import decode_flags, encode_flags
 from recoverydesk.storage.errors import (
     DamagedDatabase,
     EpisodeExists,
@@ -76,7 +78,6 @@ def _iso(day: datetime.date | None) -> str | None:
 
 
 _date = datetime.date.fromisoformat
-_NO_FLAGS: frozenset[str] = frozenset()
 
 
 def copy_database(source: sqlite3.Connection, path: pathlib.Path) -> None:
@@ -271,8 +272,12 @@ class Store:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Database]:
-        """One user action = one transaction; SQLite errors become StoreErrors."""
+    def transaction(self) -> Iterator[Database]:
+        """One user action = one transaction; SQLite errors become StoreErrors.
+
+        Nested, the inner one is a savepoint: several store writes inside one outer
+        ``transaction()`` land together or not at all.
+        """
         try:
             with self.db.atomic() as db:
                 yield db
@@ -309,7 +314,7 @@ class Store:
             raise EpisodeExists(
                 f"An episode that began on {current.start.isoformat()} is already open. "
                 "Use --new to close it and begin another.")
-        with self._write() as db:
+        with self.transaction() as db:
             if current is not None:
                 db.execute("UPDATE episodes SET closed_on = ? WHERE id = ?",
                            [today.isoformat(), current.id])
@@ -326,7 +331,7 @@ class Store:
         validate_info(info, today or datetime.date.today())
         if info.id is None:
             raise ValueError("update_episode needs a stored episode")
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE episodes SET start = ?, units = ?, baseline_weekly_m = ?, notes = ? "
                 "WHERE id = ?",
@@ -357,13 +362,13 @@ class Store:
     def _day_log(row: tuple[Any, ...]) -> DayLog:
         day, pain, pain_activity, pain_morning, flags, sleep, heat_ice, notes = row
         return DayLog(_date(day), pain, pain_activity, pain_morning,
-                      frozenset(flags.split(";")) if flags else _NO_FLAGS, sleep, heat_ice,
+                      frozenset(decode_flags(flags)), sleep, heat_ice,
                       notes or "")
 
     @staticmethod
     def _day_row(log: DayLog) -> dict[str, Any]:
         return {"day": log.day.isoformat(), "pain": log.pain, "pain_activity": log.pain_activity,
-                "pain_morning": log.pain_morning, "red_flags": ";".join(sorted(log.red_flags)),
+                "pain_morning": log.pain_morning, "red_flags": encode_flags(log.red_flags),
                 "sleep_hours": log.sleep_hours, "heat_ice_min": log.heat_ice_min,
                 "notes": log.notes}
 
@@ -396,7 +401,7 @@ class Store:
                 raise ValidationError("activity date", activity.day.isoformat(),
                                       f"the entry's date ({log.day.isoformat()})")
             validate_activity(activity, today)
-        with self._write() as db:
+        with self.transaction() as db:
             db.table("day_logs").upsert(self._day_row(log), pk="day")
             if replace_activities:
                 keep = [a.id for a in activities if a.id is not None]
@@ -410,7 +415,7 @@ class Store:
         """Remove a day's entry and its activities; returns what was removed (for undo)."""
         log = self.day_log(day)
         acts = self.activities(since=day, until=day)
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM day_logs WHERE day = ?", [day.isoformat()])
             db.execute("DELETE FROM activities WHERE day = ?", [day.isoformat()])
         return log, acts
@@ -485,13 +490,13 @@ class Store:
         activities = list(activities)
         for activity in activities:
             validate_activity(activity, today)
-        with self._write() as db:
+        with self.transaction() as db:
             self._put_activities(db, activities)
 
     def delete_activity(self, activity_id: int) -> Activity | None:
         row = self._conn.execute(f"SELECT {self._ACTIVITY_COLUMNS} FROM activities WHERE id = ?",
                                  [activity_id]).fetchone()
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM activities WHERE id = ?", [activity_id])
         return self._activity(row) if row else None
 
@@ -507,7 +512,7 @@ class Store:
         activities = list(activities)
         for activity in activities:
             validate_activity(activity, today)
-        with self._write() as db:
+        with self.transaction() as db:
             if db.execute("SELECT 1 FROM imported_files WHERE sha256 = ?", [sha256]).fetchone():
                 return False
             db.table("imported_files").insert(
@@ -526,7 +531,7 @@ class Store:
         info = self.current_episode()
         if info is None:
             raise StoreError("There is no episode yet: begin one first.")
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO actions (episode_id, day, kind, note) "
                        "VALUES (?, ?, ?, ?)",
                        [info.id, action.day.isoformat(), action.kind, action.note])
@@ -535,7 +540,7 @@ class Store:
         info = self.current_episode()
         if info is None:
             return
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM actions WHERE episode_id = ? AND day = ? AND kind = ?",
                        [info.id, action.day.isoformat(), action.kind])
 
@@ -546,7 +551,7 @@ class Store:
         return frozenset(r["item"] for r in rows)
 
     def set_tick(self, day: datetime.date, item: str, done: bool) -> None:
-        with self._write() as db:
+        with self.transaction() as db:
             if done:
                 db.execute("INSERT OR IGNORE INTO ticks (day, item) VALUES (?, ?)",
                            [day.isoformat(), item])
@@ -564,7 +569,7 @@ class Store:
         return done
 
     def set_exercise_done(self, day: datetime.date, exercise_id: str, done: bool) -> None:
-        with self._write() as db:
+        with self.transaction() as db:
             if done:
                 db.execute("INSERT INTO exercises_done (day, exercise_id, count) VALUES (?, ?, 1) "
                            "ON CONFLICT(day, exercise_id) DO UPDATE SET count = count + 1",
@@ -580,13 +585,28 @@ class Store:
         return json.loads(rows[0]["value"]) if rows else default
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                        [key, json.dumps(value)])
 
     def rules(self) -> Rules:
         """The engine's thresholds: the §5.1 defaults with the user's overrides."""
         return Rules.from_dict(self.setting("rules", {}))
+
+    # --- the whole store ------------------------------------------------------------------
+
+    def dump(self) -> dict[str, Any]:
+        """Every table of user data as plain records (``dump.SECTIONS``), for the export."""
+        return dumping.dump(self)
+
+    def load_dump(self, doc: dict[str, Any]) -> None:
+        """Write a checked dump into this empty store, in one transaction."""
+        dumping.load_dump(self, doc)
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no user data at all (a backup may be restored into it)."""
+        return all(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+                   for table in dumping.DATA_TABLES)
 
     def counts(self) -> dict[str, int]:
         """How much the file holds, for backups lists and the About box."""

@@ -22,7 +22,6 @@ from recoverydesk.interchange.export import (
     export_csv,
     export_json,
     import_json,
-    is_empty,
 )
 from recoverydesk.storage.recovery import open_store
 from recoverydesk.storage.store import Store
@@ -137,7 +136,7 @@ def test_json_refusals_name_the_record_and_field(store, change, message) -> None
         with pytest.raises(BackupRefused) as caught:
             import_json(other, json.dumps(doc), TODAY)
         assert message in caught.value.reason
-        assert is_empty(other)
+        assert other.is_empty()
 
 
 def test_csv_export_writes_documented_columns_and_the_rest(store, tmp_path) -> None:
@@ -331,7 +330,7 @@ def restore_or_refuse(target: Target, text: str | bytes) -> None:
         import_json(target.store, text, TODAY)
     except BackupRefused as refused:
         assert refused.reason and "\n" not in refused.reason
-        assert is_empty(target.store), "a refused backup left rows behind"
+        assert target.store.is_empty(), "a refused backup left rows behind"
         return
     target.renew()
 
