@@ -500,7 +500,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
-    from recoverydesk.gui.report import write_report
+    from recoverydesk.render.report_pdf import write_report
 
     out = Path(args.out).expanduser()
     if out.is_dir():

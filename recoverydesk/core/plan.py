@@ -18,7 +18,7 @@ Files (all under the resource folder, ``recoverydesk.resources`` in the wheel):
   texts, then one table per red-flag id of :data:`~recoverydesk.core.model.RED_FLAGS` with
   ``label``, ``explanation``, ``urgency`` (``"emergency"`` or ``"soon"``, which must agree with
   :data:`~recoverydesk.core.model.EMERGENCY_FLAGS`) and ``advice``.
-- ``texts.toml``: ``disclaimer`` and ``about``.
+- ``texts.toml``: ``disclaimer``, ``about``, ``heat_ice_hint`` and ``report_disclaimer``.
 
 :attr:`Content.texts` holds every loose text of the last two files under its own key
 (:data:`TEXT_KEYS`). Unknown keys are refused everywhere: a misspelt key would otherwise be
@@ -47,7 +47,7 @@ URGENCIES: tuple[str, ...] = ("emergency", "soon")
 RED_FLAG_TEXT_KEYS: tuple[str, ...] = ("banner_emergency", "banner_soon", "not_improving")
 """Loose texts at the top of red_flags.toml."""
 
-OTHER_TEXT_KEYS: tuple[str, ...] = ("disclaimer", "about", "heat_ice_hint")
+OTHER_TEXT_KEYS: tuple[str, ...] = ("disclaimer", "about", "heat_ice_hint", "report_disclaimer")
 """Texts of texts.toml."""
 
 TEXT_KEYS: tuple[str, ...] = RED_FLAG_TEXT_KEYS + OTHER_TEXT_KEYS

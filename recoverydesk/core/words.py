@@ -9,8 +9,13 @@ text of the app; ISO dates (``2026-03-20``) stay where a machine or a command li
 from __future__ import annotations
 
 import datetime
+import functools
+import importlib.resources
+import tomllib
+import types
+from collections.abc import Mapping
 
-from recoverydesk.core.model import from_metres
+from recoverydesk.core.model import KINDS, SOURCES, from_metres
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -74,3 +79,29 @@ def plural(noun: str) -> str:
 def count_text(n: int, noun: str, plural_form: str | None = None) -> str:
     """A count with the right form of its noun: "1 activity", "2 activities", "0 days"."""
     return f"{n} {noun if n == 1 else plural_form or plural(noun)}"
+
+
+@functools.cache
+def _names() -> Mapping[str, Mapping[str, str]]:
+    """resources/words.toml, read once; every kind and source must have its name."""
+    text = importlib.resources.files("recoverydesk.resources").joinpath("words.toml").read_text(
+        encoding="utf-8")
+    data = tomllib.loads(text)
+    out: dict[str, Mapping[str, str]] = {}
+    for table, ids in (("kinds", KINDS), ("sources", SOURCES)):
+        names = data.get(table, {})
+        missing = [i for i in ids if not isinstance(names.get(i), str)]
+        if missing:
+            raise ValueError(f"words.toml: [{table}] has no name for {', '.join(missing)}")
+        out[table] = types.MappingProxyType({i: names[i] for i in ids})
+    return types.MappingProxyType(out)
+
+
+def kind_names() -> Mapping[str, str]:
+    """Activity kind id → the name a runner reads ("run" → "Run"), in the model's order."""
+    return _names()["kinds"]
+
+
+def source_names() -> Mapping[str, str]:
+    """Activity source id → where it came from in words ("gpx" → "GPX file")."""
+    return _names()["sources"]

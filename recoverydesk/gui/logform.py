@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.core.model import (
     EARLIEST_DATE,
     KINDS,
@@ -67,11 +68,8 @@ from recoverydesk.gui import style
 from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
 
-SOURCE_WORDS = {"manual": "typed in", "gpx": "GPX file", "tcx": "TCX file", "fit": "FIT file",
-                "csv": "CSV diary"}
-KIND_WORDS = {"walk": "Walk", "run": "Run", "swim": "Swim", "cycle": "Cycle",
-              "elliptical": "Elliptical", "yoga": "Yoga", "pilates": "Pilates",
-              "strength": "Strength", "other": "Other"}
+SOURCE_WORDS = words.source_names()
+KIND_WORDS = words.kind_names()
 DAY_FIELDS = {
     "date": "Date", "pain": "Pain now", "pain_activity": "Worst pain during activity",
     "pain_morning": "Morning pain / stiffness", "red_flag": "Red flags",
@@ -662,10 +660,10 @@ class LogView(QWidget):
             row.shown_distance = distance.value_or_none()
             row.shown_duration = duration.value_or_none()
             pain.set_value_or_none(activity.pain)
-            words = SOURCE_WORDS.get(activity.source, activity.source)
+            said = SOURCE_WORDS.get(activity.source, activity.source)
             if activity.start_time is not None:
-                words += f" · {activity.start_time:%H:%M}"
-            source.setText(words)
+                said += f" · {activity.start_time:%H:%M}"
+            source.setText(said)
             if activity.source != "manual":
                 tip = f"Imported from a {activity.source.upper()} file"
                 if activity.start_time is not None:

@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_report_triggered(self) -> None:
-        from recoverydesk.gui.report import save_report
+        from recoverydesk.gui.report_dialog import save_report
 
         save_report(self, self.session)
 

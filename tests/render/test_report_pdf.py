@@ -1,4 +1,4 @@
-"""The clinician report: a PDF with the episode, its history, red flags and every day."""
+"""The clinician report as a PDF: the episode, its history, red flags and every day."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from recoverydesk.demo import fill_demo
-from recoverydesk.gui import report
-from recoverydesk.gui.session import Session
+from recoverydesk.render import report_pdf as report
 from recoverydesk.storage.store import Store
 
 pypdf = pytest.importorskip("pypdf")
-
-pytestmark = pytest.mark.gui
 
 TODAY = dt.date(2026, 3, 20)
 
@@ -100,41 +97,17 @@ def test_cli_report_writes_a_pdf(tmp_path, demo_store):
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
+    # The command as `recoverydesk report` runs it, then a look at what it loaded: printing
+    # needs QtGui only, never the widgets (nor the window's package).
+    script = ("import sys; from recoverydesk.cli import main; code = main(sys.argv[1:]); "
+              "loaded = [m for m in ('PySide6.QtWidgets', 'recoverydesk.gui') "
+              "if m in sys.modules]; print('loaded:', loaded); sys.exit(code)")
     done = subprocess.run(
-        [sys.executable, "-m", "recoverydesk", "report", "--data-dir",
+        [sys.executable, "-c", script, "report", "--data-dir",
          str(demo_store.data_dir), "--out", str(out), "--page-size", "Letter"],
         capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"Report written to {out}."
+    assert done.stdout.splitlines() == [f"Report written to {out}.", "loaded: []"]
     assert out.read_bytes().startswith(b"%PDF")
     box = pypdf.PdfReader(str(out)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
-
-
-def test_save_report_from_the_window(qtbot, demo_store, tmp_path):
-    session = Session(demo_store, today=lambda: TODAY)
-    out = tmp_path / "from-window.pdf"
-    offered: list[pathlib.Path] = []
-    messages: list[str] = []
-    session.message.connect(messages.append)
-
-    saved = report.save_report(None, session, choose=lambda w, s: (out, "Letter"),
-                               offer_open=lambda w, path: offered.append(path))
-
-    assert saved == out and offered == [out]
-    assert out.read_bytes().startswith(b"%PDF")
-    assert messages == [f"Clinician report saved to {out}."]
-
-
-def test_save_report_backing_out_writes_nothing(qtbot, demo_store, tmp_path):
-    session = Session(demo_store, today=lambda: TODAY)
-    messages: list[str] = []
-    offered: list[pathlib.Path] = []
-    session.message.connect(messages.append)
-    files_before = sorted(tmp_path.rglob("*"))
-    assert report.save_report(None, session, choose=lambda w, s: None,
-                              offer_open=lambda w, path: offered.append(path)) is None
-    # Nothing said, nothing offered to open, and not one new file (PDF or other) anywhere
-    # under the folder that holds the data.
-    assert messages == [] and offered == []
-    assert sorted(tmp_path.rglob("*")) == files_before

@@ -1,0 +1,399 @@
+"""The clinician report's contents, Qt-free: gathered from the store, written as HTML (§7).
+
+What a clinician gets, in reading order: the episode summary, the current phase and what it
+asks, the phase history with the engine's own reasons, the chart, red flags and clearances,
+exercise adherence, and every daily entry. Choices where the design is silent:
+
+- **Daily entries newest first.** A clinician's first question is "how are things now?"; the
+  chart and the phase history already tell the story from the start in date order.
+- The report says plainly that it is a self-management log, not a diagnosis (the sentence is
+  ``report_disclaimer`` in resources/texts.toml).
+
+``render/report_pdf.py`` lays this HTML out on pages and draws the chart it refers to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import html
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from recoverydesk.core import engine, words
+from recoverydesk.core.exercises import load_library
+from recoverydesk.core.load import DailyFigures, daily_figures
+from recoverydesk.core.model import Activity, DayLog, Episode, describe_activity
+from recoverydesk.core.plan import Content, load_content
+
+if TYPE_CHECKING:
+    from recoverydesk.storage.store import Store
+
+_EVENT_WORDS = {"advance": "Advanced", "regression": "Stepped back",
+                "pause": "Paused by a red flag", "clearance": "Cleared by a clinician"}
+
+
+# --- gathering ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One line of the phase history: what moved on a day, and the engine's sentences."""
+
+    day: datetime.date
+    event: str
+    phase: str
+    next_phase: str
+    sentences: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything the report shows, gathered once from the store and the engine."""
+
+    today: datetime.date
+    episode: Episode
+    content: Content
+    timeline: tuple[engine.DayStatus, ...]
+    figures: DailyFigures
+    history: tuple[HistoryRow, ...]
+    exercises_done: Mapping[datetime.date, Mapping[str, int]]
+    exercise_names: Mapping[str, str]
+    min_days: Mapping[str, int]
+
+    @property
+    def units(self) -> str:
+        return self.episode.info.units
+
+    def phase_name(self, phase: str) -> str:
+        try:
+            return self.content.plan.name(phase)
+        except KeyError:
+            return engine.PHASE_NAMES.get(phase, phase)
+
+    @property
+    def disclaimer(self) -> str:
+        """The one-sentence disclaimer at the top of the report (resources/texts.toml)."""
+        return self.content.texts["report_disclaimer"]
+
+    def distance(self, metres: float | None, digits: int = 1) -> str:
+        return words.distance_text(metres, self.units, digits)
+
+
+def gather(store: Store, today: datetime.date, content: Content | None = None) -> ReportData:
+    """Read the open episode and replay it; ValueError when there is no episode yet."""
+    episode = store.load_episode()
+    if episode is None:
+        raise ValueError("There is no episode yet, so there is nothing to report.")
+    content = content or load_content()
+    rules = store.rules()
+    last = max(today, episode.start)
+    timeline = tuple(engine.replay(episode, rules, last))
+    figures = daily_figures(episode.logs, episode.activities, episode.start, last)
+    try:
+        names = {e.id: e.name for e in load_library()}
+    except Exception:  # content problems are the window's to report; ids still read
+        names = {}
+    return ReportData(
+        today=today, episode=episode, content=content, timeline=timeline, figures=figures,
+        history=tuple(_history(timeline)),
+        exercises_done=store.exercises_done(episode.start, last),
+        exercise_names=names, min_days=dict(rules.min_days))
+
+
+def _history(timeline: Sequence[engine.DayStatus]) -> list[HistoryRow]:
+    """Every advance, regression, pause, clearance and ignored advance, with its reasons."""
+    rows: list[HistoryRow] = []
+    for status in timeline:
+        event = status.event
+        if event == "advance":
+            said = [r.detail for r in status.reasons if r.rule == "advance"]
+            said += [r.detail for r in status.reasons if r.rule in ("G3", "G4", "G5") and r.ok]
+        elif event == "regression":
+            said = [r.detail for r in status.reasons if r.rule in ("R1", "R2", "R3") and not r.ok]
+        elif event == "pause":
+            said = [r.detail for r in status.reasons if r.rule == "pause"]
+        elif event == "clearance":
+            said = [r.detail for r in status.reasons if r.rule == "clearance"]
+        elif status.ignored_advance:
+            event = "ignored"
+            said = ["An advance stored on this day no longer holds (an earlier entry was "
+                    "edited), so it is ignored."]
+        else:
+            continue
+        rows.append(HistoryRow(status.day, event, status.phase, status.next_phase,
+                               tuple(said or [r.detail for r in status.reasons])))
+    return rows
+
+
+# --- the document ------------------------------------------------------------------------------
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+_date = words.date_text
+
+
+def _pain(value: int | None) -> str:
+    return words.NOTHING if value is None else str(value)
+
+
+_CSS = """
+body { color: #000000; }
+h1 { font-size: 16pt; margin-bottom: 2px; }
+h2 { font-size: 11.5pt; margin-top: 14px; margin-bottom: 4px; }
+h3 { font-size: 10pt; margin-top: 8px; margin-bottom: 3px; }
+p { margin-top: 2px; margin-bottom: 4px; }
+table { border-collapse: collapse; }
+th { background-color: #e4e4e4; font-weight: bold; text-align: left; }
+td, th { border: 0.5px solid #8c8c8c; padding: 2px 4px; vertical-align: top; }
+td.n, th.n { text-align: right; }
+.muted { color: #404040; }
+.small { font-size: 8pt; }
+.note { font-style: italic; }
+"""
+
+
+def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float], *,
+                break_after_overview: bool = True) -> str:
+    """The report as the HTML subset QTextDocument reads.
+
+    With ``break_after_overview`` the phase history starts a new page, so page 1 is the
+    overview (summary, chart, where things stand) and no heading is stranded at its foot.
+    """
+    today_status = data.timeline[-1] if data.timeline else None
+    parts: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
+    parts.append("<h1>RecoveryDesk — clinician report</h1>")
+    parts.append(f"<p class='muted'>Made on {_e(_date(data.today))}. {_e(data.disclaimer)}</p>")
+    parts.append(_summary_html(data, today_status))
+    parts.append("<h2>Pain and running distance</h2>")
+    width, height = chart_size
+    parts.append(f"<p><img src='{_e(chart_url)}' width='{width:.0f}' height='{height:.0f}'>"
+                 "</p>")
+    parts.append("<p class='small muted'>Each dot is the day's overall pain (0 none, 10 worst "
+                 "imaginable); the dashed line its mean over the last 7 days. Bars are the "
+                 "distance run each day. Shaded bands show the phase in effect, named above "
+                 "the chart.</p>")
+    if today_status is not None:
+        parts.append(_current_html(data, today_status))
+    parts.append(_history_html(data, break_after_overview))
+    parts.append(_flags_html(data))
+    parts.append(_adherence_html(data))
+    parts.append(_days_html(data))
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def _row(*cells: str, header: bool = False, classes: Sequence[str] = ()) -> str:
+    tag = "th" if header else "td"
+    out = []
+    for i, cell in enumerate(cells):
+        cls = f" class='{classes[i]}'" if i < len(classes) and classes[i] else ""
+        out.append(f"<{tag}{cls}>{cell}</{tag}>")
+    return "<tr>" + "".join(out) + "</tr>"
+
+
+def _table(head: Sequence[str], rows: Sequence[str], widths: Sequence[int] = ()) -> str:
+    """A full-width table whose header row repeats on every page it spans."""
+    cols = "".join(f"<th width='{widths[i]}%'>{_e(h)}</th>" if i < len(widths)
+                   else f"<th>{_e(h)}</th>" for i, h in enumerate(head))
+    return ("<table width='100%' cellspacing='0' cellpadding='3' border='1'>"
+            f"<thead><tr>{cols}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _phase_line(data: ReportData, status: engine.DayStatus) -> str:
+    least = data.min_days.get(status.phase)
+    text = f"{data.phase_name(status.phase)} — day {status.phase_day}"
+    if least and status.phase != "full":
+        text += f" of at least {least}"
+    return text
+
+
+def _summary_html(data: ReportData, status: engine.DayStatus | None) -> str:
+    info = data.episode.info
+    days = (data.today - info.start).days + 1 if data.today >= info.start else 0
+    logged = sum(1 for d in data.episode.logs if d <= data.today)
+    pains = [p for p in data.figures.pain if p is not None]
+    first_week = [p for p in data.figures.pain[:7] if p is not None]
+    last_week = [p for p in data.figures.pain[-7:] if p is not None]
+    rows = [
+        ("Episode began", _date(info.start)),
+        ("Days so far", f"{days} (entries on {logged} of them)"),
+        ("Current phase", (_phase_line(data, status) + (" — paused by a red flag"
+                                                          if status.paused else ""))
+         if status else "not begun yet"),
+        ("Distances shown in", "kilometres (km)" if info.units == "km" else "miles (mi)"),
+        ("Weekly running before the pain",
+         data.distance(info.baseline_weekly_m) if info.baseline_weekly_m is not None
+         else "not given"),
+    ]
+    if first_week and last_week:
+        rows.append(("Mean pain, first → last 7 days",
+                     f"{sum(first_week) / len(first_week):.1f} → "
+                     f"{sum(last_week) / len(last_week):.1f} (0–10)"))
+    if pains:
+        rows.append(("Highest pain logged", f"{max(pains)} of 10"))
+    rows.append(("Notes", info.notes or "none"))
+    body = "".join(f"<tr><th width='34%'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    return ("<h2>Episode</h2><table width='100%' cellspacing='0' cellpadding='3' border='1'>"
+            f"{body}</table>")
+
+
+def _current_html(data: ReportData, status: engine.DayStatus) -> str:
+    try:
+        phase_plan = data.content.plan.phase(status.phase)
+        summary = phase_plan.summary
+        prescription = phase_plan.prescription_for(max(1, status.phase_day)).label
+    except (KeyError, ValueError):
+        summary, prescription = "", ""
+    parts = [f"<h2>Current phase: {_e(_phase_line(data, status))}</h2>"]
+    if status.paused:
+        parts.append("<p><b>The plan is paused by a red flag</b> until a clinician clears the "
+                     "runner.</p>")
+    if summary:
+        parts.append(f"<p>{_e(summary)}</p>")
+    if prescription:
+        parts.append(f"<p><b>Today's prescription:</b> {_e(prescription)}.</p>")
+    if status.phase != "full" and not status.paused:
+        gate = [r for r in status.reasons if r.rule.startswith("G")]
+        missing = [r for r in gate if not r.ok]
+        if gate and not missing:
+            parts.append("<p><b>Ready to advance:</b> every condition of the phase is met.</p>")
+        elif missing:
+            items = "".join(f"<li>{_e(r.detail)}</li>" for r in missing)
+            parts.append(f"<p><b>Still needed before the next phase:</b></p><ul>{items}</ul>")
+    warnings = [g.detail for g in status.warnings]
+    notices = list(status.notices)
+    if warnings or notices:
+        items = "".join(f"<li>{_e(w)}</li>" for w in warnings + notices)
+        parts.append(f"<p><b>Warnings on {_e(_date(status.day))}:</b></p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+def _history_html(data: ReportData, new_page: bool = True) -> str:
+    start = data.episode.info.start
+    rows = [_row(_e(_date(start)), "Began", _e(data.phase_name("rest")),
+                 "The episode starts in Rest.")]
+    for h in data.history:
+        if h.event in ("advance", "regression"):
+            move = f"{data.phase_name(h.phase)} → {data.phase_name(h.next_phase)}"
+        else:
+            move = data.phase_name(h.phase)
+        what = _EVENT_WORDS.get(h.event, "Advance ignored")
+        reasons = "<br>".join(_e(s) for s in h.sentences)
+        rows.append(_row(_e(_date(h.day)), _e(what), _e(move), reasons))
+    style = " style='page-break-before: always'" if new_page else ""
+    return (f"<h2{style}>Phase history</h2>"
+            "<p class='small muted'>A phase change takes effect the day "
+            "after the date shown; a pause on the day itself. The reasons are the plan's own "
+            "words.</p>" + _table(("Date", "What happened", "Phase", "Why"), rows,
+                                  (13, 15, 20, 52)))
+
+
+def _flags_html(data: ReportData) -> str:
+    flags = data.content.red_flags
+    clearances = {a.day: a.note for a in data.episode.actions if a.kind == "clearance"}
+    statuses = {s.day: s for s in data.timeline}
+    rows: list[str] = []
+    days = sorted({d for d, log in data.episode.logs.items() if log.red_flags}
+                  | set(clearances))
+    for day in days:
+        log = data.episode.logs.get(day)
+        if log is not None and log.red_flags:
+            words = []
+            for flag in sorted(log.red_flags):
+                info = flags.get(flag)
+                label = info.label if info else flag
+                urgency = ("emergency: seek care now" if info and info.emergency
+                           else "see a clinician soon")
+                words.append(f"{_e(label)} <span class='muted'>({urgency})</span>")
+            status = statuses.get(day)
+            outcome = "plan paused" if status is not None and status.paused else ""
+            rows.append(_row(_e(_date(day)), "Red flag", "<br>".join(words), _e(outcome)))
+        if day in clearances:
+            status = statuses.get(day)
+            held = status is not None and status.event == "clearance"
+            rows.append(_row(_e(_date(day)), "Clearance",
+                             f"<span class='note'>“{_e(clearances[day])}”</span>",
+                             "pause lifted" if held else "not applied (no pause to lift)"))
+    if not rows:
+        return "<h2>Red flags and clearances</h2><p>No red flag has been logged.</p>"
+    return ("<h2>Red flags and clearances</h2>"
+            + _table(("Date", "Entry", "Details", "Effect"), rows, (13, 12, 55, 20)))
+
+
+def _adherence_html(data: ReportData) -> str:
+    last = max(data.today, data.episode.info.start)
+    week = last - datetime.timedelta(days=6)
+    month = last - datetime.timedelta(days=27)
+    seven: dict[str, int] = {}
+    twenty_eight: dict[str, int] = {}
+    for day, counts in data.exercises_done.items():
+        for exercise_id, count in counts.items():
+            if count <= 0:
+                continue
+            if month <= day <= last:
+                twenty_eight[exercise_id] = twenty_eight.get(exercise_id, 0) + 1
+            if week <= day <= last:
+                seven[exercise_id] = seven.get(exercise_id, 0) + 1
+    if not twenty_eight:
+        return ("<h2>Exercises</h2><p>No exercise has been marked done in the last 28 days."
+                "</p>")
+    order = sorted(twenty_eight, key=lambda i: (-twenty_eight[i], -seven.get(i, 0),
+                                                data.exercise_names.get(i, i).casefold()))
+    rows = [_row(_e(data.exercise_names.get(i, i.replace("_", " "))),
+                 f"{seven.get(i, 0)} of 7", f"{twenty_eight[i]} of 28",
+                 classes=("", "n", "n")) for i in order]
+    head = ("Exercise", "Days done, last 7", "Days done, last 28")
+    return ("<h2>Exercises</h2><p class='small muted'>Days on which each exercise was marked "
+            f"done, up to {_e(_date(last))}.</p>" + _table(head, rows, (56, 22, 22)))
+
+
+def _activity_words(data: ReportData, activity: Activity) -> str:
+    text = describe_activity(activity, data.units)
+    if activity.pain is not None:
+        text += f" (pain {activity.pain})"
+    return text
+
+
+def _days_html(data: ReportData) -> str:
+    by_day: dict[datetime.date, list[Activity]] = {}
+    for activity in data.episode.activities:
+        by_day.setdefault(activity.day, []).append(activity)
+    statuses = {s.day: s for s in data.timeline}
+    days = sorted(set(data.episode.logs) | set(by_day), reverse=True)
+    months: dict[tuple[int, int], list[str]] = {}
+    for day in days:
+        rows = months.setdefault((day.year, day.month), [])
+        log: DayLog | None = data.episode.logs.get(day)
+        status = statuses.get(day)
+        phase = (f"{data.phase_name(status.phase)} {status.phase_day}"
+                 + (" (paused)" if status.paused else "")) if status else "–"
+        acts = "<br>".join(_e(_activity_words(data, a)) for a in by_day.get(day, []))
+        flags = ", ".join(data.content.red_flags[f].label if f in data.content.red_flags
+                          else f for f in sorted(log.red_flags)) if log else ""
+        pain_activity = None
+        if log is not None:  # as Episode.pain_activity, without its scan of every activity
+            pain_activity = log.pain_activity
+            if pain_activity is None:
+                pains = [a.pain for a in by_day.get(day, []) if a.pain is not None]
+                pain_activity = max(pains) if pains else None
+        rows.append(_row(
+            _e(words.date_text(day, weekday=True, year=day.year != data.today.year)),
+            _e(phase), _pain(log.pain if log else None), _pain(pain_activity),
+            _pain(log.pain_morning if log else None), acts or "–", _e(flags) or "–",
+            _e(log.notes) if log and log.notes else "",
+            classes=("", "", "n", "n", "n", "", "", "")))
+    if not months:
+        return "<h2>Daily entries</h2><p>Nothing has been logged yet.</p>"
+    head = ("Date", "Phase, day", "Pain", "During activity", "On waking", "Activities",
+            "Red flags", "Notes")
+    # One table a month: easier to find a date in, and Qt lays out many short tables in
+    # linear time where one 3,650-row table took seconds per year of entries.
+    tables = "".join(
+        f"<h3>{words.month_text(datetime.date(year, month, 1))}</h3>"
+        + _table(head, rows, (9, 12, 6, 9, 9, 20, 12, 23))
+        for (year, month), rows in months.items())
+    return ("<h2>Daily entries, newest first</h2><p class='small muted'>Pain 0 (none) to 10 "
+            "(worst imaginable): overall that day, the worst during activity, and on waking; "
+            "“–” means not given.</p>" + tables)

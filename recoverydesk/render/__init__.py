@@ -1,0 +1,1 @@
+"""Drawing on paper with QtGui only: no widgets, so the command line can print."""

@@ -1,0 +1,458 @@
+"""The clinician report as a PDF: QtGui only (no widgets), shared by the window and the CLI.
+
+Made with Qt's own ``QPdfWriter`` and ``QTextDocument`` (the HTML of
+``interchange/report_data.py``), so no other PDF library is needed; the pain-vs-mileage chart
+is drawn here with ``QPainter`` into a ``QImage`` that the document embeds. The command line
+calls :func:`write_report` without a window: when no Qt application exists a
+``QGuiApplication`` is made, on the offscreen platform unless ``QT_QPA_PLATFORM`` says
+otherwise. An import-linter contract keeps QtWidgets out of this package.
+
+- **Black and white first.** Reports get photocopied. Nothing is told by colour alone: pain
+  is a solid line with dots, its 7-day mean a dashed line, running distance grey bars, phases
+  alternating grey shades each labelled in words, a red-flag pause hatched and labelled, a red
+  flag a triangle.
+- **Page numbers as "page N of M"** in a footer that also names the runner's episode, so a
+  loose page can be put back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPainterPath,
+    QPdfWriter,
+    QPen,
+    QPolygonF,
+    QTextDocument,
+)
+
+from recoverydesk.core import words
+from recoverydesk.core.model import from_metres
+from recoverydesk.core.plan import Content
+from recoverydesk.interchange.report_data import ReportData, gather, report_html
+
+if TYPE_CHECKING:
+    from recoverydesk.storage.store import Store
+
+PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
+    "A4": QPageSize.PageSizeId.A4,
+    "Letter": QPageSize.PageSizeId.Letter,
+}
+MARGIN_MM = 15.0
+RESOLUTION_DPI = 600
+"""QPdfWriter's device resolution: layout units only; text and lines stay vectors."""
+CHART_SCALE = 4
+"""The chart image holds this many pixels per CSS pixel (about 380 dpi on paper)."""
+FONT_PT = 9.0
+
+_KEEP_APP: list[QGuiApplication] = []
+"""The application made for a report when none existed (kept so it is not collected)."""
+
+_PHASE_SHADES = {"rest": "#e6e6e6", "walk": "#f6f6f6", "low_impact": "#dcdcdc",
+                 "run": "#f0f0f0", "full": "#d2d2d2"}
+"""Neighbouring phases always differ in shade; each band is also labelled in words."""
+
+
+# --- the chart ---------------------------------------------------------------------------------
+
+def _nice_step(top: float, ticks: int = 4) -> float:
+    raw = max(top, 1e-9) / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= raw:
+            return factor * power
+    return 10 * power
+
+
+def draw_pain_chart(data: ReportData, width: float, height: float,
+                    scale: float = CHART_SCALE) -> QImage:
+    """Pain against running distance, phases behind, as a print-friendly greyscale image.
+
+    ``width`` and ``height`` are in CSS pixels (96 per inch); the image has ``scale`` times
+    as many pixels each way.
+    """
+    image = QImage(int(width * scale), int(height * scale), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    p.scale(scale, scale)
+    try:
+        _paint_chart(p, data, width, height)
+    finally:
+        p.end()
+    return image
+
+
+def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> None:
+    figures = data.figures
+    n = len(figures)
+    font = QFont(QGuiApplication.font())
+    font.setPixelSize(10)
+    p.setFont(font)
+    fm = QFontMetricsF(font)
+    small = QFont(font)
+    small.setPixelSize(9)
+
+    run_max = max((from_metres(m, data.units) for m in figures.run_m), default=0.0)
+    left, right = 34.0, 40.0 if run_max > 0 else 14.0
+    band_strip = 16.0
+    legend_h = 22.0
+    top = band_strip + 4
+    bottom = height - legend_h - 18
+    plot = QRectF(left, top, width - left - right, bottom - top)
+    day_w = plot.width() / max(n, 1)
+
+    def x_of(k: float) -> float:
+        return plot.left() + (k + 0.5) * day_w
+
+    def y_pain(v: float) -> float:
+        return plot.bottom() - v / 10 * plot.height()
+
+    # Phase bands (and pauses), each labelled in words in the strip above the plot.
+    black = QColor("black")
+    spans = _spans([(s.phase, s.paused) for s in data.timeline][:n])
+    for (phase, paused), first, last in spans:
+        rect = QRectF(plot.left() + first * day_w, plot.top(), (last - first + 1) * day_w,
+                      plot.height())
+        p.fillRect(rect, QColor(_PHASE_SHADES.get(phase, "#eeeeee")))
+        if paused:
+            _hatch(p, rect)
+    for _value, first, _last in spans:
+        if first > 0:
+            p.setPen(QPen(QColor("#777777"), 0.8, Qt.PenStyle.DotLine))
+            xb = plot.left() + first * day_w
+            p.drawLine(QPointF(xb, plot.top() - band_strip), QPointF(xb, plot.bottom()))
+    p.setFont(small)
+    sfm = QFontMetricsF(small)
+    for (phase, paused), first, last in spans:
+        span_w = (last - first + 1) * day_w
+        label = "Paused" if paused else data.phase_name(phase)
+        if sfm.horizontalAdvance(label) > span_w - 4:
+            label = sfm.elidedText(label, Qt.TextElideMode.ElideRight, span_w - 4)
+        if not label or label == "…":
+            continue
+        p.setPen(black)
+        p.drawText(QRectF(plot.left() + first * day_w + 2, plot.top() - band_strip - 2,
+                          span_w - 4, band_strip),
+                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+    p.setFont(font)
+
+    # Grid and the pain axis (left).
+    p.setPen(QPen(QColor("#b0b0b0"), 0.6))
+    for g in range(0, 11, 2):
+        p.drawLine(QPointF(plot.left(), y_pain(g)), QPointF(plot.right(), y_pain(g)))
+    p.setPen(black)
+    for g in range(0, 11, 2):
+        p.drawText(QRectF(0, y_pain(g) - 7, left - 5, 14),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(g))
+    p.save()
+    p.translate(9, plot.center().y())
+    p.rotate(-90)
+    p.drawText(QRectF(-60, -9, 120, 12), Qt.AlignmentFlag.AlignCenter, "pain 0–10")
+    p.restore()
+
+    # Running distance: grey bars on the right axis.
+    if run_max > 0:
+        step = _nice_step(run_max)
+        top_d = step * math.ceil(run_max / step)
+
+        def y_dist(v: float) -> float:
+            return plot.bottom() - v / top_d * plot.height()
+
+        bar_w = max(day_w * 0.7, 1.0)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#9a9a9a"))
+        for k, metres in enumerate(figures.run_m):
+            if metres > 0:
+                value = from_metres(metres, data.units)
+                p.drawRect(QRectF(x_of(k) - bar_w / 2, y_dist(value), bar_w,
+                                  plot.bottom() - y_dist(value)))
+        p.setPen(black)
+        v = 0.0
+        while v <= top_d + 1e-9:
+            text = f"{v:g}"
+            p.drawText(QRectF(plot.right() + 4, y_dist(v) - 7, right - 6, 14),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            v += step
+        p.save()
+        p.translate(width - 6, plot.center().y())
+        p.rotate(90)
+        p.drawText(QRectF(-60, -9, 120, 12), Qt.AlignmentFlag.AlignCenter,
+                   f"run {data.units} a day")
+        p.restore()
+
+    # The 7-day mean, dashed; pain, solid with dots (gaps where nothing was logged).
+    mean_pen = QPen(QColor("#404040"), 1.5)
+    mean_pen.setDashPattern([4.0, 2.5])
+    _polyline(p, [(x_of(k), y_pain(v)) if v is not None else None
+                  for k, v in enumerate(figures.pain_mean_7d)], mean_pen)
+    pain_pen = QPen(black, 1.6)
+    pain_points = [(x_of(k), y_pain(v)) if v is not None else None
+                   for k, v in enumerate(figures.pain)]
+    _polyline(p, pain_points, pain_pen)
+    radius = min(2.4, max(1.2, day_w * 0.3))
+    p.setPen(QPen(QColor("white"), 0.8))
+    p.setBrush(black)
+    for point in pain_points:
+        if point is not None:
+            p.drawEllipse(QPointF(*point), radius, radius)
+
+    # Red flags: a triangle at the top of the day.
+    p.setPen(QPen(black, 0.8))
+    p.setBrush(black)
+    for k, flagged in enumerate(figures.red_flags):
+        if flagged:
+            p.drawPolygon(_triangle(x_of(k), plot.top() + 2, 7.0))
+
+    # Frame and dates.
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(black, 0.8))
+    p.drawRect(plot)
+    step_days = next((s for s in (1, 2, 7, 14, 28, 56, 91, 182, 364, 728)
+                      if s * day_w >= fm.horizontalAdvance("30 Sep") + 12), 1456)
+    for k in range(0, n, step_days):
+        day = figures.day(k)
+        label = words.date_text(day, year=False) if n <= 400 else words.month_text(day,
+                                                                                   short=True)
+        x = x_of(k)
+        p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3))
+        p.drawText(QRectF(x - 40, plot.bottom() + 3, 80, 14), Qt.AlignmentFlag.AlignCenter,
+                   label)
+
+    _paint_legend(p, QRectF(left, height - legend_h, width - left - right, legend_h),
+                  run_max > 0, data.units, mean_pen, pain_pen)
+
+
+def _paint_legend(p: QPainter, area: QRectF, with_runs: bool, units: str, mean_pen: QPen,
+                  pain_pen: QPen) -> None:
+    fm = QFontMetricsF(p.font())
+    black = QColor("black")
+    x = area.left()
+    y = area.center().y()
+    items: list[tuple[str, Callable[[float], None]]] = []
+
+    def pain_sample(x0: float) -> None:
+        p.setPen(pain_pen)
+        p.drawLine(QPointF(x0, y), QPointF(x0 + 18, y))
+        p.setPen(QPen(QColor("white"), 0.8))
+        p.setBrush(black)
+        p.drawEllipse(QPointF(x0 + 9, y), 2.4, 2.4)
+
+    def mean_sample(x0: float) -> None:
+        p.setPen(mean_pen)
+        p.drawLine(QPointF(x0, y), QPointF(x0 + 18, y))
+
+    def bar_sample(x0: float) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#9a9a9a"))
+        p.drawRect(QRectF(x0 + 5, y - 6, 8, 12))
+
+    def pause_sample(x0: float) -> None:
+        rect = QRectF(x0, y - 6, 18, 12)
+        p.fillRect(rect, QColor("#eeeeee"))
+        _hatch(p, rect)
+        p.setPen(QPen(QColor("#777777"), 0.6))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(rect)
+
+    def flag_sample(x0: float) -> None:
+        p.setPen(QPen(black, 0.8))
+        p.setBrush(black)
+        p.drawPolygon(_triangle(x0 + 9, y - 4, 7.0))
+
+    items.append(("pain", pain_sample))
+    items.append(("7-day mean of pain", mean_sample))
+    if with_runs:
+        items.append((f"run distance ({units})", bar_sample))
+    items.append(("paused by a red flag", pause_sample))
+    items.append(("red flag logged", flag_sample))
+    for text, sample in items:
+        sample(x)
+        p.setPen(black)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawText(QPointF(x + 22, y + fm.ascent() / 2 - 1), text)
+        x += 22 + fm.horizontalAdvance(text) + 14
+
+
+def _hatch(p: QPainter, rect: QRectF, spacing: float = 4.5) -> None:
+    """Diagonal lines in CSS pixels (a pattern brush would be drawn in image pixels, too
+    fine to see once the image is scaled onto paper)."""
+    p.save()
+    p.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+    p.setPen(QPen(QColor("#6e6e6e"), 0.7))
+    x = rect.left() - rect.height()
+    while x < rect.right():
+        p.drawLine(QPointF(x, rect.bottom()), QPointF(x + rect.height(), rect.top()))
+        x += spacing
+    p.restore()
+
+
+def _triangle(x: float, y: float, size: float) -> QPolygonF:
+    return QPolygonF([QPointF(x - size / 2, y), QPointF(x + size / 2, y),
+                      QPointF(x, y + size * 0.9)])
+
+
+def _polyline(p: QPainter, points: Sequence[tuple[float, float] | None], pen: QPen) -> None:
+    """Join consecutive points; a None (a day not logged) breaks the line."""
+    path = QPainterPath()
+    drawing = False
+    for point in points:
+        if point is None:
+            drawing = False
+            continue
+        if drawing:
+            path.lineTo(*point)
+        else:
+            path.moveTo(*point)
+            drawing = True
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawPath(path)
+
+
+def _spans(values: Sequence[tuple[str, bool]]) -> list[tuple[tuple[str, bool], int, int]]:
+    """Runs of equal values as (value, first index, last index)."""
+    spans: list[tuple[tuple[str, bool], int, int]] = []
+    for k, value in enumerate(values):
+        if spans and spans[-1][0] == value and spans[-1][2] == k - 1:
+            spans[-1] = (value, spans[-1][1], k)
+        else:
+            spans.append((value, k, k))
+    return spans
+
+
+# --- writing the PDF ---------------------------------------------------------------------------
+
+def ensure_gui_app() -> QGuiApplication:
+    """The running Qt application, or a new offscreen one for the command line."""
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        return app
+    if app is not None:
+        raise RuntimeError("a QCoreApplication without a GUI cannot draw a report")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QGuiApplication(["recoverydesk-report"])
+    _KEEP_APP.append(app)
+    return app
+
+
+def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
+                 today: datetime.date | None = None, content: Content | None = None) -> None:
+    """Write the clinician report of the open episode as a PDF.
+
+    Args:
+        store: The open store (read only).
+        out_path: The PDF to write (replaced if it exists; written beside it first, so a
+            failure never leaves half a file).
+        page_size: ``A4`` or ``Letter``.
+        today: The report's date (default: the local date).
+
+    Raises:
+        ValueError: No episode yet, or an unknown page size.
+        OSError: The file could not be written.
+    """
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
+    ensure_gui_app()
+    out = Path(out_path)
+    data = gather(store, today or datetime.date.today(), content)
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        _print(data, tmp, page_size)
+        if not tmp.is_file() or tmp.stat().st_size == 0:
+            raise OSError(f"Qt could not write {out}")
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _print(data: ReportData, path: Path, page_size: str) -> None:
+    out_dir = path.parent
+    if not out_dir.is_dir():
+        raise FileNotFoundError(f"No such folder: {out_dir}")
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION_DPI)
+    writer.setTitle("RecoveryDesk clinician report")
+    writer.setCreator("RecoveryDesk")
+    writer.setPageLayout(QPageLayout(
+        QPageSize(PAGE_SIZES[page_size]), QPageLayout.Orientation.Portrait,
+        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
+    page = writer.pageLayout().paintRectPixels(RESOLUTION_DPI)
+    px_per_css = RESOLUTION_DPI / 96.0
+
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(writer)
+    font = QFont(QGuiApplication.font())
+    font.setPointSizeF(FONT_PT)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    footer_h = QFontMetricsF(font, writer).height() * 2.2
+    body = QSizeF(page.width(), page.height() - footer_h)
+    doc.setPageSize(body)
+
+    chart_w = page.width() / px_per_css - 4
+    chart_h = round(chart_w * 0.44)
+    chart = draw_pain_chart(data, chart_w, chart_h)
+    doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart://pain"), chart)
+    doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h)))
+    heading = doc.find("Phase history")
+    if not heading.isNull():
+        top = doc.documentLayout().blockBoundingRect(heading.block()).top()
+        if top >= 2 * body.height():
+            # The overview did not fit on page 1 (Letter is shorter): a forced break would
+            # leave page 2 nearly empty, so let the history follow on directly.
+            doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h),
+                                    break_after_overview=False))
+
+    pages = doc.pageCount()
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"Qt could not open {path} for writing")
+    try:
+        footer_font = QFont(font)
+        footer_font.setPointSizeF(FONT_PT - 1)
+        info = data.episode.info
+        left_text = (f"RecoveryDesk clinician report · episode begun "
+                     f"{words.date_text(info.start)} · made {words.date_text(data.today)}")
+        for index in range(pages):
+            if index:
+                writer.newPage()
+            painter.save()
+            clip = QRectF(0, index * body.height(), body.width(), body.height())
+            painter.translate(0, -clip.top())
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+            painter.restore()
+            painter.setFont(footer_font)
+            painter.setPen(QColor("black"))
+            y = page.height() - footer_h * 0.6
+            rect = QRectF(0, y, page.width(), footer_h * 0.6)
+            painter.setPen(QPen(QColor("#8c8c8c"), RESOLUTION_DPI / 300))
+            painter.drawLine(QPointF(0, y), QPointF(page.width(), y))
+            painter.setPen(QColor("black"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                             left_text)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                             f"page {index + 1} of {pages}")
+    finally:
+        painter.end()

@@ -1,0 +1,55 @@
+"""File → Clinician report…: the dialogs around writing the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+from collections.abc import Iterator
+
+import pytest
+
+from recoverydesk.demo import fill_demo
+from recoverydesk.gui import report_dialog as report
+from recoverydesk.gui.session import Session
+from recoverydesk.storage.store import Store
+
+pytestmark = pytest.mark.gui
+
+TODAY = dt.date(2026, 3, 20)
+
+
+@pytest.fixture
+def demo_store(tmp_path: pathlib.Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "demo")
+    fill_demo(store, TODAY)
+    yield store
+    store.close()
+
+
+def test_save_report_from_the_window(qtbot, demo_store, tmp_path):
+    session = Session(demo_store, today=lambda: TODAY)
+    out = tmp_path / "from-window.pdf"
+    offered: list[pathlib.Path] = []
+    messages: list[str] = []
+    session.message.connect(messages.append)
+
+    saved = report.save_report(None, session, choose=lambda w, s: (out, "Letter"),
+                               offer_open=lambda w, path: offered.append(path))
+
+    assert saved == out and offered == [out]
+    assert out.read_bytes().startswith(b"%PDF")
+    assert messages == [f"Clinician report saved to {out}."]
+
+
+def test_save_report_backing_out_writes_nothing(qtbot, demo_store, tmp_path):
+    session = Session(demo_store, today=lambda: TODAY)
+    messages: list[str] = []
+    offered: list[pathlib.Path] = []
+    session.message.connect(messages.append)
+    files_before = sorted(tmp_path.rglob("*"))
+    assert report.save_report(None, session, choose=lambda w, s: None,
+                              offer_open=lambda w, path: offered.append(path)) is None
+    # Nothing said, nothing offered to open, and not one new file (PDF or other) anywhere
+    # under the folder that holds the data.
+    assert messages == [] and offered == []
+    assert sorted(tmp_path.rglob("*")) == files_before
