@@ -31,7 +31,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from recoverydesk.core import model
 from recoverydesk.core.model import (
@@ -285,15 +285,11 @@ def _out(text: str = "") -> None:
     print(text)
 
 
-def _engine() -> Any:
-    from recoverydesk.core import engine
-
-    return engine
-
-
 # --- commands --------------------------------------------------------------------------------
 
 def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.core import engine  # only the commands that decide load it (start-up)
+
     day = parse_date(args.date, ctx.today)
     units = args.units.strip().lower()
     if units not in UNITS:
@@ -313,12 +309,14 @@ def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
              "for history.")
     _out(f"Episode begun on {day.isoformat()} (distances in {units}).")
     episode = ctx.episode()
-    _out(_headline(_engine().status_on(episode, store.rules(), min(day, ctx.today)),
+    _out(_headline(engine.status_on(episode, store.rules(), min(day, ctx.today)),
                    store.rules(), _phase_names()))
     return EXIT_OK
 
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.core import engine  # only the commands that decide load it (start-up)
+
     today = ctx.today
     day = parse_date(args.date, today)
     pain = parse_int("pain", args.pain, 0, 10)
@@ -347,17 +345,18 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     episode = store.load_episode()
     if episode is not None and day >= episode.start:
         rules = store.rules()
-        _out(_headline(_engine().status_on(episode, rules, day), rules, _phase_names()))
+        _out(_headline(engine.status_on(episode, rules, day), rules, _phase_names()))
     return EXIT_OK
 
 
 def cmd_advance(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.core import engine  # only the commands that decide load it (start-up)
+
     day = parse_date(args.date, ctx.today)
     store = ctx.store()
     episode = ctx.episode()
     ctx.in_episode(day, episode)
     rules = store.rules()
-    engine = _engine()
     decision = engine.check_advance(episode, rules, day, ctx.today)
     names = _phase_names()
     if not decision.accepted:
@@ -366,7 +365,7 @@ def cmd_advance(args: argparse.Namespace, ctx: Context) -> int:
         lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
         raise Refused("\n".join(lines))
     store.add_action(Action(day, "advance"), today=ctx.today)
-    status = engine.status_on(store.load_episode(), rules, day)
+    status = engine.status_on(ctx.episode(), rules, day)
     begins = (day + datetime.timedelta(days=1)).isoformat()
     _out(f"Advance accepted on {day.isoformat()}: "
          f"{names.get(status.next_phase, status.next_phase)} begins on {begins}.")
@@ -374,6 +373,8 @@ def cmd_advance(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.core import engine  # only the commands that decide load it (start-up)
+
     day = parse_date(args.date, ctx.today)
     action = Action(day, "clearance", args.note.strip())
     validate_action(action, ctx.today)
@@ -381,7 +382,7 @@ def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
     episode = ctx.episode()
     ctx.in_episode(day, episode)
     rules = store.rules()
-    decision = _engine().check_clearance(episode, rules, day, ctx.today)
+    decision = engine.check_clearance(episode, rules, day, ctx.today)
     if not decision.accepted:
         failing = [r for r in decision.reasons if not r.ok] or list(decision.reasons)
         lines = [f"Clearance refused on {day.isoformat()}:"]
@@ -394,12 +395,14 @@ def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.core import engine  # only the commands that decide load it (start-up)
+
     day = parse_date(args.date, ctx.today) if args.date is not None else ctx.today
     store = ctx.store()
     episode = ctx.episode()
     ctx.in_episode(day, episode)
     rules = store.rules()
-    status = _engine().status_on(episode, rules, day)
+    status = engine.status_on(episode, rules, day)
     if args.json:
         _out(json.dumps(status.to_json(), ensure_ascii=False))
         return EXIT_OK
@@ -408,9 +411,11 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.core import engine  # only the commands that decide load it (start-up)
+
     store = ctx.store()
     episode = ctx.episode()
-    statuses = _engine().replay(episode, store.rules(), ctx.today)
+    statuses = engine.replay(episode, store.rules(), ctx.today)
     if args.json:
         rows = [json.dumps(s.to_json(), ensure_ascii=False) for s in statuses]
         _out("[\n" + ",\n".join(rows) + "\n]" if rows else "[]")

@@ -8,8 +8,9 @@ copy (rollback journal, no -wal to lose), named after the local date-time it was
 
 The names sort by time, and a copy can be opened by any SQLite tool or restored by hand.
 
-When (DESIGN.md §8): when the app closes, at most once a local day (``close_after_daily_backup``), File →
-Back up now (``backup_now``), before a schema upgrade, and before a restore replaces the file.
+When (DESIGN.md §8): when the window or a command closes the file, at most once a local day
+(``close_after_daily_backup``), File → Back up now (``backup_now``), before a schema upgrade,
+and before a restore replaces the file.
 
 How many are kept (``prune_backups``, run after every new copy):
   - every copy taken on the newest day that has copies (a restore's safety copy survives
