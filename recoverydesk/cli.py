@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recoverydesk.core import model
+from recoverydesk.core import model, words
 from recoverydesk.core.model import (
     KINDS,
     MAX_DISTANCE_M,
@@ -339,8 +339,7 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     )
     store.save_day(log, activities, today=today)
     verb = "Updated" if existing else "Saved"
-    added = f", {len(activities)} activit{'y' if len(activities) == 1 else 'ies'} added" \
-        if activities else ""
+    added = f", {words.count_text(len(activities), 'activity')} added" if activities else ""
     _out(f"{verb} {day.isoformat()}: pain {pain}{added}.")
     episode = store.load_episode()
     if episode is not None and day >= episode.start:

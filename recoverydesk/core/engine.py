@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from recoverydesk.core import words
 from recoverydesk.core.load import Guard, RunLoad
 from recoverydesk.core.model import EMERGENCY_FLAGS, PHASES, RED_FLAGS, Episode
 from recoverydesk.core.rules import Rules
@@ -175,8 +176,6 @@ PHASE_NAMES: dict[str, str] = {
 }
 """Plain phase names for the engine's sentences (the plan content may style them further)."""
 
-_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                  "ten")
 _RED_FLAG_WORDS = {
@@ -210,7 +209,7 @@ def phase_name(phase: str) -> str:
 
 def day_words(day: datetime.date) -> str:
     """A date as a runner says it: "12 May"."""
-    return f"{day.day} {_MONTHS[day.month]}"
+    return words.date_text(day, year=False, long=True)
 
 
 def _count(n: int) -> str:
@@ -218,7 +217,7 @@ def _count(n: int) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return words.count_text(n, "day")
 
 
 def _and(items: list[str]) -> str:

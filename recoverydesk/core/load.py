@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from recoverydesk.core import words
 from recoverydesk.core.model import KINDS, METRES_PER_UNIT, Activity, DayLog
 from recoverydesk.core.rules import Rules
 
@@ -610,7 +611,7 @@ def link_sentence(r: float | None, n: int, *, morning: bool = False,
     """Say what r means in words a runner reads at a glance (thresholds: module constants)."""
     what = "Next-morning pain" if morning else "Pain"
     score = "a morning pain score" if morning else "a pain score"
-    days = "1 day" if n == 1 else f"{n} days"
+    days = words.count_text(n, "day")
     if n < MIN_PAIRED_DAYS:
         return (f"Not enough data yet: {days} with {score} so far; at least "
                 f"{MIN_PAIRED_DAYS} are needed to compare it with your running.")

@@ -41,6 +41,11 @@ def date_text(day: datetime.date, *, year: bool = True, weekday: bool = False,
     return text
 
 
+def weekday_text(day: datetime.date) -> str:
+    """A day as messages name it, in full and without its year: "Friday 20 March"."""
+    return date_text(day, year=False, weekday=True, long=True)
+
+
 def month_text(day: datetime.date, *, short: bool = False) -> str:
     """The month of ``day`` with its year: "March 2026" (``short``: "Mar 2026")."""
     month = MONTHS[day.month - 1]

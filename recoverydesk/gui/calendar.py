@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import schedule
+from recoverydesk.core import schedule, words
 from recoverydesk.core.engine import DayStatus
 from recoverydesk.core.model import PHASES
 from recoverydesk.gui import style
@@ -335,7 +335,7 @@ class MonthGrid(QWidget):
         painter.setFont(small)
         painter.setPen(text)
         number_height = QFontMetrics(small).height()
-        day_text = str(cell.day.day) if cell.day.day != 1 else f"1 {cell.day:%b}"
+        day_text = str(cell.day.day) if cell.day.day != 1 else words.date_text(cell.day, year=False)
         painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), number_height),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, day_text)
         self._paint_markers(painter, inner, cell, number_height)
@@ -677,7 +677,7 @@ class CalendarView(QWidget):
         """Phase, day in phase, pains, prescription and events of ``day``, as rich text."""
         cell = self.cell_for(day)
         plan = self.session.content.plan
-        lines = [f"<b>{day:%A} {day.day} {day:%B %Y}</b>"]
+        lines = [f"<b>{words.date_text(day, weekday=True, long=True)}</b>"]
         if cell.phase is not None:
             prefix = "Projected: " if cell.projected else ""
             lines.append(f"{prefix}{plan.name(cell.phase)}, day {cell.phase_day}")
@@ -715,7 +715,7 @@ class CalendarView(QWidget):
         cell = self.cell_for(day)
         menu = QMenu(self)
         if day <= self.session.today():
-            menu.addAction(f"Open {day.day} {day:%B} in the Log",
+            menu.addAction(f"Open {words.date_text(day, year=False, long=True)} in the Log",
                            lambda: self.day_activated.emit(day))
         if cell.exercises:
             menu.addSection("How to do this day's exercises")
@@ -750,7 +750,7 @@ class CalendarView(QWidget):
 
     def _update_title(self) -> None:
         first = datetime.date(self.year, self.month, 1)
-        self.title_label.setText(f"{first:%B %Y}")
+        self.title_label.setText(words.month_text(first))
         today = self.session.today()
         last = add_months(first, 1) - datetime.timedelta(days=1)
         if last > today:

@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import load
+from recoverydesk.core import load, words
 from recoverydesk.core.engine import PHASE_NAMES
 from recoverydesk.core.model import METRES_PER_UNIT
 from recoverydesk.gui.chartitems import ChartColours, PhaseBandsItem, band_colour, chart_colours
@@ -594,7 +594,7 @@ class PainDistanceChart(_DatePlot):
         phase = data.phase_names.get(data.phases[k], data.phases[k])
         if data.paused[k]:
             phase += " (paused)"
-        lines = [f"<b>{day:%a %d %b %Y}</b> · {phase}"]
+        lines = [f"<b>{words.date_text(day, weekday=True)}</b> · {phase}"]
         if data.pain[k] == data.pain[k]:
             lines.append(f"Pain {_pain_words(data.pain[k])} · morning "
                          f"{_pain_words(data.morning[k])} · 7-day mean {_number(data.mean[k])}")
@@ -720,7 +720,8 @@ class WeeklyMileageChart(_DatePlot):
             return None
         week = data.weeks[w]
         sunday = week.monday + datetime.timedelta(days=6)
-        lines = [f"<b>Week of {week.monday:%d %b %Y}</b> (Mon–Sun {sunday:%d %b})",
+        lines = [f"<b>Week of {words.date_text(week.monday)}</b> "
+                 f"(Mon–Sun {words.date_text(sunday, year=False)})",
                  f"Run {week.run_m / data.per_unit:.1f} {data.units} · all activities "
                  f"{week.distance_m / data.per_unit:.1f} {data.units}, "
                  f"{week.duration_s / 60:.0f} min"]
@@ -767,7 +768,7 @@ class PainWeekChart(_BasePlot):
 
     def _tip(self, x: float, y: float, data: object) -> str:
         units = self.data.units if self.data is not None else ""
-        when = data.strftime("%a %d %b %Y") if isinstance(data, datetime.date) else ""
+        when = words.date_text(data, weekday=True) if isinstance(data, datetime.date) else ""
         what = "Morning pain" if self.morning else "Pain"
         return f"{when}\n{what} {y:.0f} after {x:.1f} {units} in the 7 days before"
 
@@ -886,7 +887,7 @@ class WorkloadChart(_DatePlot):
             return None
         ratio = data.ratio[k]
         acute = data.figures.run_7d_m[k] / data.per_unit
-        lines = [f"<b>{data.day(k):%a %d %b %Y}</b>"]
+        lines = [f"<b>{words.date_text(data.day(k), weekday=True)}</b>"]
         if ratio == ratio:
             band = load.ratio_band(float(ratio), (0.8, 1.3, 1.5))
             lines.append(f"Ratio {ratio:.2f}: {load.BAND_WORDS[band]}")

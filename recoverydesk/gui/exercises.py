@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.core.adherence import todays_exercises, week_adherence, week_window
 from recoverydesk.core.exercises import TARGETS, Exercise, Library, load_library
 from recoverydesk.core.model import PHASES
@@ -492,7 +493,7 @@ class ExercisesView(QWidget):
         count = len(self._todays)
         if count:
             self.routine_detail.setText(
-                f"{count} exercise{'s' if count != 1 else ''} ({done} done today): "
+                f"{words.count_text(count, 'exercise')} ({done} done today): "
                 + ", ".join(names))
         else:
             self.routine_detail.setText("Today's plan names no exercises.")

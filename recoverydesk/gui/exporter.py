@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.gui.session import Session, StoreError
 
 
@@ -127,8 +128,8 @@ def csv_target(folder: Path, today: datetime.date) -> Path:
 def write_export(session: Session, choice: ExportChoice) -> ExportDone:
     """Write the export; raises OSError or StoreError when it cannot."""
     counts = session.counts()
-    what = (f"{counts['day_logs']} day{'' if counts['day_logs'] == 1 else 's'} and "
-            f"{counts['activities']} activit{'y' if counts['activities'] == 1 else 'ies'}")
+    what = (f"{words.count_text(counts['day_logs'], 'day')} and "
+            f"{words.count_text(counts['activities'], 'activity')}")
     if choice.format == "json":
         path = session.export_json(choice.path)
         return ExportDone("json", path, (path,), f"Exported {what} to {path}.")

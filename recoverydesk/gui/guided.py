@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.core.exercises import Dose, Exercise, Library, load_library
 from recoverydesk.gui.illustration import IllustrationCard, illustration_bytes
 from recoverydesk.gui.session import Session
@@ -87,7 +88,7 @@ def steps_for(dose: Dose | None) -> list[Step]:
 
 
 def _clock(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
+    return words.duration_text(seconds)
 
 
 class GuidedSession(QWidget):

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.core.model import Activity, DayLog, from_metres
 from recoverydesk.gui.session import Session
 
@@ -135,7 +136,7 @@ def _number(value: float | None) -> float:
 
 
 def _date_text(day: datetime.date) -> str:
-    return f"{day:%a} {day.isoformat()}"
+    return words.date_text(day, weekday=True)
 
 
 def _minutes(seconds: float | None) -> str:
@@ -420,8 +421,8 @@ class HistoryView(QWidget):
         stack = self._session.undo_stack
         many = len(keys) > 1
         if many:
-            what = "entries" if table is self.entries else "activities"
-            stack.beginMacro(f"Delete {len(keys)} {what}")
+            what = "entry" if table is self.entries else "activity"
+            stack.beginMacro(f"Delete {words.count_text(len(keys), what)}")
         try:
             for key in keys:
                 if table is self.entries:
@@ -433,10 +434,10 @@ class HistoryView(QWidget):
                 stack.endMacro()
         if table is self.activities or many:
             count = len(keys)
-            noun = ("activity" if count == 1 else "activities") if table is self.activities \
-                else "entries"
-            self._session.notify(f"Deleted {count} {noun}. Edit → Undo brings "
-                                       f"{'it' if count == 1 else 'them'} back.")
+            noun = "activity" if table is self.activities else "entry"
+            self._session.notify(f"Deleted {words.count_text(count, noun)}. "
+                                 "Edit → Undo brings "
+                                 f"{'it' if count == 1 else 'them'} back.")
 
     @Slot(int)
     def _on_tabs_current_changed(self, _index: int) -> None:

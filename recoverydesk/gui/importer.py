@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.interchange.importing import FILE_PATTERNS, Prepared, prepare, refusal_text
 
@@ -341,9 +342,8 @@ class ImportJob(QObject):
         imported, already = self.count("imported"), self.count("already")
         failed, skipped = self.count("failed"), self.count("skipped")
         activities = sum(r.activities for r in self.results)
-        parts = [f"{imported} file{'' if imported == 1 else 's'} imported"
-                 + (f" ({activities} activit{'y' if activities == 1 else 'ies'})"
-                    if activities else "")]
+        parts = [f"{words.count_text(imported, 'file')} imported"
+                 + (f" ({words.count_text(activities, 'activity')})" if activities else "")]
         if already:
             parts.append(f"{already} already imported")
         if failed:

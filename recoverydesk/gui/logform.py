@@ -606,7 +606,7 @@ class LogView(QWidget):
 
     def _refresh_labels(self) -> None:
         day = self._day
-        self.title_label.setText(f"{day:%A} {day.day} {day:%B %Y}")
+        self.title_label.setText(words.date_text(day, weekday=True, long=True))
         parts: list[str] = []
         status = self._session.status(day) if day <= self._session.today() else None
         if status is not None:
@@ -770,7 +770,8 @@ class LogView(QWidget):
         if not removed:
             return True
         names = "\n".join(f"• {self._session.content.red_flags[f].label}" for f in removed)
-        text = (f"The saved entry of {log.day:%A} {log.day.day} {log.day:%B} has this red flag "
+        text = (f"The saved entry of {words.weekday_text(log.day)} "
+                f"has this red flag "
                 f"ticked:\n{names}\n\nRemoving it can lift the pause on your plan. Remove it "
                 "only if it was ticked by mistake or a clinician has seen you; if you still have "
                 "this sign, keep it and see a clinician.\n\nRemove the red flag?")
@@ -798,7 +799,8 @@ class LogView(QWidget):
             previous = self._day
             answer = self.ask_unsaved(
                 "Unsaved changes",
-                f"The entry of {previous:%A} {previous.day} {previous:%B} has changes that are "
+                f"The entry of {words.weekday_text(previous)} has "
+                f"changes that are "
                 "not saved yet. Save them before showing another day?")
             if answer == "cancel" or (answer == "save" and not self.save()):
                 with QSignalBlocker(self.date_edit):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from recoverydesk.core import engine
+from recoverydesk.core import engine, words
 from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeInfo
 from recoverydesk.core.plan import Content, load_content
 from recoverydesk.core.rules import Rules
@@ -231,14 +231,16 @@ class Session(QObject):
         self._store.save_day(log, activities, replace_activities=replace_activities,
                             today=self.today())
         after = self._day_snapshot(log.day)
-        label = text or f"Save {log.day:%d %b}"
+        label = text or f"Save {words.date_text(log.day, year=False)}"
         self.undo_stack.push(_DayCommand(self, log.day, before, after, label))
-        self.notify(f"Saved {log.day:%A %d %B}.")
+        self.notify(f"Saved {words.weekday_text(log.day)}.")
 
     def delete_day(self, day: datetime.date) -> None:
         before = self._store.delete_day(day)  # what it removed is the undo snapshot
-        self.undo_stack.push(_DayCommand(self, day, before, (None, []), f"Delete {day:%d %b}"))
-        self.notify(f"Deleted the entry of {day:%A %d %B}. Edit → Undo brings it back.")
+        label = f"Delete {words.date_text(day, year=False)}"
+        self.undo_stack.push(_DayCommand(self, day, before, (None, []), label))
+        self.notify(f"Deleted the entry of {words.weekday_text(day)}. "
+                    "Edit → Undo brings it back.")
 
     def delete_activity(self, activity_id: int) -> None:
         removed = self._store.delete_activity(activity_id)

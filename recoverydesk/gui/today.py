@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import engine, model
+from recoverydesk.core import engine, model, words
 from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
@@ -496,7 +496,7 @@ class TodayView(QWidget):
         minimum = rules.min_days.get(status.phase, 0)
         if status.phase_day < minimum:
             more = minimum - status.phase_day
-            out.append(f"{more} more {'day' if more == 1 else 'days'} in {name}")
+            out.append(f"{words.count_text(more, 'more day', 'more days')} in {name}")
         window = max(rules.gate_window_days, 1)
         threshold = rules.advance_threshold.get(status.phase, 0)
         if not (reasons.get("G2", _OK).ok and reasons.get("G3", _OK).ok):
@@ -512,7 +512,7 @@ class TodayView(QWidget):
             if today not in episode.logs:
                 need = max(need, 1)
             if need > 0:
-                out.append(f"{need} more logged {'day' if need == 1 else 'days'} in a row with "
+                out.append(f"{words.count_text(need, 'more logged day')} in a row with "
                            f"pain {threshold} or less")
         if not reasons.get("G4", _OK).ok:
             out.append(f"pain no higher than {window - 1} days before")
@@ -522,8 +522,8 @@ class TodayView(QWidget):
             days = {a.day for a in episode.activities
                     if a.kind in kinds and phase_start <= a.day <= today}
             more = max(rules.evidence_days.get(status.phase, 0) - len(days), 1)
-            out.append(f"{_EVIDENCE_WORDS.get(status.phase, 'activity')} on {more} more "
-                       f"{'day' if more == 1 else 'days'}")
+            out.append(f"{_EVIDENCE_WORDS.get(status.phase, 'activity')} on "
+                       f"{words.count_text(more, 'more day')}")
         if not out:
             out.append("see the rules below")
         return out

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from recoverydesk.core import words
 from recoverydesk.core.model import (
     MAX_DISTANCE_M,
     MAX_DURATION_S,
@@ -128,8 +129,7 @@ class DiaryImport:
         if self.already:
             return "already imported"
         noun = "day" if self.shape == "days" else "activity"
-        plural = "days" if self.shape == "days" else "activities"
-        return f"imported {self.count} {noun if self.count == 1 else plural}"
+        return f"imported {words.count_text(self.count, noun)}"
 
 
 # --- recognising -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from recoverydesk.core import words
 from recoverydesk.interchange.activity_files import ImportRefused, read_limited
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class Prepared:
             if not added:
                 return Outcome("already", "already imported")
             count = len(parsed.activities)
-            return Outcome("imported", f"imported {count} activit{'y' if count == 1 else 'ies'}",
+            return Outcome("imported", f"imported {words.count_text(count, 'activity')}",
                            count)
         if self.diary is not None:
             from recoverydesk.interchange import diary

@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from recoverydesk.core import words
 from recoverydesk.storage.errors import (
     DamagedDatabase,
     NewerDatabase,
@@ -59,7 +60,6 @@ _NAME = re.compile(
     r"^recoverydesk-(?P<stamp>\d{4}-\d{2}-\d{2}_\d{6})-(?P<reason>[a-z0-9-]+?)"
     r"(?:\.(?P<seq>\d+))?\.sqlite$")
 _TMP_PREFIX = ".tmp-"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,9 +93,9 @@ class BackupInfo:
     def describe(self) -> str:
         """'20 Nov 2026 (143 entries)' — how the messages and the dialog name a backup."""
         when = self.taken_at
-        text = f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+        text = words.date_text(when.date())
         if self.entries is not None:
-            text += f" ({self.entries} {'entry' if self.entries == 1 else 'entries'})"
+            text += f" ({words.count_text(self.entries, 'entry')})"
         return text
 
 
@@ -104,7 +104,7 @@ def backup_dir(data_dir: pathlib.Path) -> pathlib.Path:
 
 
 def human_date(moment: datetime.datetime) -> str:
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return words.date_text(moment.date())
 
 
 # --- making copies ---------------------------------------------------------------------------

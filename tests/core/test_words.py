@@ -23,6 +23,10 @@ def test_dates(options, expected) -> None:
     assert words.date_text(FRIDAY, **options) == expected
 
 
+def test_a_day_in_messages_is_spelled_out() -> None:
+    assert words.weekday_text(FRIDAY) == "Friday 20 March"
+
+
 def test_single_digit_days_and_months() -> None:
     assert words.date_text(dt.date(2027, 1, 4), weekday=True) == "Mon 4 Jan 2027"
     assert words.month_text(dt.date(2026, 9, 30)) == "September 2026"

@@ -135,11 +135,11 @@ def test_hover_shows_the_days_values(qtbot, session, filled) -> None:
     view = make_view(qtbot, session)
     chart = view.pain_chart
     text = chart.hover_text((day(5) - START).days)
-    assert "Thu 05 Mar 2026" in text
+    assert "Thu 5 Mar 2026" in text
     assert "Pain 3 · morning 4" in text and "Run 3.0 km" in text and "Rest" in text
     scene = chart.view_box.mapViewToScene(QPointF(local_noon(9) + 3000, 5))
     chart.hover.on_mouse_moved(scene)
-    assert chart.hover.text.isVisible() and "Mon 09 Mar 2026" in chart.hover.current
+    assert chart.hover.text.isVisible() and "Mon 9 Mar 2026" in chart.hover.current
 
 
 def test_export_writes_a_png_of_the_requested_size(qtbot, session, filled, tmp_path) -> None:

@@ -52,9 +52,9 @@ def test_models_pass_the_model_tester(qtmodeltester, view) -> None:
 
 def test_entries_show_each_day_with_its_activities(view) -> None:
     assert view.entries_model.rowCount() == 3
-    assert column(view.entries, 0) == ["Sat 2026-03-07", "Fri 2026-03-06", "Thu 2026-03-05"]
+    assert column(view.entries, 0) == ["Sat 7 Mar 2026", "Fri 6 Mar 2026", "Thu 5 Mar 2026"]
     row = [view.entries.model().index(1, c).data() for c in range(9)]
-    assert row == ["Fri 2026-03-06", "2", "3", "2",
+    assert row == ["Fri 6 Mar 2026", "2", "3", "2",
                    "Fever or feeling unwell with the back pain", "run 5.0 km", "5.0", "7.5", ""]
     assert column(view.entries, 5) == ["cycle 20.0 km", "run 5.0 km", "walk 20 min"]
     assert view.count_label.text() == "3 daily entries · 3 activities"
@@ -102,7 +102,7 @@ def test_deleting_a_day_and_undo_brings_it_back(qtbot, view, filled, store) -> N
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     assert store.day_log(D2) is None
     assert store.activities(since=D2, until=D2) == []
-    assert column(table, 0) == ["Sat 2026-03-07", "Thu 2026-03-05"]   # reloaded
+    assert column(table, 0) == ["Sat 7 Mar 2026", "Thu 5 Mar 2026"]   # reloaded
     filled.undo_stack.undo()
     assert (store.day_logs(), store.activities()) == before
     assert view.entries_model.rowCount() == 3
