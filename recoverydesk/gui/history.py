@@ -170,7 +170,7 @@ class EntryRow:
         for activity in self.activities:
             if activity.distance_m is not None:
                 parts.append(f"{activity.kind} "
-                             f"{from_metres(activity.distance_m, self.units):.1f} {self.units}")
+                             f"{words.distance_text(activity.distance_m, self.units)}")
             elif activity.duration_s is not None:
                 parts.append(f"{activity.kind} {activity.duration_s / 60:.0f} min")
             else:
