@@ -78,7 +78,7 @@ def fill_demo(store: Store, today: datetime.date) -> None:
     if store.current_episode() is not None:
         raise EpisodeExists("This data folder already holds an episode; the demo needs an "
                             "empty one.")
-    with store.db.atomic():
+    with store.transaction():
         _Writer(store, today).write()
 
 

@@ -524,7 +524,8 @@ def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
 
 def _days_csv(days: Sequence[Mapping[str, Any]]) -> str:
     """``days.csv``: red flags as their ids joined by ``;`` (one cell)."""
-    return csv_text(DAY_COLUMNS, [{**d, "red_flags": ";".join(d["red_flags"])} for d in days])
+    return csv_text(DAY_COLUMNS, [{**d, "red_flags": tables.encode_flags(d["red_flags"])}
+                                  for d in days])
 
 
 def days_csv(store: Store) -> str:
