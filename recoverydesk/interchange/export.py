@@ -248,11 +248,7 @@ def _parse_backup(text: str | bytes, today: datetime.date) -> dict[str, Any]:
         raise BackupRefused(f"unknown section {unknown[0]!r}; a version-{FORMAT_VERSION} export "
                             "holds " + ", ".join(SECTIONS), field=unknown[0])
     out: dict[str, Any] = {"format": FORMAT_NAME, "version": version}
-    checkers: dict[str, Callable[[_Record, datetime.date], dict[str, Any]]] = {
-        "episodes": _episode, "days": _day, "activities": _activity, "actions": _action,
-        "ticks": _tick, "exercises_done": _exercise, "imported_files": _file,
-    }
-    for section, check in checkers.items():
+    for section, check in CHECKERS.items():
         rows = doc.get(section, [])
         if not isinstance(rows, list):
             raise BackupRefused(f"{section}: it must be a list of records", field=section)
@@ -442,6 +438,14 @@ def _file(r: _Record, today: datetime.date) -> dict[str, Any]:
     return {"sha256": sha, "name": r.name("name"), "format": fmt, "activities": count}
 
 
+CHECKERS: dict[str, Callable[[_Record, datetime.date], dict[str, Any]]] = {
+    "episodes": _episode, "days": _day, "activities": _activity, "actions": _action,
+    "ticks": _tick, "exercises_done": _exercise, "imported_files": _file,
+}
+"""How each list section of a backup is checked; a new section of ``storage/dump.py`` needs
+its checker here (a test says so)."""
+
+
 def _settings(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BackupRefused("settings: it must be an object of named settings",
@@ -540,24 +544,20 @@ def export_csv(store: Store, folder: Path) -> list[Path]:
     """Write the store as CSV files into ``folder`` (created if needed); returns the files.
 
     ``days.csv`` and ``activities.csv`` are the documented files of §7; the others carry the
-    rest of the store: ``episodes.csv``, ``actions.csv``, ``ticks.csv``,
-    ``exercises_done.csv``, ``imported_files.csv`` and ``settings.csv`` (value as JSON).
+    rest of the store, one file a section of ``storage/dump.py`` (``episodes.csv``,
+    ``actions.csv``, ``ticks.csv``, ``exercises_done.csv``, ``imported_files.csv``…) and
+    ``settings.csv`` (value as JSON).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     doc = collect(store)
     settings = [{"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)}
                 for k, v in doc["settings"].items()]
-    files = {
-        "days.csv": _days_csv(doc["days"]),
-        "activities.csv": csv_text(ACTIVITY_COLUMNS, doc["activities"]),
-        "episodes.csv": csv_text(EPISODE_COLUMNS, doc["episodes"]),
-        "actions.csv": csv_text(ACTION_COLUMNS, doc["actions"]),
-        "ticks.csv": csv_text(TICK_COLUMNS, doc["ticks"]),
-        "exercises_done.csv": csv_text(EXERCISE_COLUMNS, doc["exercises_done"]),
-        "imported_files.csv": csv_text(FILE_COLUMNS, doc["imported_files"]),
-        "settings.csv": csv_text(SETTING_COLUMNS, settings),
-    }
+    files = {f"{section.name}.csv": csv_text(section.names, doc[section.name])
+             for section in tables.SECTIONS}
+    files["days.csv"] = _days_csv(doc["days"])
+    files["activities.csv"] = csv_text(ACTIVITY_COLUMNS, doc["activities"])
+    files["settings.csv"] = csv_text(SETTING_COLUMNS, settings)
     written = []
     for name, text in files.items():
         path = folder / name

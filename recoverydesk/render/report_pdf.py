@@ -17,10 +17,11 @@ otherwise. An import-linter contract keeps QtWidgets out of this package.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,9 +61,6 @@ RESOLUTION_DPI = 600
 CHART_SCALE = 4
 """The chart image holds this many pixels per CSS pixel (about 380 dpi on paper)."""
 FONT_PT = 9.0
-
-_KEEP_APP: list[QGuiApplication] = []
-"""The application made for a report when none existed (kept so it is not collected)."""
 
 _PHASE_SHADES = {"rest": "#e6e6e6", "walk": "#f6f6f6", "low_impact": "#dcdcdc",
                  "run": "#f0f0f0", "full": "#d2d2d2"}
@@ -340,17 +338,26 @@ def _spans(values: Sequence[tuple[str, bool]]) -> list[tuple[tuple[str, bool], i
 
 # --- writing the PDF ---------------------------------------------------------------------------
 
-def ensure_gui_app() -> QGuiApplication:
-    """The running Qt application, or a new offscreen one for the command line."""
+@contextlib.contextmanager
+def gui_app() -> Iterator[QGuiApplication]:
+    """The running Qt application, or an offscreen ``QGuiApplication`` for this report only.
+
+    The one made here is shut down afterwards, so a process that goes on to build widgets
+    (a test session, a script) can still make its ``QApplication``.
+    """
     app = QGuiApplication.instance()
     if isinstance(app, QGuiApplication):
-        return app
+        yield app
+        return
     if app is not None:
         raise RuntimeError("a QCoreApplication without a GUI cannot draw a report")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QGuiApplication(["recoverydesk-report"])
-    _KEEP_APP.append(app)
-    return app
+    made = QGuiApplication(["recoverydesk-report"])
+    try:
+        yield made
+    finally:
+        made.shutdown()
+        del made
 
 
 def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
@@ -370,12 +377,12 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
-    ensure_gui_app()
     out = Path(out_path)
     data = gather(store, today or datetime.date.today(), content)
     tmp = out.with_name(f".{out.name}.part")
     try:
-        _print(data, tmp, page_size)
+        with gui_app():
+            _print(data, tmp, page_size)
         if not tmp.is_file() or tmp.stat().st_size == 0:
             raise OSError(f"Qt could not write {out}")
         os.replace(tmp, out)

@@ -379,3 +379,13 @@ def mutated_docs(draw: st.DrawFn, text: str) -> dict:
 def test_fuzz_json_mutated_values(target, valid_doc, data) -> None:
     doc = data.draw(mutated_docs(valid_doc))
     restore_or_refuse(target, json.dumps(doc))
+
+
+def test_every_section_the_store_dumps_is_checked_on_import_and_written_as_csv(tmp_path) -> None:
+    from recoverydesk.interchange.export import CHECKERS
+    from recoverydesk.storage.dump import SECTIONS
+
+    assert sorted(CHECKERS) == sorted(s.name for s in SECTIONS)
+    with fresh_store() as store:
+        written = {p.name for p in export_csv(store, tmp_path / "csv")}
+    assert written == {f"{s.name}.csv" for s in SECTIONS} | {"settings.csv"}

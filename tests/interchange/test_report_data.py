@@ -1,4 +1,7 @@
-"""The report's contents without Qt: what is gathered from the store, and the HTML built."""
+"""The report's contents without Qt: what is gathered from the store, and the HTML built.
+
+(tests/test_layering.py checks that report_data never loads Qt.)
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import datetime as dt
 import html
 import pathlib
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -74,10 +75,3 @@ def test_no_episode_is_refused_in_words(tmp_path) -> None:
         gather(store, TODAY)
     store.close()
 
-
-def test_the_report_data_needs_no_qt() -> None:
-    code = ("import sys, recoverydesk.interchange.report_data; "
-            "print([m for m in sys.modules if m.startswith('PySide6')])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=True)
-    assert done.stdout.strip() == "[]"

@@ -99,15 +99,19 @@ def test_cli_report_writes_a_pdf(tmp_path, demo_store):
     env.pop("WAYLAND_DISPLAY", None)
     # The command as `recoverydesk report` runs it, then a look at what it loaded: printing
     # needs QtGui only, never the widgets (nor the window's package).
+    # The Qt application it made is gone afterwards: the same process can still build widgets.
     script = ("import sys; from recoverydesk.cli import main; code = main(sys.argv[1:]); "
               "loaded = [m for m in ('PySide6.QtWidgets', 'recoverydesk.gui') "
-              "if m in sys.modules]; print('loaded:', loaded); sys.exit(code)")
+              "if m in sys.modules]; print('loaded:', loaded); "
+              "from PySide6.QtWidgets import QApplication, QWidget; "
+              "app = QApplication([]); QWidget().show(); print('widgets: yes'); sys.exit(code)")
     done = subprocess.run(
         [sys.executable, "-c", script, "report", "--data-dir",
          str(demo_store.data_dir), "--out", str(out), "--page-size", "Letter"],
         capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [f"Report written to {out}.", "loaded: []"]
+    assert done.stdout.splitlines() == [f"Report written to {out}.", "loaded: []",
+                                        "widgets: yes"]
     assert out.read_bytes().startswith(b"%PDF")
     box = pypdf.PdfReader(str(out)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
