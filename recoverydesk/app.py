@@ -144,14 +144,15 @@ def run_window(data_dir: pathlib.Path) -> int:
         code = app.exec()
         return int(code)
     finally:
-        if window is not None:
-            store = window.session.close()  # a restore may have reopened the data file
-        if store is not None:
+        failure: StoreError | None = None
+        if window is not None:  # the session closes the file it has (a restore reopens it)
+            _made, failure = window.session.close()
+        elif store is not None:
             from recoverydesk.storage.backup import close_after_daily_backup
 
             _made, failure = close_after_daily_backup(store)
-            if failure is not None:
-                print(f"RecoveryDesk: the daily backup failed: {failure}", file=sys.stderr)
+        if failure is not None:
+            print(f"RecoveryDesk: the daily backup failed: {failure}", file=sys.stderr)
         lock.unlock()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -20,17 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.render.report_pdf import PAGE_SIZES, write_report
-from recoverydesk.storage.store import StoreError
-
-if TYPE_CHECKING:
-    from recoverydesk.gui.session import Session
+from recoverydesk.gui.session import Session, StoreError
+from recoverydesk.render.report_pdf import PAGE_SIZES
 
 TITLE = "Clinician report"
 
 ReportChoice = tuple[Path, str]
 """Where to save the PDF and its page size ("A4" or "Letter")."""
-Chooser = Callable[[QWidget | None, "Session"], ReportChoice | None]
+Chooser = Callable[[QWidget | None, Session], ReportChoice | None]
 OfferOpen = Callable[[QWidget | None, Path], object]
 
 
@@ -47,8 +43,7 @@ def choose_report(window: QWidget | None, session: Session) -> ReportChoice | No
                                     sizes.index(default_page_size()), False)
     if not ok:
         return None
-    remembered = session.property("report_folder")
-    folder = Path(remembered) if isinstance(remembered, str) and remembered else Path.home()
+    folder = session.last_folders.report or Path.home()
     name, _filter = QFileDialog.getSaveFileName(
         window, "Save the clinician report",
         str(folder / f"recoverydesk-report-{session.today().isoformat()}.pdf"),
@@ -56,7 +51,7 @@ def choose_report(window: QWidget | None, session: Session) -> ReportChoice | No
     if not name:
         return None
     path = Path(name) if Path(name).suffix.lower() == ".pdf" else Path(name + ".pdf")
-    session.setProperty("report_folder", str(path.parent))
+    session.last_folders.report = path.parent
     return path, size
 
 
@@ -92,15 +87,14 @@ def save_report(window: QWidget | None, session: Session, *, choose: Chooser | N
     path, size = choice
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        write_report(session.store, path, size, today=session.today(),
-                     content=session.content)
+        session.write_report(path, size)
     except (OSError, StoreError, ValueError) as error:
         QGuiApplication.restoreOverrideCursor()
         text = f"The report could not be saved to {path}: {error}"
-        session.message.emit(text)
+        session.notify(text)
         QMessageBox(QMessageBox.Icon.Warning, TITLE, text, parent=window).open()
         return None
     QGuiApplication.restoreOverrideCursor()
-    session.message.emit(f"Clinician report saved to {path}.")
+    session.notify(f"Clinician report saved to {path}.")
     (offer_open or offer_to_open)(window, path)
     return path

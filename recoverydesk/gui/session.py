@@ -346,10 +346,21 @@ class Session(QObject):
             raise failure
         self.notify(f"Restored the backup from {info.describe()}.")
 
-    def close(self) -> Store:
-        """Close the data file (taking the day's backup); returns the closed Store."""
-        self._store.close()
-        return self._store
+    def close(self) -> tuple[pathlib.Path | None, StoreError | None]:
+        """Take the day's backup if none was taken today, then close the data file (§8).
+
+        Returns the backup made (if any) and why it failed (if it did); the file is closed
+        either way.
+        """
+        from recoverydesk.storage.backup import close_after_daily_backup
+
+        return close_after_daily_backup(self._store)
+
+    def write_report(self, path: pathlib.Path, page_size: str) -> None:
+        """Write the clinician report of the open episode as a PDF (``render/report_pdf``)."""
+        from recoverydesk.render.report_pdf import write_report
+
+        write_report(self._store, path, page_size, today=self.today(), content=self.content)
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""

@@ -439,7 +439,7 @@ class Store:
                 raise ValidationError("activity date", activity.day.isoformat(),
                                       f"the day replaced ({day})")
             validate_activity(activity, today)
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM day_logs WHERE day = ?", [day.isoformat()])
             db.execute("DELETE FROM activities WHERE day = ?", [day.isoformat()])
             if log is not None:
