@@ -316,11 +316,11 @@ def test_fuzzed_store_reopens_with_everything_it_accepted(tmp_path_factory, data
             import_or_refuse(store, mutate(source, data).encode("utf-8"))
         seen = export_json(store)
     finally:
-        store.close(backup=False)
+        store.close()
     again = open_store(folder)
     try:
         assert again.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert again.db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert export_json(again) == seen
     finally:
-        again.close(backup=False)
+        again.close()
