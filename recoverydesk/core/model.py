@@ -17,6 +17,9 @@ PHASES: tuple[str, ...] = ("rest", "walk", "low_impact", "run", "full")
 KINDS: tuple[str, ...] = (
     "walk", "run", "swim", "cycle", "elliptical", "yoga", "pilates", "strength", "other",
 )
+MAX_CADENCE_SPM = 300
+"""No runner takes five steps a second; a larger average is a damaged file."""
+
 SOURCES: tuple[str, ...] = ("manual", "gpx", "tcx", "fit", "csv")
 RED_FLAGS: tuple[str, ...] = (
     "bladder_bowel", "saddle_numbness", "numbness", "radiating_pain", "constant_pain",
@@ -68,6 +71,8 @@ class Activity:
     file_sha256: str | None = None
     id: int | None = None
     """The store's row id; None until stored."""
+    cadence_spm: float | None = None
+    """Average running cadence in steps a minute, from the file; None when not recorded."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -209,6 +214,8 @@ def validate_activity(activity: Activity, today: datetime.date) -> None:
                   unit=" seconds")
     _check_number("elapsed", activity.elapsed_s, 0, 7 * MAX_DURATION_S, unit=" seconds")
     _check_int("activity pain", activity.pain, 0, 10, optional=True)
+    _check_number("cadence", activity.cadence_spm, 0, MAX_CADENCE_SPM, low_open=True,
+                  unit=" steps a minute")
     if activity.source not in SOURCES:
         raise ValidationError("source", activity.source, "one of " + ", ".join(SOURCES))
     if activity.start_time is not None and activity.start_time.tzinfo is None:

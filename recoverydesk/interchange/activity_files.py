@@ -24,7 +24,7 @@ import math
 import re
 import stat
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
 from recoverydesk.core import model
@@ -93,6 +93,8 @@ class Summary:
         last_time: The latest timestamp seen for it, used only to refuse wrong clocks.
         fallback_sport: A second opinion on the sport (FIT sub-sport) used when ``sport``
             maps to ``other``.
+        cadence_spm: Average cadence in steps a minute, or None when not recorded; kept
+            only for runs (a bike's cadence is pedal turns, not steps).
     """
 
     sport: str | None
@@ -102,6 +104,7 @@ class Summary:
     elapsed_s: float | None
     last_time: datetime.datetime | None = None
     fallback_sport: str | None = None
+    cadence_spm: float | None = None
 
 
 def read_activity_file(path: Path, today: datetime.date | None = None) -> ParsedFile:
@@ -125,6 +128,47 @@ def read_activity_file(path: Path, today: datetime.date | None = None) -> Parsed
         raise ImportRefused(str(exc)) from exc
     except Exception as exc:  # the promise: a bad file never crashes the caller
         raise ImportRefused(f"could not read this file: {describe_error(exc)}") from exc
+
+
+def read_activity_bytes(data: bytes, name: str,
+                        today: datetime.date | None = None) -> ParsedFile:
+    """Read an activity file already in memory (an archive member), like read_activity_file.
+
+    ``name`` only helps guess the format of content that does not say it (its extension)
+    and labels the result; it is never opened.
+    """
+    label = Path(PurePosixPath(name.replace("\\", "/")).name or "member")
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            raise ImportRefused("file is larger than 50 MB")
+        if not data:
+            raise ImportRefused("file is empty (0 bytes)")
+        return _read_data(data, label, today)
+    except ImportRefused:
+        raise
+    except model.ValidationError as exc:
+        raise ImportRefused(str(exc)) from exc
+    except Exception as exc:  # the same promise as read_activity_file
+        raise ImportRefused(f"could not read this file: {describe_error(exc)}") from exc
+
+
+def running_cadence(samples: list[float]) -> float | None:
+    """Average running cadence in steps a minute from a GPX or TCX file's samples.
+
+    Zero samples (standing, or a pause) are left out. The formats do not say their unit:
+    Garmin's devices, Garmin Connect and Strava write strides a minute per leg (a runner
+    shows 80-95), as FIT does, while some phone apps write steps (160-190). No runner
+    takes fewer than 120 steps a minute nor more than 120 strides, so a median below 120
+    means strides, which are doubled.
+    """
+    moving = sorted(s for s in samples if s > 0)
+    if not moving:
+        return None
+    mean = sum(moving) / len(moving)
+    return mean * 2.0 if moving[len(moving) // 2] < PER_LEG_BELOW else mean
+
+
+PER_LEG_BELOW = 120.0
 
 
 def kind_for_sport(sport: str | None) -> str:
@@ -195,7 +239,10 @@ def _xml_root_name(head: bytes) -> str | None:
 
 
 def _read(path: Path, today: datetime.date | None) -> ParsedFile:
-    data = _read_bytes(path)
+    return _read_data(_read_bytes(path), path, today)
+
+
+def _read_data(data: bytes, path: Path, today: datetime.date | None) -> ParsedFile:
     fmt = detect_format(data, path)
     if fmt is None:
         raise ImportRefused("unknown format: this is not a GPX, TCX or FIT file")
@@ -290,6 +337,7 @@ def _to_activity(summary: Summary, fmt: str, sha256: str, today: datetime.date,
         elapsed_s=_rounded(summary.elapsed_s),
         source=fmt,
         file_sha256=sha256,
+        cadence_spm=_rounded(summary.cadence_spm) if kind == "run" else None,
     )
     model.validate_activity(activity, today)
     return activity

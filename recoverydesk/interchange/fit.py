@@ -7,7 +7,11 @@ race becomes several, transitions included, so that the file's totals are kept):
 - distance = ``total_distance``; moving time = ``total_timer_time`` (the clock that stops on
   auto-pause), else ``total_moving_time``; elapsed = ``total_elapsed_time``;
 - start = ``start_time``; sport = ``sport`` (``sub_sport`` is a second opinion when the sport
-  itself says nothing we know, e.g. ``generic``).
+  itself says nothing we know, e.g. ``generic``);
+- cadence = the mean over the session's ``record`` messages of ``2 × (cadence +
+  fractional_cadence)``: for running FIT counts strides a minute per leg, so one stride is two
+  steps. Records with cadence 0 (standing) and records while the timer is stopped (between
+  ``timer`` stop and start events) are left out, so a pause does not pull the figure down.
 
 Strictness: CRCs are checked and a mismatch refuses the file, as does truncation or any
 decoding error anywhere, including in a later part of a chained file. A damaged file may hold
@@ -19,6 +23,7 @@ refused as "nothing to import".
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import math
@@ -57,6 +62,8 @@ def parse(data: bytes) -> list[Summary]:
 
     file_types: list[str] = []
     sessions: list[Summary] = []
+    steps: list[tuple[datetime.datetime, float]] = []
+    paused = False
     try:
         with fitdecode.FitReader(
             io.BytesIO(data),
@@ -70,6 +77,11 @@ def parse(data: bytes) -> list[Summary]:
                     file_types.append(str(frame.get_value("type", fallback="")))
                 elif frame.name == "session":
                     sessions.append(_session(frame))
+                elif frame.name == "record":
+                    if not paused:
+                        _step_rate(frame, steps)
+                elif frame.name == "event":
+                    paused = _timer_paused(frame, paused)
     except fitdecode.FitEOFError as exc:
         raise ImportRefused("damaged FIT file: it ends too early (truncated)") from exc
     except fitdecode.FitCRCError as exc:
@@ -90,7 +102,7 @@ def parse(data: bytes) -> list[Summary]:
         ) from exc
 
     if sessions:
-        return sessions
+        return [_with_cadence(session, steps) for session in sessions]
     others = [t for t in file_types if t and t != "activity"]
     if others:
         what = _FILE_TYPES.get(others[0], f"a {others[0].replace('_', ' ')} file")
@@ -132,6 +144,41 @@ def _session(frame: Any) -> Summary:
         last_time=last,
         fallback_sport=_text(frame.get_value("sub_sport", fallback=None)) if vague else None,
     )
+
+
+_TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
+
+
+def _timer_paused(frame: Any, paused: bool) -> bool:
+    """Whether the timer is stopped after this event (only ``timer`` events change it)."""
+    if frame.get_value("event", fallback=None) != "timer":
+        return paused
+    kind = frame.get_value("event_type", fallback=None)
+    if kind in _TIMER_STOPS:
+        return True
+    return False if kind == "start" else paused
+
+
+def _step_rate(frame: Any, steps: list[tuple[datetime.datetime, float]]) -> None:
+    """Keep a record's cadence as steps a minute, when it has a time and is not standing."""
+    cadence = _number(frame.get_value("cadence", fallback=None))
+    moment = frame.get_value("timestamp", fallback=None)
+    if not cadence or cadence <= 0 or not isinstance(moment, datetime.datetime):
+        return
+    fraction = _number(frame.get_value("fractional_cadence", fallback=None)) or 0.0
+    steps.append((moment, 2.0 * (cadence + fraction)))
+
+
+def _with_cadence(session: Summary,
+                  steps: list[tuple[datetime.datetime, float]]) -> Summary:
+    """The session with the mean step rate of the records inside its time span."""
+    if not steps:
+        return session
+    end = session.last_time or session.start
+    inside = [rate for moment, rate in steps if session.start <= moment <= end]
+    if not inside:
+        return session
+    return dataclasses.replace(session, cadence_spm=sum(inside) / len(inside))
 
 
 def _number(value: object) -> float | None:

@@ -16,6 +16,11 @@ Choices, because GPX says little about what an "activity" is:
   latest. Moving time is gpxpy's ``get_moving_data`` (a speed-threshold heuristic), per segment.
 - Points with no time at all give no date, so such a file is refused rather than guessed.
 - Routes and waypoints are plans, not recordings: a file with nothing else has nothing to import.
+- Cadence comes from a point's extensions: Garmin's ``TrackPointExtension`` ``cad`` (as
+  ``gpxtpx:cad`` or ``ns3:cad``, written by Garmin Connect and Strava) and its kin ``cadence``
+  (ClueTrust ``gpxdata:cadence``, OpenTracks), averaged by
+  :func:`~recoverydesk.interchange.activity_files.running_cadence` (per-leg values doubled,
+  zeros left out).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from recoverydesk.interchange.activity_files import (
     Summary,
     as_aware,
     local_name,
+    running_cadence,
     safe_xml_root,
 )
 
@@ -45,6 +51,7 @@ class _Group:
     distance_m: float = 0.0
     moving_s: float = 0.0
     track: int = -1
+    cadences: list[float] = dataclasses.field(default_factory=list)
 
 
 def parse(data: bytes) -> list[Summary]:
@@ -80,6 +87,8 @@ def parse(data: bytes) -> list[Summary]:
             times = [p.time for p in segment.points if p.time is not None]
             group = _group_for(groups, track_index, sport, times)
             group.times.extend(times)
+            group.cadences.extend(c for c in map(_point_cadence, segment.points)
+                                  if c is not None)
             if len(segment.points) >= 2:
                 group.distance_m += segment.length_2d() or 0.0
             if len(times) >= 2:
@@ -106,8 +115,27 @@ def parse(data: bytes) -> list[Summary]:
             moving_s=group.moving_s,
             elapsed_s=(end - start).total_seconds(),
             last_time=end,
+            cadence_spm=running_cadence(group.cadences),
         ))
     return summaries
+
+
+_CADENCE_NAMES = frozenset({"cad", "cadence"})
+
+
+def _point_cadence(point: object) -> float | None:
+    """The cadence in a point's extensions (directly or one level down), or None."""
+    for extension in getattr(point, "extensions", None) or ():
+        for element in (extension, *list(extension)):
+            if local_name(element.tag).lower() in _CADENCE_NAMES and element.text:
+                try:
+                    value = float(element.text.strip())
+                except ValueError:
+                    raise ImportRefused(
+                        "damaged GPX file: a point's cadence is not a number "
+                        f"({element.text.strip()[:40]!r})") from None
+                return value if value == value and value < 1e6 else None
+    return None
 
 
 def _group_for(groups: list[_Group], track: int, sport: str | None,

@@ -8,7 +8,11 @@ files whose trackpoints were trimmed, so they are the truth here:
 - start = the Activity ``Id`` (a timestamp by the schema), else the first lap's ``StartTime``,
   else the first trackpoint;
 - elapsed = the last trackpoint ``Time`` minus the start (left empty without trackpoints);
-- sport = the Activity ``Sport`` attribute (the schema allows only Running, Biking and Other).
+- sport = the Activity ``Sport`` attribute (the schema allows only Running, Biking and Other);
+- cadence = the trackpoints' ``Extensions/TPX/RunCadence`` (Garmin's ActivityExtension, the
+  ``ns3:`` prefix in Garmin Connect exports), else their own ``Cadence``, through
+  :func:`~recoverydesk.interchange.activity_files.running_cadence` (per-leg values doubled);
+  a trackpoint whose TPX ``Speed`` is 0 is a pause and is left out.
 
 One summary per ``<Activity>``, including those inside a ``MultiSportSession``; elements are
 looked for only where the schema puts them (``Activity/Lap/Track/Trackpoint``). A file of
@@ -25,6 +29,7 @@ from recoverydesk.interchange.activity_files import (
     Summary,
     local_name,
     number,
+    running_cadence,
     safe_xml_root,
 )
 
@@ -57,6 +62,7 @@ def _summary(activity: Element) -> Summary | str:
     """Summarise one <Activity>, or say why there is nothing in it to import."""
     laps = _children(activity, "Lap")
     point_times: list[datetime.datetime] = []
+    cadences: list[float] = []
     distance: float | None = None
     moving: float | None = None
     for lap in laps:
@@ -71,6 +77,9 @@ def _summary(activity: Element) -> Summary | str:
                 moment = _time(_child_text(point, "Time"), "a trackpoint time")
                 if moment is not None:
                     point_times.append(moment)
+                cadence = _point_cadence(point)
+                if cadence is not None:
+                    cadences.append(cadence)
     if not laps:
         return "nothing to import: the TCX activity holds no laps"
     start = _time(_child_text(activity, "Id"), "the activity Id")
@@ -93,7 +102,22 @@ def _summary(activity: Element) -> Summary | str:
         moving_s=moving,
         elapsed_s=elapsed,
         last_time=last,
+        cadence_spm=running_cadence(cadences),
     )
+
+
+def _point_cadence(point: Element) -> float | None:
+    """A trackpoint's cadence as written (RunCadence first), or None; 0 while paused."""
+    run_cadence = speed = None
+    for extensions in _children(point, "Extensions"):
+        for tpx in _children(extensions, "TPX"):
+            run_cadence = _child_text(tpx, "RunCadence") or run_cadence
+            speed = _child_text(tpx, "Speed") or speed
+    text = run_cadence or _child_text(point, "Cadence")
+    value = number(text, "a trackpoint cadence", "tcx")
+    if value is not None and number(speed, "a trackpoint speed", "tcx") == 0:
+        return 0.0
+    return value
 
 
 def _activities(root: Element) -> list[Element]:

@@ -57,3 +57,14 @@ def m002_ticks_exercises_files(db: Database) -> None:
     )
     db.table("activities").create_index(["file_sha256"])
     db.execute("PRAGMA user_version = 2")
+
+
+@migrations()
+def m004_cadence(db: Database) -> None:
+    """Each activity's average running cadence (steps a minute), empty where not recorded.
+
+    Named 4, not 3: engine v2's ``m003_engine_v2`` comes first, and migrations apply in the
+    order they are defined, so either order of merging leaves the same schema.
+    """
+    db.execute("ALTER TABLE activities ADD COLUMN cadence_spm REAL")
+    db.execute("PRAGMA user_version = 4")

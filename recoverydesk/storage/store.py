@@ -49,7 +49,7 @@ __all__ = [
     "StoreError", "StoreUnavailable", "default_data_dir", "resolve_data_dir",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 """The number of migrations this version knows; ``PRAGMA user_version`` after migrating."""
 DB_NAME = "recoverydesk.sqlite"
 APP_NAME = "RecoveryDesk"
@@ -449,21 +449,21 @@ class Store:
     # --- activities ------------------------------------------------------------------------
 
     _ACTIVITY_COLUMNS = ("day, kind, distance_m, duration_s, pain, start_time, elapsed_s, "
-                         "source, file_sha256, id")
+                         "source, file_sha256, id, cadence_spm")
 
     @staticmethod
     def _activity(row: tuple[Any, ...]) -> Activity:
-        day, kind, distance, duration, pain, start, elapsed, source, sha, row_id = row
+        day, kind, distance, duration, pain, start, elapsed, source, sha, row_id, cadence = row
         return Activity(_date(day), kind, distance, duration, pain,
                         datetime.datetime.fromisoformat(start) if start else None, elapsed,
-                        source, sha, row_id)
+                        source, sha, row_id, cadence)
 
     @staticmethod
     def _activity_row(a: Activity) -> dict[str, Any]:
         row = {"day": a.day.isoformat(), "kind": a.kind, "distance_m": a.distance_m,
                "duration_s": a.duration_s, "elapsed_s": a.elapsed_s, "pain": a.pain,
                "start_time": a.start_time.isoformat() if a.start_time else None,
-               "source": a.source, "file_sha256": a.file_sha256}
+               "source": a.source, "file_sha256": a.file_sha256, "cadence_spm": a.cadence_spm}
         if a.id is not None:
             row["id"] = a.id
         return row
