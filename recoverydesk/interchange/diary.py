@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from recoverydesk.core import words
 from recoverydesk.core.model import (
+    MAX_CADENCE_SPM,
     MAX_DISTANCE_M,
     MAX_DURATION_S,
     SOURCES,
@@ -70,9 +71,9 @@ DAY_COLUMNS: tuple[str, ...] = (
 """days.csv columns: the seven of §7 in their order, then the ones §7 allows to follow."""
 ACTIVITY_COLUMNS: tuple[str, ...] = (
     "date", "start_time", "kind", "distance_m", "duration_s", "elapsed_s", "pain", "source",
-    "file_sha256",
+    "file_sha256", "cadence_spm",
 )
-"""activities.csv columns, exactly as §7 lists them."""
+"""activities.csv columns, as §7 lists them, then engine v2's ``cadence_spm`` (optional)."""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _INT = re.compile(r"[+-]?[0-9]+")
@@ -394,6 +395,8 @@ def _activity_from(values: Mapping[str, str], today: datetime.date) -> Activity:
         start_time=start,
         source=source,
         file_sha256=sha or None,
+        cadence_spm=_float("cadence_spm", values.get("cadence_spm", ""), 0, MAX_CADENCE_SPM,
+                           " steps a minute", low_open=True),
     )
 
 

@@ -123,7 +123,7 @@ def _activity_record(a: Activity) -> dict[str, Any]:
             "start_time": a.start_time.isoformat() if a.start_time else None,
             "kind": a.kind, "distance_m": a.distance_m, "duration_s": a.duration_s,
             "elapsed_s": a.elapsed_s, "pain": a.pain, "source": a.source,
-            "file_sha256": a.file_sha256}
+            "file_sha256": a.file_sha256, "cadence_spm": a.cadence_spm}
 
 
 def collect(store: Store) -> dict[str, Any]:
@@ -389,7 +389,8 @@ def _activity(r: _Record, today: datetime.date) -> dict[str, Any]:
                         distance_m=r.number("distance_m"), duration_s=r.number("duration_s"),
                         pain=r.integer("pain"), start_time=start,
                         elapsed_s=r.number("elapsed_s"),
-                        source=r.text("source", limit=40, default="manual"), file_sha256=sha)
+                        source=r.text("source", limit=40, default="manual"), file_sha256=sha,
+                        cadence_spm=r.number("cadence_spm"))
     r.validated(validate_activity, activity, today)
     return _activity_record(activity)
 

@@ -49,7 +49,7 @@ SECTIONS: tuple[Section, ...] = (
                   "heat_ice_min", "notes"), "day"),
     Section("activities", "activities",
             _same("date", "start_time", "kind", "distance_m", "duration_s", "elapsed_s", "pain",
-                  "source", "file_sha256"), "day, start_time, id"),
+                  "source", "file_sha256", "cadence_spm"), "day, start_time, id"),
     Section("actions", "actions", _same("episode_id", "date", "kind", "note"),
             "episode_id, day, kind"),
     Section("ticks", "ticks", _same("date", "item"), "day, item"),

@@ -34,12 +34,16 @@ DAYS_CSV = (
 )
 
 ACTIVITIES_CSV = (
-    "date,start_time,kind,distance_m,duration_s,elapsed_s,pain,source,file_sha256\n"
-    "2026-03-02,,walk,2500,1800,,3,manual,\n"
-    "2026-03-03,2026-03-03T07:05:00+01:00,run,5012.345,1712.5,1800,,gpx," + "ab" * 32 + "\n"
-    "2026-03-03,2026-03-03T18:00:00-05:30,swim,,2400,2500,2,csv,\n"
-    "2026-03-04,,yoga,,3600,,,csv,\n"
+    "date,start_time,kind,distance_m,duration_s,elapsed_s,pain,source,file_sha256,cadence_spm\n"
+    "2026-03-02,,walk,2500,1800,,3,manual,,\n"
+    "2026-03-03,2026-03-03T07:05:00+01:00,run,5012.345,1712.5,1800,,gpx," + "ab" * 32
+    + ",171.5\n"
+    "2026-03-03,2026-03-03T18:00:00-05:30,swim,,2400,2500,2,csv,,\n"
+    "2026-03-04,,yoga,,3600,,,csv,,\n"
 )
+OLD_ACTIVITIES_CSV = "".join(line.rsplit(",", 1)[0] + "\n"
+                             for line in ACTIVITIES_CSV.splitlines())
+"""The same rows as written before engine v2 added ``cadence_spm``."""
 
 
 @pytest.fixture
@@ -74,6 +78,20 @@ def test_activities_csv_imports_and_exports_back_to_the_same_rows(store, tmp_pat
     run = next(a for a in store.activities() if a.kind == "run")
     assert run.start_time is not None and run.start_time.utcoffset() == dt.timedelta(hours=1)
     assert (run.distance_m, run.duration_s, run.source) == (5012.345, 1712.5, "gpx")
+
+
+def test_an_activities_csv_without_cadence_still_imports(store, tmp_path) -> None:
+    assert "cadence" not in OLD_ACTIVITIES_CSV
+    result = import_diary(store, write(tmp_path, "activities.csv", OLD_ACTIVITIES_CSV), TODAY)
+    assert result.describe() == "imported 4 activities"
+    assert [a.cadence_spm for a in store.activities()] == [None] * 4
+
+
+def test_a_cadence_out_of_range_is_refused_by_name(store, tmp_path) -> None:
+    bad = ACTIVITIES_CSV.replace(",171.5", ",999")
+    with pytest.raises(DiaryRefused, match="cadence_spm"):
+        import_diary(store, write(tmp_path, "activities.csv", bad), TODAY)
+    assert store.activities() == []
 
 
 def test_the_same_activities_file_twice_adds_nothing(store, tmp_path) -> None:

@@ -158,10 +158,10 @@ def test_csv_export_writes_documented_columns_and_the_rest(store, tmp_path) -> N
                        "heat_ice_min": "20"}
     acts = rows("activities.csv")
     assert list(acts[0]) == ["date", "start_time", "kind", "distance_m", "duration_s",
-                             "elapsed_s", "pain", "source", "file_sha256"]
+                             "elapsed_s", "pain", "source", "file_sha256", "cadence_spm"]
     assert acts[0] == {"date": "2026-03-02", "start_time": "", "kind": "walk",
                        "distance_m": "2500", "duration_s": "1800", "elapsed_s": "", "pain": "5",
-                       "source": "manual", "file_sha256": ""}
+                       "source": "manual", "file_sha256": "", "cadence_spm": ""}
     assert acts[1]["start_time"] == "2026-03-03T07:05:00+01:00"
     assert acts[1]["distance_m"] == "5012.5"
     assert [e["closed_on"] == "" for e in rows("episodes.csv")] == [False, True]
