@@ -206,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("timeline", "one record per day from the episode's start to today")
     p.add_argument("--json", action="store_true", help="print a JSON list of records")
 
-    p = add("import", "import GPX/TCX/FIT files, days.csv/activities.csv, or a JSON export")
+    p = add("import", "import GPX/TCX/FIT files, Strava/Garmin export ZIPs, folders, .gz files, "
+                      "days.csv/activities.csv, or a JSON export")
     p.add_argument("files", nargs="+", metavar="FILE")
 
     p = add("export", "export all data as CSV files or one JSON document")
@@ -442,10 +443,17 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.interchange.activity_files import ImportRefused
     from recoverydesk.interchange.importing import import_file, refusal_text
 
+    from recoverydesk.interchange.archives import is_archive
+
     store = ctx.store()
     failed = broken = 0
     for name in args.files:
         path = Path(name)
+        if is_archive(path):
+            archive_failed, archive_broken = _import_archive(store, path, ctx)
+            failed += archive_failed
+            broken += archive_broken
+            continue
         try:
             _out(f"{path.name}: {import_file(store, path, ctx.today).text}")
             continue
@@ -461,6 +469,49 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     if broken:
         return EXIT_INTERNAL
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _import_archive(store: Store, path: Path, ctx: Context) -> tuple[int, int]:
+    """Import a ZIP, folder or .gz member by member: a line each, then a total (§7).
+
+    Returns how many members failed, and how many of those were bugs.
+    """
+    from recoverydesk.interchange.activity_files import ImportRefused
+    from recoverydesk.interchange.archives import ArchiveReader, Limits
+    from recoverydesk.interchange.importing import prepare_member, refusal_text
+
+    reader = ArchiveReader(path, ctx.today, Limits.from_settings(store.setting))
+    counts = {"imported": 0, "already": 0, "failed": 0}
+    activities = broken = 0
+    try:
+        for member in reader:
+            try:
+                outcome = prepare_member(path, member, ctx.today).commit(store, ctx.today)
+                counts[outcome.status] += 1
+                activities += outcome.activities
+                _out(f"{member.name}: {outcome.text}")
+                continue
+            except StoreError:
+                raise
+            except (ImportRefused, ValidationError) as exc:
+                reason = refusal_text(path, exc)
+            except Exception as exc:  # a bug: say so on this member's line, go on
+                reason = refusal_text(path, exc)
+                broken += 1
+            counts["failed"] += 1
+            _out(f"{member.name}: not imported — {reason}")
+    except ImportRefused as exc:  # the archive itself: damaged, or over a cap
+        counts["failed"] += 1
+        _out(f"{path.name}: not imported — {exc.reason}")
+    parts = [f"{counts['imported']} imported"
+             + (f" ({activities} activit{'y' if activities == 1 else 'ies'})" if activities
+                else ""),
+             f"{counts['already']} already imported", f"{counts['failed']} not imported"]
+    if reader.skipped:
+        parts.append(f"{reader.skipped} other entr{'y' if reader.skipped == 1 else 'ies'} "
+                     "skipped (routes, media, other files)")
+    _out(f"{path.name}: total {reader.done} — " + ", ".join(parts))
+    return counts["failed"], broken
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:

@@ -32,10 +32,11 @@ from recoverydesk.interchange.activity_files import ImportRefused, read_limited
 
 if TYPE_CHECKING:
     from recoverydesk.interchange.activity_files import ParsedFile
+    from recoverydesk.interchange.archives import Member
     from recoverydesk.interchange.diary import DiaryFile
     from recoverydesk.storage.store import Store
 
-FILE_PATTERNS: tuple[str, ...] = ("*.gpx", "*.tcx", "*.fit", "*.csv", "*.json")
+FILE_PATTERNS: tuple[str, ...] = ("*.gpx", "*.tcx", "*.fit", "*.csv", "*.json", "*.zip", "*.gz")
 """Names a file chooser offers; content decides in the end, the extension only helps."""
 
 HEAD_BYTES = 65536
@@ -56,6 +57,7 @@ class Prepared:
         diary: The checked diary.
         backup: The JSON document's bytes (checked once already; ``import_json`` checks it
             again inside its transaction, which is what makes the restore safe).
+        name: For an archive member, its name as shown (``path`` is then the archive).
     """
 
     path: Path
@@ -63,6 +65,7 @@ class Prepared:
     activity_file: ParsedFile | None = None
     diary: DiaryFile | None = None
     backup: bytes | None = None
+    name: str | None = None
 
     @property
     def activity_count(self) -> int:
@@ -85,7 +88,7 @@ class Prepared:
             return Outcome("already", "already imported")
         if self.activity_file is not None:
             parsed = self.activity_file
-            added = store.add_file(parsed.sha256, self.path.name, parsed.format,
+            added = store.add_file(parsed.sha256, self.name or self.path.name, parsed.format,
                                    parsed.activities, today=today)
             if not added:
                 return Outcome("already", "already imported")
@@ -165,6 +168,34 @@ def prepare(path: Path, today: datetime.date,
             "or a RecoveryDesk JSON export")
     return Prepared(path, "activities",
                     activity_file=activity_files.read_activity_file(path, today))
+
+
+def prepare_member(archive: Path, member: Member, today: datetime.date,
+                   known_sha256: Collection[str] = ()) -> Prepared:
+    """Read and check one archive member like a loose file; safe on any thread.
+
+    The member's bytes go through the same reader as a file's, and "already imported" is
+    the same test, on the SHA-256 of the decompressed file (for a Strava row without a file,
+    of its Strava id).
+
+    Raises:
+        ImportRefused: Why the member cannot be imported, in one line.
+    """
+    from recoverydesk.interchange import activity_files
+
+    if member.refused is not None:
+        raise ImportRefused(member.refused)
+    if member.activity is not None:
+        assert member.key is not None
+        if member.key in known_sha256:
+            return Prepared(Path(archive), "already", name=member.name)
+        parsed = activity_files.ParsedFile(Path(archive), "csv", member.key, (member.activity,))
+        return Prepared(Path(archive), "activities", activity_file=parsed, name=member.name)
+    assert member.data is not None
+    if known_sha256 and hashlib.sha256(member.data).hexdigest() in known_sha256:
+        return Prepared(Path(archive), "already", name=member.name)
+    parsed = activity_files.read_activity_bytes(member.data, member.file_name, today)
+    return Prepared(Path(archive), "activities", activity_file=parsed, name=member.name)
 
 
 def file_sha256(path: Path) -> str | None:
