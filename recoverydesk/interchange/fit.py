@@ -174,7 +174,9 @@ def _with_cadence(session: Summary,
     """The session with the mean step rate of the records inside its time span."""
     if not steps:
         return session
-    end = session.last_time or session.start
+    # Records carry whole seconds while the elapsed time has decimals: the last record can
+    # fall in the second after start + elapsed.
+    end = (session.last_time or session.start) + datetime.timedelta(seconds=1)
     inside = [rate for moment, rate in steps if session.start <= moment <= end]
     if not inside:
         return session

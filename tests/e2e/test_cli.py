@@ -11,7 +11,7 @@ import pytest
 from recoverydesk.storage.recovery import open_store
 from recoverydesk.storage.store import DB_NAME
 
-from .conftest import data_digest, run_program
+from .conftest import REPO, data_digest, run_program
 
 pytestmark = pytest.mark.e2e
 
@@ -461,3 +461,39 @@ def test_scripting_commands_do_not_load_qt(tmp_path: pathlib.Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(not (REPO.parent / "shared" / "samples" / "activities").is_dir(),
+                    reason="sample activity files not found")
+def test_import_a_strava_export_prints_a_line_per_member_and_adds_nothing_twice(
+        tmp_path: pathlib.Path) -> None:
+    import gzip
+    import zipfile
+
+    samples = REPO.parent / "shared" / "samples" / "activities"
+    export = tmp_path / "export_12345.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("activities.csv",
+                   "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,"
+                   "Filename,Elapsed Time,Moving Time,Distance\n"
+                   '7,"Jan 5, 2021, 7:12:33 AM",Run,Run,1800,5.0,,1800.0,1700.0,5000.0\n'
+                   '8,"Jan 6, 2021, 7:12:33 AM",Run,Run,1800,5.0,activities/8.fit.gz,1800.0,'
+                   '1700.0,5000.0\n')
+        z.writestr("activities/8.fit.gz",
+                   gzip.compress((samples / "garmin-fenix-5-run.fit").read_bytes()))
+        z.writestr("activities/9.gpx.gz", gzip.compress(b"<gpx><trk>cut sh"))
+        z.writestr("routes/1.gpx", (samples / "route.gpx").read_bytes())
+    data = tmp_path / "data"
+    first = run_program("--data-dir", str(data), "import", str(export))
+    lines = first.stdout.splitlines()
+    assert first.returncode == 1, first.stderr  # one member is damaged
+    assert lines[0] == "export_12345.zip › activities/8.fit.gz: imported 1 activity"
+    assert lines[1].startswith("export_12345.zip › activities/9.gpx.gz: not imported — ")
+    assert lines[2] == ("export_12345.zip › activities.csv row 2 (activity 7): "
+                        "imported 1 activity")
+    assert lines[3].startswith("export_12345.zip: total 3 — 2 imported (2 activities), "
+                               "0 already imported, 1 not imported, 1 other entry skipped")
+    digest = data_digest(data)
+    again = run_program("--data-dir", str(data), "import", str(export))
+    assert "2 already imported" in again.stdout.splitlines()[-1]
+    assert data_digest(data) == digest

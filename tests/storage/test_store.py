@@ -224,3 +224,55 @@ def test_data_dir_option_wins_over_environment(monkeypatch, tmp_path) -> None:
     assert resolve_data_dir(str(tmp_path / "opt")) == tmp_path / "opt"
     monkeypatch.delenv("RECOVERYDESK_DATA_DIR")
     assert "RecoveryDesk" in str(resolve_data_dir(None))
+
+
+def _activity_columns(store: Store) -> list[str]:
+    return [row[1] for row in store._conn.execute("PRAGMA table_info(activities)")]
+
+
+def test_m004_cadence_from_schema_1_keeps_activities_and_stores_cadence(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    before = sqlite3.connect(data / DB_NAME)
+    old_rows = before.execute("SELECT day, kind, distance_m FROM activities ORDER BY id").fetchall()
+    before.close()
+    store = Store.open(data)
+    assert "cadence_spm" in _activity_columns(store)
+    assert [(a.day.isoformat(), a.kind, a.distance_m) for a in store.activities()] == old_rows
+    assert all(a.cadence_spm is None for a in store.activities())
+    run = Activity(dt.date(2025, 5, 3), "run", 5000.0, 1800.0, cadence_spm=171.5)
+    store.add_activities([run], today=dt.date(2025, 5, 4))
+    assert [a.cadence_spm for a in store.activities(since=run.day, until=run.day)
+            if a.kind == "run"] == [171.5]
+    store.close()
+
+
+def test_m004_cadence_from_the_schema_before_it(tmp_path) -> None:
+    """A file made by every migration before m004 gains the column and keeps its rows."""
+    from sqlite_utils import Database
+
+    from recoverydesk.storage.migrations import migrations
+
+    data = tmp_path / "data"
+    data.mkdir()
+    db = Database(data / DB_NAME)
+    migrations.apply(db, stop_before="m004_cadence")
+    assert "cadence_spm" not in db["activities"].columns_dict
+    db.execute("INSERT INTO activities (day, kind, distance_m, source) "
+               "VALUES ('2026-03-02', 'run', 4000, 'manual')")
+    db.conn.commit()
+    db.close()
+    store = Store.open(data)
+    assert store.schema_version == SCHEMA_VERSION
+    assert "cadence_spm" in _activity_columns(store)
+    assert [(a.kind, a.distance_m, a.cadence_spm) for a in store.activities()] == [
+        ("run", 4000.0, None)]
+    store.close()
+
+
+def test_a_cadence_out_of_range_is_refused_by_name(store: Store) -> None:
+    bad = Activity(dt.date(2026, 3, 2), "run", 5000.0, cadence_spm=500.0)
+    with pytest.raises(ValidationError, match="cadence"):
+        store.add_activities([bad], today=dt.date(2026, 3, 20))
+    assert store.activities() == []
