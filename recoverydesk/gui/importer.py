@@ -14,6 +14,11 @@ A cancel takes effect between files: the files written so far stay, each whole; 
 was read but not yet written is dropped, and the worker stops before reading the next one.
 When the run ends the session is reloaded once, so every view shows the new activities, and
 a summary lists every file with what became of it.
+
+An archive (a Strava or Garmin export ZIP, a folder, a ``.gz`` file) is read by the worker
+member by member with :class:`~recoverydesk.interchange.archives.ArchiveReader`; each member
+is prepared and written like a file, with its own summary line, and the progress dialog
+counts members done out of those found so far.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QDropEvent
@@ -44,9 +49,13 @@ from recoverydesk.core import words
 from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.interchange.importing import FILE_PATTERNS, Prepared, prepare, refusal_text
 
+if TYPE_CHECKING:
+    from recoverydesk.interchange.archives import Limits
+
 FILE_FILTERS = ";;".join((
     "Activities and diaries (" + " ".join(FILE_PATTERNS) + ")",
     "GPX, TCX and FIT activity files (*.gpx *.tcx *.fit)",
+    "Strava or Garmin Connect exports, gzipped files (*.zip *.gz)",
     "Diary CSV files (*.csv)",
     "RecoveryDesk JSON export (*.json)",
     "All files (*)",
@@ -69,19 +78,22 @@ class FileResult:
         status: ``imported``, ``already``, ``failed`` or ``skipped`` (not reached: cancelled).
         text: The summary's words ("imported 2 activities", the reason it was refused…).
         activities: How many activities it added.
+        name: For an archive member, its name as shown (``path`` is the archive).
     """
 
     path: Path
     status: str
     text: str
     activities: int = 0
+    name: str = ""
 
     @property
     def line(self) -> str:
         """One summary line; the words, not a colour or icon, carry the outcome."""
+        label = self.name or self.path.name
         if self.status in ("failed", "skipped"):
-            return f"{self.path.name}: not imported — {self.text}"
-        return f"{self.path.name}: {self.text}"
+            return f"{label}: not imported — {self.text}"
+        return f"{label}: {self.text}"
 
 
 class _Reader(QObject):
@@ -90,17 +102,23 @@ class _Reader(QObject):
     Signals:
         file_started: About to read a file. arg: its index.
         file_read: A file was read. args: its index, a ``Prepared`` or the exception.
+        member_read: An archive member was read. args: the archive's index, the member's
+            name, a ``Prepared`` or the exception, members done, members found so far.
+        archive_done: Every member of an archive was read. arg: its index.
         done: No more files (all read, or stopped).
     """
 
     file_started = Signal(int)
     file_read = Signal(int, object)
+    member_read = Signal(int, str, object, int, int)
+    archive_done = Signal(int)
     done = Signal()
 
     def __init__(self, paths: Sequence[Path], today: datetime.date,
                  known: frozenset[str], stop: threading.Event,
-                 turn: threading.Semaphore) -> None:
+                 turn: threading.Semaphore, limits: Limits | None = None) -> None:
         super().__init__()
+        self._limits = limits
         self._paths = list(paths)
         self._today = today
         self._known = known
@@ -114,18 +132,54 @@ class _Reader(QObject):
             if self._stop.is_set():
                 break
             self.file_started.emit(index)
+            if is_archive(path):
+                self._read_archive(index, path)
+                continue
             try:
                 result: object = prepare(path, self._today, self._known)
             except Exception as exc:  # every refusal, and any bug, becomes this file's line
                 result = exc
             self.file_read.emit(index, result)
-            # Wait while the GUI thread writes this file. Decoding is pure Python: were it to
-            # run on, every SQLite call of the write (each releases the GIL) would wait up to
-            # a GIL switch interval (5 ms) to get it back, and one write took 40-90 ms.
-            while not self._turn.acquire(timeout=0.05):
-                if self._stop.is_set():
-                    break
+            self._wait_turn()
         self.done.emit()
+
+    def _wait_turn(self) -> None:
+        """Wait while the GUI thread writes what was just read. Decoding is pure Python:
+        were it to run on, every SQLite call of the write (each releases the GIL) would wait
+        up to a GIL switch interval (5 ms) to get it back, and one write took 40-90 ms."""
+        while not self._turn.acquire(timeout=0.05):
+            if self._stop.is_set():
+                break
+
+    def _read_archive(self, index: int, path: Path) -> None:
+        """Read an archive's members one at a time, each handed over like a file."""
+        from recoverydesk.interchange.archives import ArchiveReader
+        from recoverydesk.interchange.importing import prepare_member
+
+        reader = ArchiveReader(path, self._today, self._limits)
+        try:
+            for member in reader:
+                if self._stop.is_set():
+                    return
+                try:
+                    result: object = prepare_member(path, member, self._today, self._known)
+                except Exception as exc:  # this member's line
+                    result = exc
+                self.member_read.emit(index, member.name, result, reader.done, reader.total)
+                self._wait_turn()
+        except Exception as exc:  # the archive itself: damaged, or over a cap
+            if not self._stop.is_set():
+                self.file_read.emit(index, exc)
+                self._wait_turn()
+            return
+        self.archive_done.emit(index)
+
+
+def is_archive(path: Path) -> bool:
+    """Whether the worker reads ``path`` member by member (see interchange.archives)."""
+    from recoverydesk.interchange.archives import is_archive as archive_check
+
+    return archive_check(path)
 
 
 def _warm_imports() -> None:
@@ -168,7 +222,10 @@ class ImportJob(QObject):
         self._session = session
         self._show_summary = show_summary if show_summary is not None else show_summary_dialog
         self._done: dict[int, FileResult] = {}
-        self._pending: collections.deque[tuple[int, object]] = collections.deque()
+        self._members: dict[int, list[FileResult]] = {}
+        self._archives_read: set[int] = set()
+        self._member_totals: dict[int, int] = {}
+        self._pending: collections.deque[tuple[int, object, str]] = collections.deque()
         self._draining = False
         self._reader_done = False
         self._over = False
@@ -178,11 +235,17 @@ class ImportJob(QObject):
         self._thread = QThread()
         self._thread.setObjectName("recoverydesk-import")
         known = session.imported_hashes()
-        self._reader = _Reader(self.paths, session.today(), known, self._stop, self._turn)
+        from recoverydesk.interchange.archives import Limits
+
+        limits = Limits.from_settings(session.setting)
+        self._reader = _Reader(self.paths, session.today(), known, self._stop, self._turn,
+                               limits)
         self._reader.moveToThread(self._thread)
         self._thread.started.connect(self._reader.run)
         self._reader.file_started.connect(self._on_reader_file_started)
         self._reader.file_read.connect(self._on_reader_file_read)
+        self._reader.member_read.connect(self._on_reader_member_read)
+        self._reader.archive_done.connect(self._on_reader_archive_done)
         self._reader.done.connect(self._on_reader_done)
         # Direct: quit() is thread-safe, and a queued quit would wait for the GUI thread,
         # which may itself be waiting for this thread (wait() at quit time).
@@ -242,8 +305,24 @@ class ImportJob(QObject):
     def _on_reader_file_read(self, index: int, result: object) -> None:
         if self._over:
             return  # read after a cancel: dropped unwritten
-        self._pending.append((index, result))
+        self._pending.append((index, result, ""))
         self._drain()
+
+    @Slot(int, str, object, int, int)
+    def _on_reader_member_read(self, index: int, name: str, result: object, done: int,
+                               total: int) -> None:
+        if self._over:
+            return
+        self._member_totals[index] = total
+        if self.progress is not None:
+            self.progress.setLabelText(
+                f"Reading {self.paths[index].name}: {done:,} of {total:,} members…")
+        self._pending.append((index, result, name))
+        self._drain()
+
+    @Slot(int)
+    def _on_reader_archive_done(self, index: int) -> None:
+        self._archives_read.add(index)
 
     def _drain(self) -> None:
         """Write the files read so far, in order. Guarded because QProgressDialog.setValue
@@ -253,21 +332,36 @@ class ImportJob(QObject):
         self._draining = True
         try:
             while self._pending and not self._over:
-                index, result = self._pending.popleft()
-                done = self._commit(self.paths[index], result)
-                self._done[index] = done
+                index, result, name = self._pending.popleft()
+                done = self._commit(self.paths[index], result, name)
+                if name:
+                    self._members.setdefault(index, []).append(done)
+                else:
+                    self._done[index] = done
                 self._turn.release()  # the reader may go on to the next file
                 self.file_done.emit(done)
                 if self.progress is not None and not self._over:
-                    self.progress.setValue(len(self._done))
+                    self._show_progress(index)
         finally:
             self._draining = False
         if self._reader_done and not self._pending:
             self._finish()
 
-    def _commit(self, path: Path, result: object) -> FileResult:
+    def _show_progress(self, index: int) -> None:
+        """Files done out of files given; inside an archive, members done out of found."""
+        assert self.progress is not None
+        members = self._members.get(index)
+        if members is not None and index not in self._archives_read:
+            total = max(self._member_totals.get(index, 0), len(members))
+            self.progress.setMaximum(total)
+            self.progress.setValue(len(members))
+            return
+        self.progress.setMaximum(len(self.paths))
+        self.progress.setValue(min(index + 1, len(self.paths)))
+
+    def _commit(self, path: Path, result: object, name: str = "") -> FileResult:
         if isinstance(result, BaseException):
-            return FileResult(path, "failed", refusal_text(path, result))
+            return FileResult(path, "failed", refusal_text(path, result), name=name)
         assert isinstance(result, Prepared)
         try:
             outcome = self._session.commit_import(result)
@@ -277,10 +371,10 @@ class ImportJob(QObject):
             self._stop_reason = "not reached: the data file could not be written"
             self._stop.set()
             self._pending.clear()
-            return FileResult(path, "failed", str(error))
+            return FileResult(path, "failed", str(error), name=name)
         except Exception as exc:  # a refusal by the store's rules, or a bug: this file only
-            return FileResult(path, "failed", refusal_text(path, exc))
-        return FileResult(path, outcome.status, outcome.text, outcome.activities)
+            return FileResult(path, "failed", refusal_text(path, exc), name=name)
+        return FileResult(path, outcome.status, outcome.text, outcome.activities, name=name)
 
     @Slot()
     def _on_reader_done(self) -> None:
@@ -318,8 +412,16 @@ class ImportJob(QObject):
         if self._stop.is_set() and not self.cancelled and not self._stop_reason:
             self._stop_reason = "not reached"
         reason = self._stop_reason or "not reached"
-        self.results = [self._done.get(i) or FileResult(p, "skipped", reason)
-                        for i, p in enumerate(self.paths)]
+        self.results = []
+        for i, p in enumerate(self.paths):
+            members = self._members.get(i, [])
+            self.results += members
+            if i in self._done:
+                self.results.append(self._done[i])
+            elif not members or i not in self._archives_read and self._stop.is_set():
+                self.results.append(FileResult(
+                    p, "skipped", reason if not members else
+                    "the rest of this archive was not read (" + reason + ")"))
         if self.progress is not None:
             self.progress.canceled.disconnect(self._on_progress_canceled)
             self.progress.reset()

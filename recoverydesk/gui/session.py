@@ -136,6 +136,14 @@ class Session(QObject):
         """How many rows each kind of data has (day_logs, activities…)."""
         return self._store.counts()
 
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A stored setting (JSON value), e.g. an archive cap; ``default`` when unset."""
+        return self._store.setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a setting that no view shows (e.g. the watch files already offered)."""
+        self._store.set_setting(key, value)
+
     def imported_hashes(self) -> frozenset[str]:
         """The SHA-256 of every file imported so far."""
         return frozenset(str(row["sha256"]) for row in self._store.imported_files())

@@ -238,3 +238,67 @@ def test_dropping_text_is_left_alone(qtbot, early_session):
     drop.ignore()
     assert not target.eventFilter(window, drop)
     assert target.last_job is None
+
+
+def _strava_zip(tmp_path: pathlib.Path, copies: int) -> pathlib.Path:
+    """A Strava-shaped export of ``copies`` distinct gzipped GPX runs (a comment apart)."""
+    import gzip
+    import zipfile
+
+    (gpx,) = _samples("run.gpx")
+    body = gpx.read_bytes()
+    path = tmp_path / "export_1.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in range(copies):
+            z.writestr(f"activities/{n}.gpx.gz", gzip.compress(body + f"<!-- {n} -->".encode()))
+        z.writestr("routes/r.gpx", body)
+    return path
+
+
+@pytest.mark.samples
+def test_an_archive_imports_member_by_member_with_a_line_each(qtbot, early_session, tmp_path):
+    session = early_session
+    archive = _strava_zip(tmp_path, 3)
+    labels: list[str] = []
+    summaries = Summaries()
+    job = importer.import_files(None, session, [archive], show_summary=summaries)
+    assert job is not None and job.progress is not None
+    job.file_done.connect(lambda _r: labels.append(job.progress.labelText()
+                                                   if job.progress else ""))
+    qtbot.waitUntil(lambda: not job.running, timeout=60_000)
+    assert job.wait()
+    assert [r.line for r in job.results] == [
+        f"export_1.zip › activities/{n}.gpx.gz: imported 1 activity" for n in range(3)]
+    assert labels[-1] == "Reading export_1.zip: 3 of 3 members…"
+    assert len(session.store.activities()) == 3
+    again = _run(qtbot, session, [archive])
+    assert [r.status for r in again.results] == ["already"] * 3
+
+
+@pytest.mark.samples
+def test_cancel_inside_an_archive_keeps_the_members_written(qtbot, early_session, tmp_path):
+    session = early_session
+    archive = _strava_zip(tmp_path, 5)
+    summaries = Summaries()
+    job = importer.import_files(None, session, [archive], show_summary=summaries)
+    assert job is not None and job.progress is not None
+
+    def on_file_done(result: importer.FileResult) -> None:
+        if result.name.endswith("activities/1.gpx.gz") and job.progress is not None:
+            job.progress.canceled.emit()
+
+    job.file_done.connect(on_file_done)
+    qtbot.waitUntil(lambda: not job.running, timeout=60_000)
+    assert job.wait()
+    assert job.cancelled
+    assert [r.status for r in job.results] == ["imported", "imported", "skipped"]
+    assert "the rest of this archive was not read" in job.results[-1].line
+    assert len(session.store.activities()) == 2
+
+
+def test_a_truncated_archive_is_one_failed_line(qtbot, early_session, tmp_path):
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    job = _run(qtbot, early_session, [cut])
+    assert [r.line for r in job.results] == [
+        "cut.zip: not imported — damaged ZIP archive: it is cut short or is not a ZIP file"]
