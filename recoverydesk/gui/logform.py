@@ -663,6 +663,8 @@ class LogView(QWidget):
             said = SOURCE_WORDS.get(activity.source, activity.source)
             if activity.start_time is not None:
                 said += f" · {activity.start_time:%H:%M}"
+            if activity.cadence_spm is not None:
+                said += f" · {activity.cadence_spm:.0f} steps/min"
             source.setText(said)
             if activity.source != "manual":
                 tip = f"Imported from a {activity.source.upper()} file"
@@ -670,6 +672,9 @@ class LogView(QWidget):
                     tip += f", started {activity.start_time:%H:%M}"
                 if activity.elapsed_s:
                     tip += f", {activity.elapsed_s / 60:.0f} min from start to finish"
+                if activity.cadence_spm is not None:
+                    tip += (f", an average cadence of {activity.cadence_spm:.0f} steps a "
+                            "minute")
                 source.setToolTip(tip + ". Its values are kept unless you change them.")
         else:
             source.setText(SOURCE_WORDS["manual"])
