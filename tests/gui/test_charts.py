@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 from recoverydesk.core.model import Action, Activity, DayLog
 from recoverydesk.gui.charts import (
     DAY_S,
+    EMPTY_CADENCE,
     EMPTY_PAIN,
     EMPTY_RATIO,
     EMPTY_SCATTER,
@@ -240,3 +241,51 @@ def test_early_ratio_days() -> None:
 def test_noon_timestamps_are_local_noons() -> None:
     stamps = noon_timestamps(dt.date(2026, 3, 28), 3)  # across a DST change in Europe
     assert [dt.datetime.fromtimestamp(s).hour for s in stamps] == [12, 12, 12]
+
+
+def _import_runs(store, cadences: dict[dt.date, float]) -> None:
+    """Runs as if imported from watch files, each with its cadence."""
+    for n, (when, spm) in enumerate(sorted(cadences.items())):
+        sha = f"{n:064x}"
+        store.add_file(sha, f"{n}.fit", "fit", [Activity(when, "run", 5000.0, 1800.0,
+                                                         source="fit", file_sha256=sha,
+                                                         cadence_spm=spm)], today=TODAY)
+
+
+def test_cadence_tab_draws_each_run_the_usual_figure_before_the_episode_and_plus_5(
+        qtbot, session, store) -> None:
+    before = {dt.date(2026, 2, 1): 160.0, dt.date(2026, 2, 5): 166.0,
+              dt.date(2026, 2, 9): 170.0}
+    during = {day(10): 150.0, day(15): 168.0}
+    _import_runs(store, {**before, **during})
+    session.reload()
+    view = make_view(qtbot, session)
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert titles[-1] == "Cadence"
+    view.tabs.setCurrentIndex(titles.index("Cadence"))
+    chart = view.cadence_chart
+    xs, ys = chart.points.getData()
+    assert list(ys) == [160.0, 166.0, 170.0, 150.0, 168.0]
+    assert list(xs) == [dt.datetime(d.year, d.month, d.day, 12).timestamp()
+                        for d in sorted({**before, **during})]
+    assert chart.usual_line.value() == 166.0  # median of the three runs before the pain
+    assert chart.quicker_line.value() == pytest.approx(166.0 * 1.05)
+    assert not view.current_page().is_showing_empty()
+    caption = view.current_page().caption.text()
+    assert "166 steps a minute" in caption and "3 runs before this episode" in caption
+    assert "174" in caption
+
+
+def test_cadence_without_earlier_runs_uses_the_first_five(qtbot, session, store) -> None:
+    _import_runs(store, {day(n): 150.0 + n for n in range(2, 10)})
+    session.reload()
+    view = make_view(qtbot, session)
+    # the first five runs are days 2-6: 152…156, median 154
+    assert view.cadence_chart.usual_line.value() == 154.0
+    assert "first 5 runs" in view.pages[-1].caption.text()
+
+
+def test_cadence_tab_is_empty_without_cadence(qtbot, session, filled) -> None:
+    view = make_view(qtbot, session)
+    view.tabs.setCurrentIndex(view.tabs.count() - 1)
+    assert view.current_page().is_showing_empty()
