@@ -156,7 +156,7 @@ def test_export_writes_a_png_of_the_requested_size(qtbot, session, filled, tmp_p
 
 def test_empty_store_shows_what_to_log(qtbot, session) -> None:
     view = make_view(qtbot, session)
-    texts = (EMPTY_PAIN, EMPTY_WEEKLY, EMPTY_SCATTER, EMPTY_RATIO)
+    texts = (EMPTY_PAIN, EMPTY_WEEKLY, EMPTY_SCATTER, EMPTY_RATIO, EMPTY_CADENCE)
     for page, text in zip(view.pages, texts, strict=True):
         assert page.is_showing_empty()
         assert page.empty_label.text() == text
