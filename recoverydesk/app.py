@@ -140,6 +140,7 @@ def run_window(data_dir: pathlib.Path) -> int:
                 return 0
         window = build_main_window(store)
         after_first_paint(window, lambda: _accept_dropped_files(window))
+        after_first_paint(window, lambda: _watch_for_devices(window))
         window.show()
         code = app.exec()
         return int(code)
@@ -161,6 +162,13 @@ def _accept_dropped_files(window: MainWindow) -> None:
     from recoverydesk.gui.importer import install_drop_target
 
     window.drop_target = install_drop_target(window, window.session)
+
+
+def _watch_for_devices(window: MainWindow) -> None:
+    """Offer the new files of a watch plugged in as a drive (loads after the first paint)."""
+    from recoverydesk.gui.watches import start_watch_poller
+
+    window.watch_poller = start_watch_poller(window, window.session)  # type: ignore[attr-defined]
 
 
 def _has_display() -> bool:
