@@ -225,7 +225,8 @@ def activity_columns(units: str) -> list[Column]:
         Column("Pain", lambda a: _score(a.pain), lambda a: _number(a.pain), numeric=True),
         Column("Source", lambda a: sources.get(a.source, a.source), lambda a: a.source,
                tooltip=lambda a: f"SHA-256 {a.file_sha256}" if a.file_sha256 else ""),
-        Column("Cadence (steps/min)", lambda a: "" if a.cadence_spm is None else f"{a.cadence_spm:.0f}",
+        Column("Cadence (steps/min)",
+               lambda a: "" if a.cadence_spm is None else f"{a.cadence_spm:.0f}",
                lambda a: _number(a.cadence_spm), numeric=True,
                tooltip=lambda a: "" if a.cadence_spm is None else
                f"{a.cadence_spm:.1f} steps a minute on average, from the run's file"),

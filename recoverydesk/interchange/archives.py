@@ -400,7 +400,8 @@ class ArchiveReader:
 _MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _STRAVA_DATE = re.compile(
-    r"\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),\s*(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp][Mm])\s*")
+    r"\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),\s*(\d{4}),?"
+    r"\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp][Mm])\s*")
 
 _STRAVA_KINDS = {"ride": "cycle", "virtualride": "cycle", "ebikeride": "cycle",
                  "mountainbikeride": "cycle", "gravelride": "cycle", "emountainbikeride": "cycle",

@@ -204,6 +204,22 @@ def test_an_imported_activity_keeps_its_source_and_exact_values(view, session, s
     assert stored == dataclasses.replace(imported, pain=3, id=stored.id)
 
 
+def test_an_imported_run_shows_its_cadence_and_keeps_it_on_save(view, session, store) -> None:
+    start = dt.datetime(2026, 3, 18, 7, 42, tzinfo=dt.UTC)
+    imported = Activity(DAY, "run", 5000.0, 1800.0, None, start, 1850.0, "fit", "cd" * 32,
+                        cadence_spm=171.6)
+    store.add_file("cd" * 32, "run.fit", "fit", [imported], today=TODAY)
+    session.save_day(DayLog(DAY, 2), replace_activities=False)
+    view.show_day(DAY)
+    row = view._rows[0]
+    assert row.source.text() == "FIT file · 07:42 · 172 steps/min"
+    assert "cadence of 172 steps a minute" in row.source.toolTip()
+    row.pain.setValue(4)
+    assert view.save() is True
+    [stored] = store.activities(since=DAY, until=DAY)
+    assert (stored.pain, stored.cadence_spm) == (4, 171.6)
+
+
 def test_removing_an_activity_row_removes_it_on_save(view, session, store) -> None:
     session.save_day(DayLog(DAY, 2), [Activity(DAY, "walk", 2000.0), Activity(DAY, "yoga")])
     view.show_day(DAY)
