@@ -441,9 +441,8 @@ def cmd_timeline(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.interchange.activity_files import ImportRefused
-    from recoverydesk.interchange.importing import import_file, refusal_text
-
     from recoverydesk.interchange.archives import is_archive
+    from recoverydesk.interchange.importing import import_file, refusal_text
 
     store = ctx.store()
     failed = broken = 0

@@ -124,7 +124,7 @@ class WatchPoller(QObject):
         return self
 
     def answered(self) -> set[str]:
-        return set(self._session.store.setting(ANSWERED_SETTING, []) or [])
+        return set(self._session.setting(ANSWERED_SETTING, []) or [])
 
     @Slot()
     def poll(self) -> None:
@@ -161,9 +161,9 @@ class WatchPoller(QObject):
         if import_them is None:
             return
         keys = [k for k in map(file_key, files) if k is not None]
-        remembered = [k for k in self._session.store.setting(ANSWERED_SETTING, []) or []
+        remembered = [k for k in self._session.setting(ANSWERED_SETTING, []) or []
                       if k not in keys] + keys
-        self._session.store.set_setting(ANSWERED_SETTING, remembered[-MAX_REMEMBERED:])
+        self._session.set_setting(ANSWERED_SETTING, remembered[-MAX_REMEMBERED:])
         if import_them:
             self._start_import(files)
 

@@ -45,7 +45,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from recoverydesk.core import model
 from recoverydesk.interchange.activity_files import (
@@ -113,6 +113,10 @@ class Member:
     activity: model.Activity | None = None
     key: str | None = None
     refused: str | None = None
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class ArchiveRefused(ImportRefused):
@@ -333,7 +337,7 @@ class ArchiveReader:
 
     # --- bounded reading ---------------------------------------------------------------------
 
-    def _bounded(self, handle: IO[bytes], limit: int) -> bytes:
+    def _bounded(self, handle: _Readable, limit: int) -> bytes:
         """Read at most ``limit`` bytes, charging them to the source's budget; a stream that
         goes on is refused after ``limit``, whatever its header claimed."""
         parts: list[bytes] = []

@@ -153,11 +153,12 @@ def test_distances_follow_the_episode_units(qtbot, filled) -> None:
     assert column(widget.entries, 5)[1] == "run 3.1 mi"
 
 
-def test_an_imported_run_shows_its_cadence(qtbot, filled) -> None:
-    filled.store.add_file("ef" * 32, "run.fit", "fit",
-                          [Activity(D3, "run", 5000.0, 1800.0, None, START_TIME, 1850.0, "fit",
-                                    "ef" * 32, cadence_spm=171.6)], today=TODAY)
-    widget = HistoryView(filled)
+def test_an_imported_run_shows_its_cadence(qtbot, session, store) -> None:
+    store.add_file("ef" * 32, "run.fit", "fit",
+                   [Activity(D3, "run", 5000.0, 1800.0, None, START_TIME, 1850.0, "fit",
+                             "ef" * 32, cadence_spm=171.6)], today=TODAY)
+    session.reload()
+    widget = HistoryView(session)
     qtbot.addWidget(widget)
     widget.activities.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     titles = [widget.activities_model.headerData(c, Qt.Orientation.Horizontal)

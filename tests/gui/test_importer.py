@@ -270,7 +270,7 @@ def test_an_archive_imports_member_by_member_with_a_line_each(qtbot, early_sessi
     assert [r.line for r in job.results] == [
         f"export_1.zip › activities/{n}.gpx.gz: imported 1 activity" for n in range(3)]
     assert labels[-1] == "Reading export_1.zip: 3 of 3 members…"
-    assert len(session.store.activities()) == 3
+    assert len(session.activities()) == 3
     again = _run(qtbot, session, [archive])
     assert [r.status for r in again.results] == ["already"] * 3
 
@@ -293,7 +293,7 @@ def test_cancel_inside_an_archive_keeps_the_members_written(qtbot, early_session
     assert job.cancelled
     assert [r.status for r in job.results] == ["imported", "imported", "skipped"]
     assert "the rest of this archive was not read" in job.results[-1].line
-    assert len(session.store.activities()) == 2
+    assert len(session.activities()) == 2
 
 
 def test_a_truncated_archive_is_one_failed_line(qtbot, early_session, tmp_path):
