@@ -410,7 +410,8 @@ _STRAVA_DATE = re.compile(
 _STRAVA_KINDS = {"ride": "cycle", "virtualride": "cycle", "ebikeride": "cycle",
                  "mountainbikeride": "cycle", "gravelride": "cycle", "emountainbikeride": "cycle",
                  "handcycle": "cycle", "velomobile": "cycle", "virtualrun": "run",
-                 "trailrun": "run", "hike": "walk"}
+                 "trailrun": "run", "hike": "walk", "elliptical": "elliptical",
+                 "yoga": "yoga", "pilates": "pilates", "weighttraining": "strength"}
 
 
 def strava_kind(activity_type: str) -> str:

@@ -25,6 +25,7 @@ from recoverydesk.interchange.archives import (
     Limits,
     is_archive,
     strava_date,
+    strava_kind,
     strava_rows,
 )
 from recoverydesk.interchange.importing import import_file, prepare_member
@@ -157,6 +158,15 @@ def test_a_folder_and_a_single_gz_file_import_like_their_files(store, tmp_path) 
     assert [s for _, s in import_source(store, tmp_path / "GARMIN")] == ["imported"]
     assert [s for _, s in import_source(store, single)] == ["imported"]
     assert len(store.activities()) == 2
+
+
+@pytest.mark.parametrize(("strava", "kind"), [
+    ("Run", "run"), ("Trail Run", "run"), ("VirtualRun", "run"), ("Walk", "walk"),
+    ("Hike", "walk"), ("Ride", "cycle"), ("E-Bike Ride", "cycle"), ("Virtual Ride", "cycle"),
+    ("Swim", "swim"), ("Elliptical", "elliptical"), ("Weight Training", "strength"),
+    ("Yoga", "yoga"), ("Rowing", "other"), ("", "other")])
+def test_strava_types_map_to_our_kinds(strava, kind) -> None:
+    assert strava_kind(strava) == kind
 
 
 def test_strava_dates_are_read_as_english_utc_whatever_the_locale() -> None:
