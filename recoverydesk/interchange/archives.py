@@ -340,19 +340,17 @@ class ArchiveReader:
     def _bounded(self, handle: _Readable, limit: int) -> bytes:
         """Read at most ``limit`` bytes, charging them to the source's budget; a stream that
         goes on is refused after ``limit``, whatever its header claimed."""
-        parts: list[bytes] = []
-        size = 0
+        buffer = bytearray()
         while chunk := handle.read(_CHUNK):
-            size += len(chunk)
             self._budget -= len(chunk)
-            if size > limit:
+            if len(buffer) + len(chunk) > limit:
                 raise ImportRefused(
                     f"decompresses to more than {limit // (1 << 20)} MB: refused as a "
                     "possible zip or gzip bomb")
             if self._budget < 0:
                 raise ArchiveRefused(self._over_budget())
-            parts.append(chunk)
-        return b"".join(parts)
+            buffer += chunk
+        return bytes(buffer)
 
     def _gunzip(self, raw: IO[bytes]) -> bytes:
         try:
