@@ -107,7 +107,7 @@ def main() -> int:
         window.close()
         window.deleteLater()
         app.processEvents()
-        store.close(backup=False)
+        store.close()
     return 0
 
 
