@@ -503,11 +503,11 @@ def _import_archive(store: Store, path: Path, ctx: Context) -> tuple[int, int]:
         counts["failed"] += 1
         _out(f"{path.name}: not imported — {exc.reason}")
     parts = [f"{counts['imported']} imported"
-             + (f" ({activities} activit{'y' if activities == 1 else 'ies'})" if activities
+             + (f" ({words.count_text(activities, 'activity')})" if activities
                 else ""),
              f"{counts['already']} already imported", f"{counts['failed']} not imported"]
     if reader.skipped:
-        parts.append(f"{reader.skipped} other entr{'y' if reader.skipped == 1 else 'ies'} "
+        parts.append(f"{words.count_text(reader.skipped, 'other entry', 'other entries')} "
                      "skipped (routes, media, other files)")
     _out(f"{path.name}: total {reader.done} — " + ", ".join(parts))
     return counts["failed"], broken

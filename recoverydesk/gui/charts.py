@@ -956,7 +956,7 @@ class CadenceChart(_BasePlot):
         _colour_legend(self.legend, c.foreground)
 
     def _tip(self, x: float, y: float, data: object) -> str:
-        when = data.strftime("%a %d %b %Y") if isinstance(data, datetime.date) else ""
+        when = words.date_text(data, weekday=True) if isinstance(data, datetime.date) else ""
         return f"{when}\n{y:.0f} steps a minute"
 
     def set_series(self, data: ChartData) -> None:
@@ -987,7 +987,7 @@ class CadenceChart(_BasePlot):
         history = self.history
         if history is None or history.usual is None or history.quicker is None:
             return ""
-        runs = f"{history.basis_count} run{'' if history.basis_count == 1 else 's'}"
+        runs = words.count_text(history.basis_count, "run")
         where = (f"the median of your {runs} before this episode" if history.basis == "before"
                  else f"the median of your first {runs} recorded")
         return (f"Your usual cadence: {history.usual:.0f} steps a minute ({where}). "
