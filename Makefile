@@ -4,14 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(shell command -v uv 2>/dev/null)
 
-# Debian packages Qt needs (../shared/ENVIRONMENT.md): offscreen for tests, xcb for a real window.
+# Debian packages Qt needs (../shared/ENVIRONMENT.md): offscreen for tests, xcb for a real window;
+# dbus (a private bus for the reminder tests) and the two desktop-metadata validators.
 DEBS_TEST := python3-venv libglib2.0-0 libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 \
-             libfreetype6 libxkbcommon0 fonts-dejavu-core
+             libfreetype6 libxkbcommon0 fonts-dejavu-core \
+             dbus desktop-file-utils appstream
 DEBS_RUN  := $(DEBS_TEST) libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
              libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 \
              libxkbcommon-x11-0
 
-.PHONY: run test test-thorough lint bench screenshots clean sysdeps-test sysdeps-run
+.PHONY: run test test-thorough lint bench screenshots clean sysdeps-test sysdeps-run icons dist install uninstall
 
 run: sysdeps-run $(VENV)/.installed
 	$(BIN)/recoverydesk
@@ -80,5 +82,33 @@ screenshots: sysdeps-test $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_contact_sheet.py \
 		--out docs/screenshots/exercises-all.png
 
+# The app icon's PNG sizes from its SVG (committed; run after editing the SVG).
+icons: sysdeps-test $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
+
+# The wheel and sdist (dist/), then the one-folder bundle dist/RecoveryDesk/recoverydesk built by
+# PyInstaller from the wheel in a venv of its own; then both are tried (packaging/check_dist.sh).
+# Slow (a few minutes): not part of `make test`.
+DIST_VENV := build/dist-venv
+dist: sysdeps-test
+	rm -rf dist build/pyinstaller $(DIST_VENV)
+	$(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/pip install -q --disable-pip-version-check "build>=1.2,<2"
+	$(DIST_VENV)/bin/python -m build --outdir dist .
+	$(DIST_VENV)/bin/pip install -q --disable-pip-version-check "$$(ls dist/recoverydesk-*.whl)[dist]"
+	$(DIST_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/recoverydesk.spec
+	@# Strip debug symbols, but not NumPy's own OpenBLAS, which stripping breaks.
+	-command -v strip >/dev/null && find dist/RecoveryDesk/_internal -type f -name '*.so*' \
+		! -path '*numpy*' -exec strip --strip-unneeded {} +
+	sh packaging/check_dist.sh
+
+# For the current user, no root: see packaging/install.sh. Uninstall never touches the data.
+install: sysdeps-run
+	sh packaging/install.sh install
+
+uninstall:
+	sh packaging/install.sh uninstall
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

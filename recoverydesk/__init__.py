@@ -1,3 +1,3 @@
 """RecoveryDesk: a local-first companion for runners coming back from lower back pain."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -16,7 +16,7 @@ import datetime
 import os
 import pathlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtGui import QColor, QPalette
@@ -31,6 +31,7 @@ ORG_NAME = "RecoveryDesk"
 LOCK_NAME = ".lock"
 DEMO_FOLDER = "demo"
 THEME_ENV = "RECOVERYDESK_THEME"
+DESKTOP_ID = "io.github.recoverydesk.RecoveryDesk"
 ALREADY_OPEN = "RecoveryDesk is already open for this data folder."
 
 
@@ -63,7 +64,10 @@ def application() -> QApplication:
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(ORG_NAME)
         app.setApplicationDisplayName(APP_NAME)
-        app.setDesktopFileName("recoverydesk")
+        app.setDesktopFileName(DESKTOP_ID)
+        from recoverydesk.gui.icons import app_icon
+
+        app.setWindowIcon(app_icon())
         apply_theme(app)
     return app
 
@@ -110,8 +114,17 @@ def acquire_lock(data_dir: pathlib.Path) -> QLockFile | None:
     return lock if lock.tryLock(0) else None
 
 
-def run_window(data_dir: pathlib.Path) -> int:
-    """Open the window on ``data_dir`` until the runner quits; the exit code."""
+def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
+               check_in: bool = False, hidden: bool = False) -> int:
+    """Open the window on ``data_dir`` until the runner quits; the exit code.
+
+    Args:
+        files: Files to import once the window is up.
+        check_in: Open on today's check-in (the reminder's click).
+        hidden: Start in the system tray without showing the window (at login); where the
+            desktop has no tray, remind as ``recoverydesk remind`` does.
+    A window already running on ``data_dir`` is asked to do all this instead (DESIGN §8).
+    """
     if not _has_display():
         print("RecoveryDesk needs a graphical desktop to open its window, and none was found "
               "(DISPLAY and WAYLAND_DISPLAY are not set). The command line works without one: "
@@ -126,8 +139,17 @@ def run_window(data_dir: pathlib.Path) -> int:
                                              f"{error.strerror or error}.")
         return 1
     if lock is None:
+        from recoverydesk.gui.single_instance import forward
+
+        if forward(data_dir, files=files, check_in=check_in, show=not hidden):
+            return 0
         QMessageBox.information(None, APP_NAME, ALREADY_OPEN)
         return 1
+    if hidden and not _tray_available():
+        lock.unlock()
+        from recoverydesk.remind import run
+
+        return run(data_dir)
     store: Store | None = None
     window: MainWindow | None = None
     try:
@@ -135,13 +157,23 @@ def run_window(data_dir: pathlib.Path) -> int:
         if store is None:
             return 1
         if store.current_episode() is None:
+            if hidden:
+                return 0  # nothing to remind about before the runner has begun
             store = first_run(store)
             if store is None:
                 return 0
-        window = build_main_window(store)
-        after_first_paint(window, lambda: _accept_dropped_files(window))
-        after_first_paint(window, lambda: _watch_for_devices(window))
-        window.show()
+        window = opened = build_main_window(store)
+
+        def desktop() -> None:
+            _accept_dropped_files(opened)
+            _watch_for_devices(opened)
+            _become_desktop_citizen(opened, data_dir, files, check_in)
+
+        if hidden:
+            QTimer.singleShot(0, desktop)
+        else:
+            after_first_paint(opened, desktop)
+            opened.show()
         code = app.exec()
         return int(code)
     finally:
@@ -169,6 +201,52 @@ def _watch_for_devices(window: MainWindow) -> None:
     from recoverydesk.gui.watches import start_watch_poller
 
     window.watch_poller = start_watch_poller(window, window.session)  # type: ignore[attr-defined]
+
+
+def _become_desktop_citizen(window: MainWindow, data_dir: pathlib.Path,
+                            files: Sequence[pathlib.Path], check_in: bool) -> None:
+    """After the first paint: listen for later launches, the tray and its reminder, the
+    autostart entry kept up to date, then what this launch asked for (DESIGN §1.1, §8)."""
+    from recoverydesk.gui import tray
+    from recoverydesk.gui.single_instance import InstanceServer
+
+    server = InstanceServer(data_dir, window)
+    window.instance_server = server  # type: ignore[attr-defined]
+    reminder_tray = tray.install(window)
+
+    def on_request(show: bool, open_check_in: bool, paths: list[pathlib.Path]) -> None:
+        if show or open_check_in or paths:
+            reminder_tray.show_window()
+        if open_check_in:
+            window.open_check_in()
+        if paths:
+            from recoverydesk.gui.importer import import_files
+
+            import_files(window, window.session, paths)
+
+    server.request_received.connect(on_request)
+    refresh_autostart(data_dir, tray=reminder_tray.icon is not None)
+    on_request(False, check_in, list(files))
+
+
+def refresh_autostart(data_dir: pathlib.Path, *, tray: bool) -> None:
+    """Keep an existing autostart entry pointing at this RecoveryDesk and the right mode
+    (the runner may have moved it, or the desktop gained or lost its tray)."""
+    from recoverydesk import autostart
+
+    if autostart.is_enabled():
+        command = autostart.quote_exec(autostart.login_command(data_dir, tray=tray))
+        if autostart.exec_command() != command:
+            try:
+                autostart.enable(autostart.login_command(data_dir, tray=tray))
+            except OSError:
+                pass  # the old entry stays; Preferences says so when it is changed there
+
+
+def _tray_available() -> bool:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    return QSystemTrayIcon.isSystemTrayAvailable()
 
 
 def _has_display() -> bool:
@@ -233,6 +311,11 @@ def first_run(store: Store, today: datetime.date | None = None) -> Store | None:
     dialog.exec()
     if dialog.choice == "begin":
         store.start_episode(dialog.info(), today=today)
+        at = dialog.reminder()
+        if at is not None:
+            from recoverydesk.core.reminder import SETTING, format_time
+
+            store.set_setting(SETTING, format_time(at))
         return store
     if dialog.choice == "demo":
         demo_dir = store.data_dir / DEMO_FOLDER

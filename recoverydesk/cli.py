@@ -164,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "time. With no command, opens the window.",
         epilog="Exit codes: 0 done, 1 some import failed or no window could open, 2 bad input, "
                "3 refused by the plan, 4 the data file cannot be used.")
+    from recoverydesk import __version__
+
+    parser.add_argument("--version", action="version", version=f"RecoveryDesk {__version__}")
+    parser.add_argument("--check-in", action="store_true", default=argparse.SUPPRESS,
+                        help="open the window on today's check-in")
+    parser.add_argument("--hidden", action="store_true", default=argparse.SUPPRESS,
+                        help="start in the system tray without showing the window (at login); "
+                             "where there is no tray, remind as `remind` does")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, text: str) -> argparse.ArgumentParser:
@@ -220,6 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page-size", default="A4", choices=("A4", "Letter"))
 
     add("demo", "fill the data folder with the demo recovery")
+
+    p = add("open", "open the window and import FILEs into it (a running window is brought "
+                    "to the front and imports them)")
+    p.add_argument("files", nargs="*", metavar="FILE")
+
+    add("remind", "no window: wait for the reminder time and send a desktop notification if "
+                  "today is not logged")
 
     p = add("screenshot", "render the window offscreen to a PNG and exit")
     p.add_argument("--out", required=True, metavar="FILE.png")
@@ -576,14 +591,23 @@ def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_window(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.app import run_window
 
-    return int(run_window(ctx.data_dir))
+    files = [Path(f).expanduser().resolve() for f in getattr(args, "files", [])]
+    return int(run_window(ctx.data_dir, files=files,
+                          check_in=bool(getattr(args, "check_in", False)),
+                          hidden=bool(getattr(args, "hidden", False))))
+
+
+def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.remind import run
+
+    return run(ctx.data_dir)
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Context], int]] = {
     None: cmd_window, "start": cmd_start, "log": cmd_log, "advance": cmd_advance,
     "clear": cmd_clear, "status": cmd_status, "timeline": cmd_timeline, "import": cmd_import,
     "export": cmd_export, "report": cmd_report, "demo": cmd_demo,
-    "screenshot": cmd_screenshot,
+    "screenshot": cmd_screenshot, "open": cmd_window, "remind": cmd_remind,
 }
 
 
@@ -654,8 +678,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code (see the module docstring)."""
     _quiet_stdout()
     parser = build_parser()
+    argv = _files_mean_open(list(argv) if argv is not None else sys.argv[1:])
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
+        args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse: usage errors are 2, --help is 0
         code = exit_.code
         return code if isinstance(code, int) else EXIT_BAD_INPUT
@@ -688,6 +713,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ctx.close()
             except Exception:  # closing cannot lose data; the answer is already out
                 pass
+
+
+def _files_mean_open(argv: list[str]) -> list[str]:
+    """``recoverydesk FILE...`` (as a file manager runs it) means ``recoverydesk open FILE...``."""
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--data-dir":
+            index += 2
+            continue
+        if word.startswith("-"):
+            index += 1
+            continue
+        if word in COMMANDS:
+            return argv
+        return [*argv[:index], "open", *argv[index:]]
+    return argv
 
 
 def _silence_pipe() -> None:

@@ -62,6 +62,11 @@ def about_dialog(session: Session, parent: QWidget | None = None) -> TextDialog:
     counts = session.counts()
     html = (f"<h2>RecoveryDesk {version}</h2>" + _paragraphs_html(session.content.texts["about"])
             + f"<p>Data folder: <tt>{_escape(str(session.data_dir))}</tt><br>"
+            self._save_desktop_rows()
+        except OSError as error:
+            self.error.setText(f"Start at login could not be changed: {error.strerror or error}.")
+            self.error.show()
+            return
               f"{counts['day_logs']} daily entries, {counts['activities']} activities.</p>")
     return TextDialog("About RecoveryDesk", html, parent)
 
@@ -177,6 +182,7 @@ class PreferencesDialog(QDialog):
         self.auto.setChecked(session.rules.auto_advance)
         self.auto.setAccessibleName("Advance automatically")
         form.addRow(self.auto)
+        self._add_desktop_rows(form)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
@@ -191,6 +197,52 @@ class PreferencesDialog(QDialog):
             self.units.setEnabled(False)
             self.baseline.setEnabled(False)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def _add_desktop_rows(self, form: QFormLayout) -> None:
+        """The daily reminder, closing to the tray, and starting at login (DESIGN §1.1)."""
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        from recoverydesk import autostart
+        from recoverydesk.core import reminder
+        from recoverydesk.gui.setup import reminder_fields
+
+        session = self._session
+        at = reminder.from_setting(session.setting(reminder.SETTING))
+        self.reminder_on, self.reminder_time = reminder_fields(self, at)
+        form.addRow(self.reminder_on, self.reminder_time)
+        self.tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.close_to_tray = QCheckBox("&Keep running in the system tray when the window is "
+                                       "closed", self)
+        self.close_to_tray.setAccessibleName("Keep running in the tray when closed")
+        self.close_to_tray.setChecked(bool(session.setting("close_to_tray", False)))
+        self.close_to_tray.setEnabled(self.tray_available)
+        if not self.tray_available:
+            self.close_to_tray.setToolTip("This desktop has no system tray.")
+        form.addRow(self.close_to_tray)
+        self.start_at_login = QCheckBox("&Start at login (in the tray, or just the reminder "
+                                        "where there is no tray)", self)
+        self.start_at_login.setAccessibleName("Start RecoveryDesk when I log in")
+        self.start_at_login.setChecked(autostart.is_enabled())
+        form.addRow(self.start_at_login)
+
+    def _save_desktop_rows(self) -> None:
+        from recoverydesk import autostart
+        from recoverydesk.core import reminder
+
+        session = self._session
+        chosen = self.reminder_time.time()
+        at = (reminder.format_time(datetime.time(chosen.hour(), chosen.minute()))
+              if self.reminder_on.isChecked() else None)
+        if at != session.setting(reminder.SETTING):
+            session.set_setting(reminder.SETTING, at)
+        if self.tray_available and (self.close_to_tray.isChecked()
+                                    != bool(session.setting("close_to_tray", False))):
+            session.set_setting("close_to_tray", self.close_to_tray.isChecked())
+        if self.start_at_login.isChecked():
+            autostart.enable(autostart.login_command(session.data_dir,
+                                                     tray=self.tray_available))
+        elif autostart.is_enabled():
+            autostart.disable()
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
@@ -212,6 +264,11 @@ class PreferencesDialog(QDialog):
                     session.update_episode(new)
             if self.auto.isChecked() != session.rules.auto_advance:
                 session.set_rules(auto_advance=self.auto.isChecked())
+            self._save_desktop_rows()
+        except OSError as error:
+            self.error.setText(f"Start at login could not be changed: {error.strerror or error}.")
+            self.error.show()
+            return
         except (ValidationError, StoreError) as error:
             self.error.setText(str(error))
             self.error.show()

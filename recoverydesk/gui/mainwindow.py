@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, SignalInstance, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QListWidget,
     QListWidgetItem,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.gui.icons import nav_icon
 from recoverydesk.gui.session import Session, StoreError
 
 
@@ -47,6 +49,8 @@ class View:
         show_exercise: Show one exercise's instructions (the Exercises view).
         start_guided: Begin today's guided session (the Exercises view).
         ask_export: Ask where to save the chart on screen, then save it (the Charts view).
+        focus_check_in: Put the cursor in today's pain entry (the Today view; the reminder's
+            click opens it).
     """
 
     widget: QWidget
@@ -56,6 +60,7 @@ class View:
     show_exercise: Callable[[str], None] | None = None
     start_guided: Callable[[], None] | None = None
     ask_export: Callable[[], None] | None = None
+    focus_check_in: Callable[[], None] | None = None
 
 
 # One factory per view. Each imports its module when called, so a view's code (pyqtgraph for
@@ -65,7 +70,8 @@ def _today_view(session: Session) -> View:
     from recoverydesk.gui.today import TodayView
 
     view = TodayView(session)
-    return View(view, exercise_requested=view.exercise_requested)
+    return View(view, exercise_requested=view.exercise_requested,
+                focus_check_in=lambda: view.pain_spin.setFocus(Qt.FocusReason.OtherFocusReason))
 
 
 def _log_view(session: Session) -> View:
@@ -146,6 +152,10 @@ class MainWindow(QMainWindow):
         self.drop_target: QObject | None = None  # set once files may be dropped (app.py)
         self._settings_path = settings_path
         self._pages: dict[str, QWidget] = {}
+        self._quitting = False
+        # Asked in turn when the window is closed: any True keeps the app running, hidden
+        # (the tray adds one; DESIGN §1.1).
+        self.keep_running_on_close: list[Callable[[], bool]] = []
         self.setWindowTitle("RecoveryDesk (demo data)" if demo else "RecoveryDesk")
         self.setAccessibleName(self.windowTitle())
         em = self.fontMetrics().height()
@@ -159,9 +169,10 @@ class MainWindow(QMainWindow):
         nav_font = self.nav.font()
         nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
         self.nav.setFont(nav_font)
+        self.nav.setIconSize(QSize(round(em * 1.3), round(em * 1.3)))
         self.stack = QStackedWidget(self)
         for number, spec in enumerate(VIEWS, start=1):
-            item = QListWidgetItem(spec.title, self.nav)
+            item = QListWidgetItem(nav_icon(spec.name), spec.title, self.nav)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{spec.title} (Ctrl+{number})")
             item.setToolTip(f"{spec.title} — Ctrl+{number}")
             item.setSizeHint(QSize(em * 6, round(em * 2.2)))  # roomy rows, easy to hit
@@ -223,7 +234,7 @@ class MainWindow(QMainWindow):
         self.restore_action = self._action(file_menu, "&Restore from backup…",
                                            self._on_restore_triggered)
         file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", self.close, std.Quit)
+        self.quit_action = self._action(file_menu, "&Quit", self.quit_app, std.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         edit_menu = bar.addMenu("&Edit")
@@ -300,6 +311,12 @@ class MainWindow(QMainWindow):
         """Show a view by name (building it on first use) and return it with its hooks."""
         self.show_view(name)
         return self.page(name)
+
+    def open_check_in(self) -> None:
+        """Show Today with the focus on its pain entry (the check-in; DESIGN §1.1)."""
+        focus = self.show_page("today").focus_check_in
+        if focus is not None:
+            focus()
 
     @Slot(object)
     def open_day(self, day: datetime.date) -> None:
@@ -446,6 +463,17 @@ class MainWindow(QMainWindow):
         settings.setValue("window/view", self.current_view())
         settings.sync()
 
+    @Slot()
+    def quit_app(self) -> None:
+        """File → Quit: close for good, even where closing the window keeps the app running."""
+        self._quitting = True
+        if self.close():
+            QApplication.quit()  # hidden-in-the-tray apps do not quit on their last window
+
     def closeEvent(self, event: QCloseEvent) -> None:  # overrides QWidget.closeEvent
         self.save_state()
+        if not self._quitting and any(keep() for keep in self.keep_running_on_close):
+            event.ignore()
+            self.hide()
+            return
         super().closeEvent(event)

@@ -180,6 +180,10 @@ class Session(QObject):
             return timeline[index]
         return engine.status_on(episode, self.rules, day)
 
+    def is_logged(self, day: datetime.date) -> bool:
+        """Whether ``day`` has an entry (read afresh: another process may have written it)."""
+        return self._store.day_log(day) is not None
+
     def _invalidate(self, days: Iterable[datetime.date] = ()) -> None:
         """Refresh what a write touched and tell the views.
 

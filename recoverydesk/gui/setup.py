@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QDate, QTime, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -20,12 +21,32 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from recoverydesk.core import reminder
 from recoverydesk.core.model import EpisodeInfo, ValidationError, to_metres, validate_info
 from recoverydesk.gui.dates import from_qdate, to_qdate
+
+
+def reminder_fields(parent: QWidget,
+                    at: datetime.time | None) -> tuple[QCheckBox, QTimeEdit]:
+    """"Remind me to log at [20:00]": off unless ``at`` is given (the first-run setup and
+    Preferences share it; DESIGN §1.1)."""
+    check = QCheckBox("Daily &reminder to log, at:", parent)
+    check.setAccessibleName("Remind me each day to log my pain")
+    check.setToolTip("A notification at this time on days you have not logged yet.")
+    check.setChecked(at is not None)
+    time_edit = QTimeEdit(parent)
+    time_edit.setDisplayFormat("HH:mm")
+    shown = at or reminder.DEFAULT_TIME
+    time_edit.setTime(QTime(shown.hour, shown.minute))
+    time_edit.setAccessibleName("Reminder time")
+    time_edit.setEnabled(at is not None)
+    check.toggled.connect(time_edit.setEnabled)
+    return check, time_edit
 
 
 class SetupDialog(QDialog):
@@ -80,6 +101,8 @@ class SetupDialog(QDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(em * 5)
         form.addRow("&Notes:", self.notes)
+        self.reminder_on, self.reminder_time = reminder_fields(self, None)
+        form.addRow(self.reminder_on, self.reminder_time)
         lay.addLayout(form)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -117,6 +140,13 @@ class SetupDialog(QDialog):
             start=from_qdate(self.start.date()), units=units,
             baseline_weekly_m=to_metres(baseline, units) if baseline else None,
             notes=self.notes.toPlainText().strip())
+
+    def reminder(self) -> datetime.time | None:
+        """The daily reminder time chosen, or None for no reminder (the default)."""
+        if not self.reminder_on.isChecked():
+            return None
+        chosen = self.reminder_time.time()
+        return datetime.time(chosen.hour(), chosen.minute())
 
     @Slot()
     def _on_begin_clicked(self) -> None:

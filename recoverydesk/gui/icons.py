@@ -1,0 +1,55 @@
+"""The app icon and the navigation icons, from ``resources/icons/`` (DESIGN.md §1.1).
+
+The app icon is one SVG drawn for the app, with PNGs rendered from it (``make icons``) for the
+sizes where a desktop or a tray wants a bitmap. The navigation icons are small line drawings in
+the exercise illustrations' style. Icons are loaded when asked for and kept, so a view switch
+never reads a file twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import pathlib
+import re
+
+from PySide6.QtGui import QIcon, QPixmap
+
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def icons_dir() -> pathlib.Path:
+    """The folder the icons ship in (inside the installed package, or the bundle)."""
+    return pathlib.Path(str(importlib.resources.files("recoverydesk.resources").joinpath("icons")))
+
+
+@functools.cache
+def app_icon() -> QIcon:
+    """The RecoveryDesk icon at every PNG size (bitmaps: no SVG plugin on the start path)."""
+    folder = icons_dir()
+    icon = QIcon()
+    for size in APP_ICON_SIZES:
+        png = folder / f"recoverydesk-{size}.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
+
+
+@functools.cache
+def nav_icon(view: str) -> QIcon:
+    """The navigation list's icon for ``view`` (an empty icon when there is none).
+
+    The selected row gets the same drawing in white, so it reads on the highlight colour.
+    """
+    svg = icons_dir() / "nav" / f"{view}.svg"
+    if not svg.is_file():
+        return QIcon()
+    text = svg.read_text(encoding="utf-8").replace('width="24" height="24"',
+                                                   'width="48" height="48"')
+    white = re.sub(r'(stroke|fill)="#[0-9a-fA-F]{3,6}"', r'\1="#ffffff"', text)
+    icon = QIcon()
+    for drawing, mode in ((text, QIcon.Mode.Normal), (white, QIcon.Mode.Selected)):
+        pixmap = QPixmap()
+        if pixmap.loadFromData(drawing.encode(), "svg"):
+            icon.addPixmap(pixmap, mode)
+    return icon
