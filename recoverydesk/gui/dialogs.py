@@ -58,15 +58,13 @@ class TextDialog(QDialog):
 
 def about_dialog(session: Session, parent: QWidget | None = None) -> TextDialog:
     from recoverydesk import __version__ as version
+    from recoverydesk.gui.icons import icons_dir
 
     counts = session.counts()
-    html = (f"<h2>RecoveryDesk {version}</h2>" + _paragraphs_html(session.content.texts["about"])
+    icon = (icons_dir() / "recoverydesk-64.png").as_uri()
+    html = (f'<p><img src="{icon}" width="64" height="64" alt=""></p>'
+            f"<h2>RecoveryDesk {version}</h2>" + _paragraphs_html(session.content.texts["about"])
             + f"<p>Data folder: <tt>{_escape(str(session.data_dir))}</tt><br>"
-            self._save_desktop_rows()
-        except OSError as error:
-            self.error.setText(f"Start at login could not be changed: {error.strerror or error}.")
-            self.error.show()
-            return
               f"{counts['day_logs']} daily entries, {counts['activities']} activities.</p>")
     return TextDialog("About RecoveryDesk", html, parent)
 
