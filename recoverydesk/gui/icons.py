@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import pathlib
-import re
 
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon
 
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
@@ -39,17 +38,13 @@ def app_icon() -> QIcon:
 def nav_icon(view: str) -> QIcon:
     """The navigation list's icon for ``view`` (an empty icon when there is none).
 
-    The selected row gets the same drawing in white, so it reads on the highlight colour.
+    Bitmaps rendered from ``nav/<view>.svg`` by ``make icons``: no SVG code on the start path.
+    The selected row gets the white twin, so it reads on the highlight colour.
     """
-    svg = icons_dir() / "nav" / f"{view}.svg"
-    if not svg.is_file():
-        return QIcon()
-    text = svg.read_text(encoding="utf-8").replace('width="24" height="24"',
-                                                   'width="48" height="48"')
-    white = re.sub(r'(stroke|fill)="#[0-9a-fA-F]{3,6}"', r'\1="#ffffff"', text)
+    folder = icons_dir() / "nav"
     icon = QIcon()
-    for drawing, mode in ((text, QIcon.Mode.Normal), (white, QIcon.Mode.Selected)):
-        pixmap = QPixmap()
-        if pixmap.loadFromData(drawing.encode(), "svg"):
-            icon.addPixmap(pixmap, mode)
+    for path, mode in ((folder / f"{view}.png", QIcon.Mode.Normal),
+                       (folder / f"{view}-selected.png", QIcon.Mode.Selected)):
+        if path.is_file():
+            icon.addFile(str(path), mode=mode)
     return icon
