@@ -21,7 +21,6 @@ import datetime
 import hashlib
 import importlib
 import math
-import re
 import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -224,18 +223,16 @@ def detect_format(data: bytes, path: Path) -> str | None:
     return _EXTENSIONS.get(path.suffix.lower())
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_FIRST_TAG = re.compile(r"<(?![!?/])(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
-
-
 def _xml_root_name(head: bytes) -> str | None:
-    """The local name of the first element in ``head``, or None; a cheap sniff, not a parse."""
+    """The local name of the first element in ``head``, or None; a cheap sniff, not a parse
+    (linear whatever the bytes: see xmlguard)."""
+    from recoverydesk.interchange.xmlguard import root_name
+
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="ignore")
     else:
         text = head.decode("latin-1")
-    match = _FIRST_TAG.search(_COMMENT.sub("", text))
-    return match.group(1) if match else None
+    return root_name(text)
 
 
 def _read(path: Path, today: datetime.date | None) -> ParsedFile:
@@ -388,6 +385,12 @@ def safe_xml_root(source: bytes | str, fmt: str) -> Element:
     import defusedxml  # type: ignore[import-untyped]
     import defusedxml.ElementTree as SafeElementTree  # type: ignore[import-untyped]
 
+    from recoverydesk.interchange.xmlguard import ShapeRefused, check_shape
+
+    try:
+        check_shape(source if isinstance(source, str) else _guard_text(source))
+    except ShapeRefused as exc:
+        raise ImportRefused(f"refused {fmt.upper()} file: {exc}") from exc
     try:
         root: Element = SafeElementTree.fromstring(source, forbid_dtd=True)
         return root
@@ -409,6 +412,13 @@ def safe_xml_root(source: bytes | str, fmt: str) -> Element:
         raise ImportRefused(
             f"malformed {fmt.upper()} file (damaged or cut short): {exc}"
         ) from exc
+
+
+def _guard_text(data: bytes) -> str:
+    """Bytes as text for the shape guard: markup is ASCII in every encoding but UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("latin-1")
 
 
 def local_name(tag: object) -> str:

@@ -27,12 +27,23 @@ import dataclasses
 import datetime
 import io
 import math
+import time
 from typing import Any
 
 from recoverydesk.interchange.activity_files import ImportRefused, Summary, describe_error
 
 _LONGEST = 366 * 86400.0
 """Elapsed times beyond a year are nonsense; they are not used to compute dates."""
+
+MAX_MESSAGES = 1_000_000
+"""A day of one-second records with heart rate, power and laps is about 200,000 messages."""
+
+TIME_BUDGET_S = 4.0
+"""Decoding stops and the file is refused after this long (§10: every file decided in 5 s)."""
+
+NEEDED = frozenset({"file_id", "session", "record", "event"})
+"""The only messages whose fields are decoded (records and timer events for the cadence);
+all others (laps, device and HRV messages…) are read and checksummed only."""
 
 _VAGUE_SPORTS = frozenset({"generic", "fitness_equipment", "training", "all"})
 
@@ -64,13 +75,16 @@ def parse(data: bytes) -> list[Summary]:
     sessions: list[Summary] = []
     steps: list[tuple[datetime.datetime, float]] = []
     paused = False
+    deadline = time.monotonic() + TIME_BUDGET_S
     try:
-        with fitdecode.FitReader(
+        with _summary_reader(fitdecode)(
             io.BytesIO(data),
             check_crc=fitdecode.CrcCheck.RAISE,
             error_handling=fitdecode.ErrorHandling.IGNORE,
         ) as reader:
-            for frame in reader:
+            for count, frame in enumerate(reader):
+                if count % 4096 == 0 and count:
+                    _within_budget(count, deadline)
                 if not isinstance(frame, fitdecode.FitDataMessage):
                     continue
                 if frame.name == "file_id":
@@ -110,6 +124,52 @@ def parse(data: bytes) -> list[Summary]:
     if file_types:
         raise ImportRefused("nothing to import: this FIT activity file has no session summary")
     raise ImportRefused("nothing to import: this FIT file holds no activity")
+
+
+def _within_budget(count: int, deadline: float) -> None:
+    """Refuse a file with more messages, or needing more time, than any recording needs."""
+    if count > MAX_MESSAGES:
+        raise ImportRefused(f"refused FIT file: more than {MAX_MESSAGES:,} messages, far more "
+                            "than any activity recording holds")
+    if time.monotonic() > deadline:
+        raise ImportRefused(f"refused FIT file: it could not be decoded within "
+                            f"{TIME_BUDGET_S:g} seconds")
+
+
+_READER: Any = None
+
+
+def _summary_reader(fitdecode: Any) -> Any:
+    """A FitReader that decodes only the ``NEEDED`` messages.
+
+    Decoding a message's fields costs far more than reading its bytes, and an activity's
+    records (one a second, hundreds of thousands in a long file) are never used here. The
+    other messages are read whole, so the checksum still covers every byte, and handed on
+    with no fields. This overrides a private method of fitdecode 0.10–0.11 (pinned in
+    pyproject.toml); the fuzz and sample tests would catch a change in it.
+    """
+    global _READER
+    if _READER is not None:
+        return _READER
+    from fitdecode import profile, records
+
+    needed = {num for num, mesg in profile.MESSAGE_TYPES.items() if mesg.name in NEEDED}
+    needed |= {profile.MESG_NUM_DEVELOPER_DATA_ID, profile.MESG_NUM_FIELD_DESCRIPTION}
+
+    class SummaryReader(fitdecode.FitReader):  # type: ignore[misc]
+        def _read_data_message(self, header_chunk: bytes, record_header: Any) -> Any:
+            def_mesg = self._local_mesg_defs.get(record_header.local_mesg_num)
+            if def_mesg is None or def_mesg.global_mesg_num in needed:
+                return super()._read_data_message(header_chunk, record_header)
+            size = sum(field.size for field in def_mesg.all_field_defs)
+            if size > 0:
+                self._read_bytes(size)
+            return records.FitDataMessage(record_header.is_developer_data,
+                                          record_header.local_mesg_num,
+                                          record_header.time_offset, def_mesg, [], None)
+
+    _READER = SummaryReader
+    return _READER
 
 
 def _session(frame: Any) -> Summary:

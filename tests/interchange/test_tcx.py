@@ -205,12 +205,17 @@ def test_activities_are_found_only_where_the_schema_puts_them(tmp_path: Path) ->
     unit = ('<Activity Sport="Running"><Id>2024-05-04T07:00:00Z</Id>'
             '<Lap StartTime="2024-05-04T07:00:00Z"><TotalTimeSeconds>60</TotalTimeSeconds>')
     nested = unit * 3000 + "</Lap></Activity>" * 3000
+    with pytest.raises(ImportRefused, match="nested more than"):
+        read_activity_file(_write(tmp_path, _tcx(f"<Activities>{nested}</Activities>")))
+    shallow = unit * 3 + "</Lap></Activity>" * 3
     (activity,) = read_activity_file(_write(tmp_path, _tcx(
-        f"<Activities>{nested}</Activities>"))).activities
+        f"<Activities>{shallow}</Activities>"))).activities
     assert activity.duration_s == 60.0
 
 
-def test_deeply_nested_elements_do_not_crash(tmp_path: Path) -> None:
+def test_deeply_nested_elements_are_refused_in_one_line(tmp_path: Path) -> None:
     deep = "<Extensions>" * 200_000 + "</Extensions>" * 200_000
     body = "<Activities>" + RUN.replace("<Id>", deep + "<Id>") + "</Activities>"
-    assert read_activity_file(_write(tmp_path, _tcx(body))).activities
+    with pytest.raises(ImportRefused, match="nested more than 64 deep") as refused:
+        read_activity_file(_write(tmp_path, _tcx(body)))
+    assert "\n" not in refused.value.reason
