@@ -32,6 +32,17 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 """Files above this are refused unread: no real activity file comes close (a day-long FIT
 file with one-second records is a few MB), and it bounds memory and time per file."""
 
+FORMAT_LIMITS: dict[str, int] = {
+    "gpx": 5 * 1024 * 1024,
+    "tcx": 20 * 1024 * 1024,
+    "fit": 5 * 1024 * 1024,
+}
+"""Per-format ceilings, so that every file is decided in about 5 s and 300 MB on a modest
+machine (benchmarks/bench_hostile.py): gpxpy reads about 1 MB of GPX a second, TCX is read
+four times faster, and FIT's checksums and messages cost about half a second a megabyte.
+5 MB of GPX is over 5 hours of one-second points with heart rate and cadence (far more with a
+device's smart recording); 10 MB of FIT is days of recording."""
+
 FORMATS: tuple[str, ...] = ("gpx", "tcx", "fit")
 
 EARLIEST_TIME = datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
@@ -243,6 +254,10 @@ def _read_data(data: bytes, path: Path, today: datetime.date | None) -> ParsedFi
     fmt = detect_format(data, path)
     if fmt is None:
         raise ImportRefused("unknown format: this is not a GPX, TCX or FIT file")
+    limit = FORMAT_LIMITS[fmt]
+    if len(data) > limit:
+        raise ImportRefused(f"{fmt.upper()} file is larger than {limit // (1024 * 1024)} MB, "
+                            "the most RecoveryDesk reads in this format")
     sha256 = hashlib.sha256(data).hexdigest()
     summaries = _parse(fmt, data)
     if not summaries:

@@ -63,21 +63,22 @@ def check_shape(text: str, max_depth: int = MAX_DEPTH,
     if text.count("<") > 2 * max_elements + 8:
         raise ShapeRefused(f"more than {max_elements:,} XML elements; that is far more than "
                            "any activity recording holds")
-    text = _EMPTY_TAG.sub("", text)
+    text, empty = _EMPTY_TAG.subn("", text)
     tags = _END_TAG.sub(_CLOSE, _START_TAG.sub(_OPEN, text))
     tags = _NOT_A_TAG.sub("", tags)
-    if tags.count(_OPEN) > max_elements:
+    if empty + tags.count(_OPEN) > max_elements:
         raise ShapeRefused(f"more than {max_elements:,} XML elements; that is far more than "
                            "any activity recording holds")
-    for _ in range(max_depth):  # each pass removes the innermost elements
+    removed = 0  # each pass removes the innermost level of every branch
+    while removed < max_depth:
         shorter = tags.replace(_OPEN + _CLOSE, "")
         if len(shorter) == len(tags):
             break
-        tags = shorter
+        tags, removed = shorter, removed + 1
     if _OPEN not in tags:
         return
-    # What is left is either nested deeper than max_depth or never closed (cut short).
-    depth = 0
+    # What is left is nested deeper than the levels removed, or never closed (cut short).
+    depth = removed
     for step in tags:
         depth += 1 if step == _OPEN else -1
         if depth > max_depth:
@@ -109,7 +110,7 @@ def _is_markup(text: str, position: int) -> bool:
 
 def _skip_end(text: str, position: int) -> int:
     """Where the comment, CDATA section, PI or declaration at ``position`` ends (-1: never)."""
-    for opener, closer in _SKIP:
+    for opener, closer in (*_SKIP, ("<!", ">")):
         if text.startswith(opener, position):
             end = text.find(closer, position + len(opener))
             return end + len(closer) if end >= 0 else -1
