@@ -39,9 +39,9 @@ FORMAT_LIMITS: dict[str, int] = {
 }
 """Per-format ceilings, so that every file is decided in about 5 s and 300 MB on a modest
 machine (benchmarks/bench_hostile.py): gpxpy reads about 1 MB of GPX a second, TCX is read
-four times faster, and FIT's checksums and messages cost about half a second a megabyte.
+four times faster, and FIT's checksums and messages cost up to a second a megabyte.
 5 MB of GPX is over 5 hours of one-second points with heart rate and cadence (far more with a
-device's smart recording); 10 MB of FIT is days of recording."""
+device's smart recording); 5 MB of FIT is over a day of one-second records."""
 
 FORMATS: tuple[str, ...] = ("gpx", "tcx", "fit")
 

@@ -27,6 +27,7 @@ tolerated) without NUL bytes, with sane line lengths. Anything else is refused w
 
 from __future__ import annotations
 
+import collections
 import csv
 import dataclasses
 import datetime
@@ -53,6 +54,7 @@ from recoverydesk.core.model import (
     validate_day,
 )
 from recoverydesk.interchange.activity_files import ImportRefused, read_limited
+from recoverydesk.interchange.csvsafe import restore
 
 if TYPE_CHECKING:
     from recoverydesk.storage.store import Store
@@ -61,8 +63,10 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 """The same ceiling as activity files: ten years of diary is well under 1 MB."""
 MAX_CELL_CHARS = 20_000
 """Notes are at most 10,000 characters; a cell twice that long is not a diary."""
-MAX_ROWS = 200_000
-"""More rows than 500 years of days: beyond this the file is not a diary."""
+MAX_ROWS = 20_000
+"""More than 50 years of daily entries, or eight times the activities of the 10-year history
+DESIGN.md §10 is built for. A bigger file is refused in one line before anything is written:
+it would take seconds to import and make History and the report slow for ever after."""
 
 DAY_COLUMNS: tuple[str, ...] = (
     "date", "pain", "pain_activity", "pain_morning", "red_flags", "sleep_hours", "notes",
@@ -124,13 +128,17 @@ class DiaryImport:
     shape: str
     count: int
     already: bool = False
+    known: int = 0
 
     def describe(self) -> str:
         """The words of the import summary line: "imported 12 days"."""
         if self.already:
             return "already imported"
         noun = "day" if self.shape == "days" else "activity"
-        return f"imported {words.count_text(self.count, noun)}"
+        text = f"imported {words.count_text(self.count, noun)}"
+        if self.known:
+            text += f" ({self.known} already present, not added again)"
+        return text
 
 
 # --- recognising -----------------------------------------------------------------------------
@@ -258,7 +266,7 @@ def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
                     row=number)
         if not any(c.strip() for c in cells):
             continue
-        yield number, cells
+        yield number, [restore(cell) for cell in cells]
 
 
 def _cells(cells: list[str], header: list[str], name: str, number: int) -> dict[str, str]:
@@ -416,13 +424,42 @@ def import_diary(store: Store, path: Path, today: datetime.date) -> DiaryImport:
 def write_diary(store: Store, diary: DiaryFile, today: datetime.date) -> DiaryImport:
     """Write a checked diary in one transaction: all of it or, on any failure, none."""
     if diary.shape == "activities":
-        added = store.add_file(diary.sha256, diary.name, "csv", diary.activities, today=today)
-        return DiaryImport("activities", len(diary.activities), already=not added)
+        new = _not_yet_present(diary.activities, store.activities())
+        added = store.add_file(diary.sha256, diary.name, "csv", new, today=today)
+        return DiaryImport("activities", len(new), already=not added,
+                           known=len(diary.activities) - len(new))
     merged = [_merge(store.day_log(log.day), log, diary.present) for log in diary.days]
     with store.transaction():  # the store's own writes nest as savepoints inside it
         for log in merged:
             store.save_day(log, today=today)
     return DiaryImport("days", len(merged))
+
+
+def activity_key(activity: Activity) -> tuple[object, ...]:
+    """What makes two activities the same one (issue #17: re-importing our own export).
+
+    An activity read from a file is that file's (by its hash) and starts when it starts; a
+    manual one is its date, kind, start time, distance and duration.
+    """
+    start = activity.start_time.isoformat() if activity.start_time else None
+    if activity.file_sha256:
+        return ("file", activity.file_sha256, start)
+    return ("manual", activity.day, activity.kind, start, activity.distance_m,
+            activity.duration_s)
+
+
+def _not_yet_present(given: Iterable[Activity], stored: Iterable[Activity]) -> list[Activity]:
+    """The activities of ``given`` the store does not hold yet, counting repeats: two equal
+    walks in the file and one in the store add one."""
+    left = collections.Counter(activity_key(a) for a in stored)
+    new = []
+    for activity in given:
+        key = activity_key(activity)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            new.append(activity)
+    return new
 
 
 def _merge(existing: DayLog | None, given: DayLog, present: frozenset[str]) -> DayLog:

@@ -26,9 +26,7 @@ The tables and columns come from ``storage/dump.py`` (``Store.dump()`` and
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime
-import io
 import json
 import math
 import os
@@ -518,13 +516,13 @@ def _cell(value: Any) -> str:
 
 
 def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
-    """A CSV document: header row, then one line per row ("\\n" line ends)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    """A CSV document: header row, then one line per row ("\\n" line ends); formula-like
+    cells are neutralised and line breaks quoted (csvsafe)."""
+    from recoverydesk.interchange.csvsafe import row_text
+
+    lines = [row_text(columns)]
+    lines.extend(row_text([_cell(row.get(c)) for c in columns]) for row in rows)
+    return "".join(lines)
 
 
 def _days_csv(days: Sequence[Mapping[str, Any]]) -> str:
