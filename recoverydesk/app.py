@@ -361,12 +361,12 @@ SCREENSHOT_VIEWS = (*VIEW_NAMES, "guided")
 
 
 def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
-               size: tuple[int, int]) -> int:
+               size: tuple[int, int], *, replace: bool = False) -> int:
     """Render the window on ``view`` at ``size`` offscreen after its first paint; save a PNG.
 
     ``view`` is a view's name, or ``guided``: the Exercises view in guided mode on today's
     first exercise. With no episode in ``data_dir`` the window shows the first-run
-    explanation. Nothing is written to the data folder beyond what opening it needs (no
+    explanation. An existing ``out`` is replaced only with ``replace``. Nothing is written to the data folder beyond what opening it needs (no
     settings, no backup).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -396,11 +396,15 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
         def grab() -> None:
             app.processEvents()
             image = window.grab()
-            out.parent.mkdir(parents=True, exist_ok=True)
-            if image.isNull() or not image.save(str(out), "PNG"):
-                print(f"screenshot: could not write {out}", file=sys.stderr)
-            else:
+            from recoverydesk.gui.pngfile import write_png
+
+            try:
+                write_png(image.toImage(), out, replace=replace)
                 result["code"] = 0
+            except OSError as error:
+                print(f"screenshot: could not write {out}: {error.strerror or error}",
+                      file=sys.stderr)
+                result["code"] = 2
             window.hide()
             app.quit()
 

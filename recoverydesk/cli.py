@@ -111,6 +111,46 @@ def parse_number(field: str, text: str | None, low: float, high: float, unit: st
     return float(value)
 
 
+def parse_text(field: str, text: str | None) -> str | None:
+    """Text given on the command line, which must be UTF-8: Python keeps other bytes as
+    lone surrogates that SQLite cannot store, so they are refused here, naming the field."""
+    if text is None:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise ValidationError(field, shown, "text in UTF-8 (it holds bytes that are not)"
+                              ) from None
+    return text
+
+
+def out_path(text: str, force: bool, what: str) -> Path:
+    """An output file the runner named: its folder must exist, and an existing file is
+    replaced only with --force (exit 2 otherwise, naming ``out``)."""
+    out = Path(text).expanduser()
+    if out.is_dir():
+        raise ValidationError("out", text, f"a file name for the {what}, not a folder")
+    if not out.parent.is_dir():
+        raise ValidationError("out", text, f"a file in an existing folder ({out.parent} "
+                              "does not exist)")
+    if os.path.lexists(out) and not force:
+        raise ValidationError("out", text, "a file that does not exist yet, or --force to "
+                              "replace it")
+    return out
+
+
+def written(error: OSError, text: str) -> ValidationError | StoreError:
+    """An OSError while writing an output file: the disk (exit 4) or the place (exit 2)."""
+    import errno
+
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+        reason = "the disk is full" if error.errno != errno.EIO else "the disk failed"
+        return StoreError(f"{text} could not be written: {reason}. Nothing was written.")
+    return ValidationError("out", text, f"a place that can be written "
+                           f"({error.strerror or error})")
+
+
 def parse_activity(spec: str, day: datetime.date) -> Activity:
     """Read ``KIND[:DISTANCE(km|mi)][:MINUTESmin]``: ``run``, ``run:5km``,
     ``walk:2.5mi:40min``, ``swim:30min``. Distances become metres, minutes seconds."""
@@ -222,10 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=("csv", "json"))
     p.add_argument("--out", required=True, metavar="PATH",
                    help="a folder for csv, a file for json")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing file, or fill a folder that is not empty")
 
     p = add("report", "write the clinician report as PDF")
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--page-size", default="A4", choices=("A4", "Letter"))
+    p.add_argument("--force", action="store_true", help="replace an existing file")
 
     add("demo", "fill the data folder with the demo recovery")
 
@@ -240,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.png")
     p.add_argument("--view", default="today", choices=VIEWS)
     p.add_argument("--size", default=f"{DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]}", metavar="WxH")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
     return parser
 
 
@@ -343,6 +387,7 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     activities = [parse_activity(spec, day) for spec in args.activity]
     sleep = parse_number("sleep_hours", args.sleep, 0, 24, " hours")
     heat_ice = parse_int("heat_ice_min", args.heat_ice, 0, 240)
+    note = parse_text("notes", args.note)
     store = ctx.store()
     existing = store.day_log(day)
     log = DayLog(
@@ -351,7 +396,7 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
         sleep_hours=sleep if sleep is not None else (existing.sleep_hours if existing else None),
         heat_ice_min=(heat_ice if heat_ice is not None
                       else (existing.heat_ice_min if existing else None)),
-        notes=args.note if args.note is not None else (existing.notes if existing else ""),
+        notes=note if note is not None else (existing.notes if existing else ""),
     )
     store.save_day(log, activities, today=today)
     verb = "Updated" if existing else "Saved"
@@ -391,7 +436,7 @@ def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.core import engine  # only the commands that decide load it (start-up)
 
     day = parse_date(args.date, ctx.today)
-    action = Action(day, "clearance", args.note.strip())
+    action = Action(day, "clearance", (parse_text("note", args.note) or "").strip())
     validate_action(action, ctx.today)
     store = ctx.store()
     episode = ctx.episode()
@@ -531,21 +576,28 @@ def _import_archive(store: Store, path: Path, ctx: Context) -> tuple[int, int]:
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.interchange import export
 
-    out = Path(args.out).expanduser()
-    if args.format == "json" and out.is_dir():
-        raise ValidationError("out", args.out, "a file name for the JSON document, not a folder")
-    if args.format == "csv" and out.exists() and not out.is_dir():
-        raise ValidationError("out", args.out, "a folder for the CSV files, not a file")
+    if args.format == "json":
+        out = out_path(args.out, args.force, "JSON document")
+    else:
+        out = Path(args.out).expanduser()
+        if out.exists() and not out.is_dir():
+            raise ValidationError("out", args.out, "a folder for the CSV files, not a file")
+        if not out.parent.is_dir():
+            raise ValidationError("out", args.out, f"a folder inside an existing one "
+                                  f"({out.parent} does not exist)")
+        if out.is_dir() and any(out.iterdir()) and not args.force:
+            raise ValidationError("out", args.out, "a new or empty folder, or --force to "
+                                  "write into this one (its days.csv and the other export "
+                                  "files would be replaced)")
     store = ctx.store()
     counts = store.counts()
     try:
         if args.format == "json":
-            export.write_json(store, out)
+            export.write_json(store, out, replace=args.force)
         else:
-            export.export_csv(store, out)
+            export.export_csv(store, out, replace=args.force)
     except OSError as exc:
-        raise ValidationError("out", args.out,
-                              f"a place that can be written ({exc.strerror or exc})") from None
+        raise written(exc, args.out) from None
     what = "days.csv, activities.csv and the other tables in" if args.format == "csv" else ""
     _out(f"Exported {counts['day_logs']} days and {counts['activities']} activities to "
          f"{(what + ' ') if what else ''}{out}.")
@@ -571,12 +623,13 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.render.report_pdf import write_report
 
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise ValidationError("out", args.out, "a file name for the PDF, not a folder")
+    out = out_path(args.out, args.force, "PDF")
     store = ctx.store()
     ctx.episode()
-    write_report(store, out, args.page_size)
+    try:
+        write_report(store, out, args.page_size, replace=args.force)
+    except OSError as exc:
+        raise written(exc, args.out) from None
     _out(f"Report written to {out}.")
     return EXIT_OK
 
@@ -585,7 +638,8 @@ def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.app import screenshot
 
     size = parse_size(args.size)
-    return int(screenshot(ctx.data_dir, Path(args.out).expanduser(), args.view, size))
+    out = out_path(args.out, args.force, "PNG image")
+    return int(screenshot(ctx.data_dir, out, args.view, size, replace=args.force))
 
 
 def cmd_window(args: argparse.Namespace, ctx: Context) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -175,11 +176,16 @@ def check_date(field: str, day: Any, today: datetime.date) -> None:
         )
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(field: str, text: str, today: datetime.date) -> datetime.date:
     """Read a date typed as YYYY-MM-DD (a CLI option, a CSV cell) and check it as §3 does."""
     text = text.strip()
     try:
-        day = datetime.date.fromisoformat(text) if len(text) == 10 else None
+        # Exactly YYYY-MM-DD in ASCII digits: fromisoformat also takes week dates
+        # (2026-W43-7) and other forms that are not what the runner is told to type.
+        day = datetime.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
     except ValueError:
         day = None
     if day is None:

@@ -47,8 +47,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QPointF, QSize, Qt, Slot
-from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter, QPalette, QShowEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, Slot
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -1246,12 +1246,10 @@ class ChartsView(QWidget):
         w, h = size
         if w < 1 or h < 1:
             raise ValueError(f"an image needs a positive size, not {w} × {h}")
-        target = pathlib.Path(path)
+        from recoverydesk.gui.pngfile import write_png
+
         image = self.current_page().render_image(QSize(w, h))
-        writer = QImageWriter(str(target), QByteArray(b"png"))  # PNG whatever the suffix
-        if not writer.write(image):
-            raise OSError(f"Could not write {target}: {writer.errorString()}")
-        return target
+        return write_png(image, pathlib.Path(path), replace=True)  # the save dialog asked
 
     def ask_export(self) -> None:
         """File → Export chart…: the same size menu as the Export button, then the file."""

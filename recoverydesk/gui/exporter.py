@@ -131,7 +131,7 @@ def write_export(session: Session, choice: ExportChoice) -> ExportDone:
     what = (f"{words.count_text(counts['day_logs'], 'day')} and "
             f"{words.count_text(counts['activities'], 'activity')}")
     if choice.format == "json":
-        path = session.export_json(choice.path)
+        path = session.export_json(choice.path, replace=True)  # the dialog asked
         return ExportDone("json", path, (path,), f"Exported {what} to {path}.")
     folder = csv_target(choice.path, session.today())
     files = tuple(session.export_csv(folder))

@@ -312,15 +312,15 @@ class Session(QObject):
         """
         return prepared.commit(self._store, self.today())
 
-    def export_json(self, path: pathlib.Path) -> pathlib.Path:
+    def export_json(self, path: pathlib.Path, *, replace: bool = False) -> pathlib.Path:
         from recoverydesk.interchange import export
 
-        return export.write_json(self._store, path)
+        return export.write_json(self._store, path, replace=replace)
 
-    def export_csv(self, folder: pathlib.Path) -> list[pathlib.Path]:
+    def export_csv(self, folder: pathlib.Path, *, replace: bool = False) -> list[pathlib.Path]:
         from recoverydesk.interchange import export
 
-        return list(export.export_csv(self._store, folder))
+        return list(export.export_csv(self._store, folder, replace=replace))
 
     def backup_now(self) -> pathlib.Path:
         """Copy the data file into ``backups/`` now; raises StoreError when it cannot."""
@@ -368,11 +368,14 @@ class Session(QObject):
 
         return close_after_daily_backup(self._store)
 
-    def write_report(self, path: pathlib.Path, page_size: str) -> None:
-        """Write the clinician report of the open episode as a PDF (``render/report_pdf``)."""
+    def write_report(self, path: pathlib.Path, page_size: str, *,
+                     replace: bool = True) -> None:
+        """Write the clinician report of the open episode as a PDF (``render/report_pdf``);
+        an existing file is replaced (the window's save dialog has asked)."""
         from recoverydesk.render.report_pdf import write_report
 
-        write_report(self._store, path, page_size, today=self.today(), content=self.content)
+        write_report(self._store, path, page_size, today=self.today(), content=self.content,
+                     replace=replace)
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""

@@ -21,6 +21,7 @@ import datetime
 import hashlib
 import importlib
 import math
+import os
 import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -179,6 +180,13 @@ def running_cadence(samples: list[float]) -> float | None:
 
 
 PER_LEG_BELOW = 120.0
+
+
+def file_label(path: Path) -> str:
+    """A file's name as text that can be shown and stored: file names are bytes on Linux,
+    and one that is not UTF-8 (an old camera's ``caf\\xe9.gpx``) still imports, its odd
+    bytes shown as U+FFFD."""
+    return os.fsencode(Path(path).name).decode("utf-8", errors="replace")
 
 
 def kind_for_sport(sport: str | None) -> str:

@@ -53,7 +53,7 @@ from recoverydesk.core.model import (
     validate_activity,
     validate_day,
 )
-from recoverydesk.interchange.activity_files import ImportRefused, read_limited
+from recoverydesk.interchange.activity_files import ImportRefused, file_label, read_limited
 from recoverydesk.interchange.csvsafe import restore
 
 if TYPE_CHECKING:
@@ -187,11 +187,11 @@ def read_diary(path: Path, today: datetime.date) -> DiaryFile:
     path = Path(path)
     try:
         data = _read_bytes(path)
-        return parse_diary(data, path.name, today)
+        return parse_diary(data, file_label(path), today)
     except DiaryRefused:
         raise
     except Exception as exc:  # the promise: a hostile file never crashes the caller
-        raise DiaryRefused(f"{path.name}: could not read this file "
+        raise DiaryRefused(f"{file_label(path)}: could not read this file "
                            f"({type(exc).__name__}: {exc})") from exc
 
 
@@ -240,7 +240,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return read_limited(path, MAX_FILE_BYTES)
     except ImportRefused as exc:
-        raise DiaryRefused(f"{path.name}: {exc.reason}") from None
+        raise DiaryRefused(f"{file_label(path)}: {exc.reason}") from None
 
 
 def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:

@@ -29,9 +29,7 @@ import contextlib
 import datetime
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,10 +151,12 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
 
 
-def write_json(store: Store, path: Path) -> Path:
-    """Write :func:`export_json` to ``path`` atomically (a crash leaves the old file)."""
-    _write_atomic(Path(path), export_json(store))
-    return Path(path)
+def write_json(store: Store, path: Path, *, replace: bool = False) -> Path:
+    """Write :func:`export_json` to ``path`` atomically as a private file (safefile);
+    an existing file is replaced only with ``replace`` (FileExistsError otherwise)."""
+    from recoverydesk.storage.safefile import write_private
+
+    return write_private(Path(path), export_json(store).encode("utf-8"), replace=replace)
 
 
 def import_json(store: Store, text: str | bytes, today: datetime.date | None = None,
@@ -539,16 +539,24 @@ def activities_csv(store: Store) -> str:
     return csv_text(ACTIVITY_COLUMNS, store.dump()["activities"])
 
 
-def export_csv(store: Store, folder: Path) -> list[Path]:
-    """Write the store as CSV files into ``folder`` (created if needed); returns the files.
+def export_csv(store: Store, folder: Path, *, replace: bool = False) -> list[Path]:
+    """Write the store as CSV files into ``folder``; returns the files.
+
+    ``folder`` is created (0700) when missing, but not its parents. A folder that exists and
+    holds anything is filled, and our files in it replaced, only with ``replace``
+    (FileExistsError otherwise): the runner's own ``days.csv`` is never overwritten unasked.
 
     ``days.csv`` and ``activities.csv`` are the documented files of §7; the others carry the
     rest of the store, one file a section of ``storage/dump.py`` (``episodes.csv``,
     ``actions.csv``, ``ticks.csv``, ``exercises_done.csv``, ``imported_files.csv``…) and
     ``settings.csv`` (value as JSON).
     """
+    from recoverydesk.storage.safefile import make_folder, write_private
+
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    created = make_folder(folder)  # never its missing parents
+    if not created and not replace and any(folder.iterdir()):
+        raise FileExistsError(17, "The folder is not empty", str(folder))
     doc = collect(store)
     settings = [{"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)}
                 for k, v in doc["settings"].items()]
@@ -559,23 +567,5 @@ def export_csv(store: Store, folder: Path) -> list[Path]:
     files["settings.csv"] = csv_text(SETTING_COLUMNS, settings)
     written = []
     for name, text in files.items():
-        path = folder / name
-        _write_atomic(path, text)
-        written.append(path)
+        written.append(write_private(folder / name, text.encode("utf-8"), replace=replace))
     return written
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recoverydesk.core import words
-from recoverydesk.interchange.activity_files import ImportRefused, read_limited
+from recoverydesk.interchange.activity_files import ImportRefused, file_label, read_limited
 
 if TYPE_CHECKING:
     from recoverydesk.interchange.activity_files import ParsedFile
@@ -88,8 +88,9 @@ class Prepared:
             return Outcome("already", "already imported")
         if self.activity_file is not None:
             parsed = self.activity_file
-            added = store.add_file(parsed.sha256, self.name or self.path.name, parsed.format,
-                                   parsed.activities, today=today)
+            label = self.name or file_label(self.path)
+            added = store.add_file(parsed.sha256, label, parsed.format, parsed.activities,
+                                   today=today)
             if not added:
                 return Outcome("already", "already imported")
             count = len(parsed.activities)
@@ -225,7 +226,7 @@ def refusal_text(path: Path, exc: BaseException) -> str:
     from recoverydesk.core.model import ValidationError
 
     if isinstance(exc, ImportRefused):
-        return exc.reason.removeprefix(f"{Path(path).name}: ")
+        return exc.reason.removeprefix(f"{file_label(Path(path))}: ")
     if isinstance(exc, ValidationError):
         return str(exc)
     return f"internal error: {type(exc).__name__}: {exc}"

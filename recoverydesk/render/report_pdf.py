@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -361,13 +361,15 @@ def gui_app() -> Iterator[QGuiApplication]:
 
 
 def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
-                 today: datetime.date | None = None, content: Content | None = None) -> None:
+                 today: datetime.date | None = None, content: Content | None = None,
+                 replace: bool = False) -> None:
     """Write the clinician report of the open episode as a PDF.
 
     Args:
         store: The open store (read only).
-        out_path: The PDF to write (replaced if it exists; written beside it first, so a
-            failure never leaves half a file).
+        out_path: The PDF to write, as a private (0600) file through a temporary one beside
+            it (storage.safefile), so a failure never leaves half a file. An existing file
+            is replaced only with ``replace`` (the window's save dialog has asked).
         page_size: ``A4`` or ``Letter``.
         today: The report's date (default: the local date).
 
@@ -378,24 +380,25 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
     out = Path(out_path)
+    if not out.parent.is_dir():
+        raise FileNotFoundError(2, "No such folder", str(out.parent))
+    if not replace and os.path.lexists(out):
+        raise FileExistsError(17, "File exists", str(out))
     data = gather(store, today or datetime.date.today(), content)
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        with gui_app():
-            _print(data, tmp, page_size)
-        if not tmp.is_file() or tmp.stat().st_size == 0:
-            raise OSError(f"Qt could not write {out}")
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with gui_app():
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        _print(data, buffer, page_size)
+        pdf = bytes(buffer.data().data())
+    if not pdf:
+        raise OSError(f"Qt could not write {out}")
+    from recoverydesk.storage.safefile import write_private
+
+    write_private(out, pdf, replace=replace)  # private temp file, 0600, atomic rename
 
 
-def _print(data: ReportData, path: Path, page_size: str) -> None:
-    out_dir = path.parent
-    if not out_dir.is_dir():
-        raise FileNotFoundError(f"No such folder: {out_dir}")
-    writer = QPdfWriter(str(path))
+def _print(data: ReportData, device: QIODevice, page_size: str) -> None:
+    writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle("RecoveryDesk clinician report")
     writer.setCreator("RecoveryDesk")

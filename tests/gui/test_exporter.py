@@ -38,6 +38,7 @@ class Told:
 
 def test_json_export_writes_one_document(qtbot, filled, tmp_path: pathlib.Path):
     target = tmp_path / "out" / "backup.json"
+    target.parent.mkdir()  # the save dialog only offers existing folders
     told = Told()
     messages: list[str] = []
     filled.message.connect(messages.append)
