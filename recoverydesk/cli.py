@@ -762,6 +762,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_INTERNAL
     finally:
+        if ctx is not None and ctx._store is not None and ctx._store.settings_warning:
+            _error(f"warning: {ctx._store.settings_warning}")
         if ctx is not None:
             try:
                 ctx.close()

@@ -84,6 +84,9 @@ class Session(QObject):
     def rules(self) -> Rules:
         if self._rules is None:
             self._rules = self._store.rules()
+            warning = getattr(self._store, "settings_warning", None)
+            if warning:
+                self.message.emit(warning)
         return self._rules
 
     @property
@@ -300,8 +303,13 @@ class Session(QObject):
 
     def set_rules(self, **changes: Any) -> None:
         """Change rule settings (e.g. ``auto_advance=False``) and replay with them."""
-        stored = dict(self._store.setting("rules", {}))
+        from recoverydesk.core.rules import Rules
+
+        stored = dict(self._store.setting("rules", {}) or {})
+        if getattr(self._store, "settings_warning", None):
+            stored = {}  # the stored ones were set aside: start again from the defaults
         stored.update(changes)
+        Rules.from_dict(stored)  # the validation JSON import uses; ValidationError if bad
         self._store.set_setting("rules", stored)
         self.reload()
 

@@ -100,6 +100,7 @@ class Store:
     Attributes:
         path: The SQLite file.
         data_dir: The folder holding it (and its backups).
+        settings_warning: Why the stored settings were set aside for the defaults, if they were.
     """
 
     def __init__(self, conn: sqlite3.Connection, path: pathlib.Path) -> None:
@@ -108,6 +109,7 @@ class Store:
         self._closed = False
         self.path = path
         self.data_dir = path.parent
+        self.settings_warning: str | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -590,8 +592,19 @@ class Store:
                        [key, json.dumps(value)])
 
     def rules(self) -> Rules:
-        """The engine's thresholds: the §5.1 defaults with the user's overrides."""
-        return Rules.from_dict(self.setting("rules", {}))
+        """The engine's thresholds: the §5.1 defaults with the user's overrides.
+
+        Settings that fail validation (written by an older version, or edited by hand) are
+        not used: the defaults are, ``settings_warning`` says so, and the stored value is
+        left as it is until the runner changes a setting.
+        """
+        try:
+            return Rules.from_dict(self.setting("rules", {}))
+        except (ValidationError, ValueError) as error:
+            self.settings_warning = (
+                f"The saved plan settings are not valid ({error}); RecoveryDesk uses its "
+                "default settings instead.")
+            return Rules()
 
     # --- the whole store ------------------------------------------------------------------
 
