@@ -112,7 +112,9 @@ class RowTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row) or None
+            from recoverydesk.gui.plaintext import plain_tooltip
+
+            return plain_tooltip(column.tooltip(row))  # user text: never read as HTML
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

@@ -152,7 +152,8 @@ def close_after_daily_backup(store: Store, *, now: datetime.datetime | None = No
     made: pathlib.Path | None = None
     failure: StoreError | None = None
     try:
-        made = maybe_daily_backup(store, now=now)
+        if not getattr(store, "read_only", False):  # a read-only or full place: no copy
+            made = maybe_daily_backup(store, now=now)
     except (StoreError, OSError, sqlite3.Error) as error:
         failure = (error if isinstance(error, StoreError) else StoreUnavailable(
             f"The daily backup of {store.path} could not be made: {error}."))

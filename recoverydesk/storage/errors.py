@@ -6,6 +6,7 @@ without importing the store (which imports them lazily in turn).
 
 from __future__ import annotations
 
+import os
 import pathlib
 import sqlite3
 from typing import TYPE_CHECKING
@@ -48,9 +49,29 @@ class EpisodeExists(StoreError):
     """``start`` was asked while an episode is open."""
 
 
+def disk_full_words(path: pathlib.Path) -> str:
+    return (f"The data file {path} could not be written: the disk is full. Nothing was "
+            "saved; free some space and try again.")
+
+
+def disk_is_full(folder: pathlib.Path) -> bool:
+    """Whether the file system holding ``folder`` has (almost) no room left: SQLite says
+    only "disk I/O error" when a write fails for want of space."""
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return info.f_bavail * info.f_frsize < 256 * 1024
+
+
 def plain_words(error: sqlite3.Error, path: pathlib.Path) -> StoreError:
     """Translate SQLite's errors into sentences a runner can act on."""
     text = str(error).lower()
+    name = getattr(error, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or (
+            (name.startswith("SQLITE_IOERR") or "disk i/o" in text)
+            and disk_is_full(path.parent)):
+        return StoreUnavailable(disk_full_words(path))
     if "locked" in text or "busy" in text:
         return StoreUnavailable(
             f"The data file {path} is busy: another RecoveryDesk is saving. Try again in a moment.")
@@ -59,8 +80,7 @@ def plain_words(error: sqlite3.Error, path: pathlib.Path) -> StoreError:
             f"The data file {path} cannot be written (it or its folder is read-only). "
             "Nothing was saved.")
     if "full" in text:
-        return StoreUnavailable(f"The disk holding {path} is full. Nothing was saved; free "
-                                "some space and try again.")
+        return StoreUnavailable(disk_full_words(path))
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return DamagedDatabase(f"The data file {path} is damaged ({error}).")
     return StoreUnavailable(f"The data file {path} could not be used: {error}.")

@@ -14,6 +14,7 @@ import json
 import os
 import pathlib
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,8 @@ from recoverydesk.storage.errors import (
     NewerDatabase,
     StoreError,
     StoreUnavailable,
+    disk_full_words,
+    disk_is_full,
     plain_words,
 )
 
@@ -94,6 +97,97 @@ def copy_database(source: sqlite3.Connection, path: pathlib.Path) -> None:
         dest.close()
 
 
+def _connect_read_only(path: pathlib.Path, **options: Any) -> sqlite3.Connection:
+    """A read-only connection; in a folder that cannot be written (no -shm can be made) the
+    file is opened as immutable, which reads it exactly as it is on disk."""
+    uri = path.absolute().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                           isolation_level=None, **options)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+        return conn
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if getattr(error, "sqlite_errorname", "") not in ("SQLITE_CANTOPEN",
+                                                           "SQLITE_READONLY_CANTINIT"):
+            # e.g. a hot rollback journal: the caller meets the error and knows what to do
+            return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                                   isolation_level=None, **options)
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S,
+                           isolation_level=None, **options)
+
+
+def _private_location(folder: pathlib.Path) -> bool:
+    """Whether ``folder`` is the per-user data location or inside it."""
+    try:
+        home = default_data_dir().resolve()
+        return folder.resolve() == home or home in folder.resolve().parents
+    except OSError:
+        return False
+
+
+def prepare_folder(data_dir: pathlib.Path, path: pathlib.Path) -> bool:
+    """Make sure the data folder and file can be used, changing no one else's modes.
+
+    Returns True when they must be opened read-only (the owner removed the write permission
+    of the file or folder: reported, and left as it is). Raises StoreUnavailable for a
+    shared folder (sticky or world-writable: never used, never chmodded), a symbolic link at
+    the data file (never followed) or a folder that cannot be created.
+
+    Modes are tightened (0700 folder, 0600 file) only on what this call created, or what the
+    runner owns inside the per-user data location.
+    """
+    created = False
+    try:
+        if not data_dir.exists():
+            data_dir.mkdir(mode=0o700, parents=True)
+            created = True
+        folder = data_dir.stat()
+    except OSError as error:
+        raise StoreUnavailable(
+            f"The data folder {data_dir} cannot be used: {error.strerror}.") from error
+    if not stat.S_ISDIR(folder.st_mode):
+        raise StoreUnavailable(f"The data folder {data_dir} cannot be used: it is not a folder.")
+    if folder.st_mode & (stat.S_ISVTX | stat.S_IWOTH):
+        raise StoreUnavailable(
+            f"The data folder {data_dir} is shared with other users (it is "
+            f"{'sticky' if folder.st_mode & stat.S_ISVTX else 'world-writable'}), so your "
+            "health data would not be private there. RecoveryDesk has not changed it; choose "
+            "a folder of your own with --data-dir.")
+    if path.is_symlink():
+        raise StoreUnavailable(
+            f"The data file {path} is a symbolic link. RecoveryDesk never follows one for "
+            "its data file; neither the link nor its target has been changed.")
+    mine = folder.st_uid == os.geteuid()
+    ours = created or (mine and _private_location(data_dir))
+    if not created and mine and not folder.st_mode & stat.S_IWUSR:
+        return _existing_read_only(path)
+    try:
+        if ours and stat.S_IMODE(folder.st_mode) != 0o700:
+            os.chmod(data_dir, 0o700)
+        if not path.exists():
+            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+            os.close(os.open(path, flags, 0o600))
+            return False
+        info = path.lstat()
+        if info.st_uid == os.geteuid() and not info.st_mode & stat.S_IWUSR:
+            return True  # the owner made it read-only: left as it is
+        if ours and info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) != 0o600:
+            os.chmod(path, 0o600, follow_symlinks=False)
+    except OSError as error:
+        raise StoreUnavailable(
+            f"The data folder {data_dir} cannot be used: {error.strerror}.") from error
+    return False
+
+
+def _existing_read_only(path: pathlib.Path) -> bool:
+    if not path.exists():
+        raise StoreUnavailable(
+            f"The data folder {path.parent} is read-only and holds no data file yet. "
+            "Nothing was written.")
+    return True
+
+
 class Store:
     """One open RecoveryDesk database.
 
@@ -110,6 +204,8 @@ class Store:
         self.path = path
         self.data_dir = path.parent
         self.settings_warning: str | None = None
+        self.read_only = False
+        self.disk_full = False
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -122,24 +218,28 @@ class Store:
         """
         data_dir = pathlib.Path(data_dir)
         path = data_dir / DB_NAME
-        try:
-            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if not path.exists():
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            os.chmod(data_dir, 0o700)
-            os.chmod(path, 0o600)
-        except OSError as error:
-            raise StoreUnavailable(
-                f"The data folder {data_dir} cannot be used: {error.strerror}.") from error
+        read_only = prepare_folder(data_dir, path)
         cls._judge(path, check)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                   check_same_thread=False)
+            if read_only:
+                conn = _connect_read_only(path, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                       check_same_thread=False)
         except sqlite3.Error as error:
             raise plain_words(error, path) from error
         store = cls(conn, path)
+        store.read_only = read_only
         try:
             store._prepare()
+        except StoreUnavailable:
+            conn.close()
+            if read_only or not disk_is_full(data_dir):
+                raise
+            # A full disk: reading still works, so status, timeline and export do; every
+            # write says the disk is full.
+            store = cls(_connect_read_only(path, check_same_thread=False), path)
+            store.read_only = store.disk_full = True
         except BaseException:
             conn.close()
             raise
@@ -155,8 +255,7 @@ class Store:
         parse, and such a file must be refused, never called damaged and moved.
         """
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = _connect_read_only(path)
         except sqlite3.Error as error:
             raise plain_words(error, path) from error
         try:
@@ -204,6 +303,10 @@ class Store:
                 f"The data file {self.path} was written by a newer RecoveryDesk. "
                 "It has not been changed.")
         try:
+            if self.read_only:
+                if version < SCHEMA_VERSION:
+                    raise sqlite3.OperationalError("attempt to write a readonly database")
+                return
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
@@ -280,6 +383,8 @@ class Store:
         Nested, the inner one is a savepoint: several store writes inside one outer
         ``transaction()`` land together or not at all.
         """
+        if self.disk_full:
+            raise StoreUnavailable(disk_full_words(self.path))
         try:
             with self.db.atomic() as db:
                 yield db
