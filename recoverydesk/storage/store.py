@@ -98,8 +98,8 @@ def copy_database(source: sqlite3.Connection, path: pathlib.Path) -> None:
 
 
 def _connect_read_only(path: pathlib.Path, **options: Any) -> sqlite3.Connection:
-    """A read-only connection; in a folder that cannot be written (no -shm can be made) the
-    file is opened as immutable, which reads it exactly as it is on disk."""
+    """A read-only connection; in a folder that cannot be written, or on a full disk (no -shm
+    can be made), the file is opened as immutable, which reads it exactly as it is on disk."""
     uri = path.absolute().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
                            isolation_level=None, **options)
@@ -108,8 +108,10 @@ def _connect_read_only(path: pathlib.Path, **options: Any) -> sqlite3.Connection
         return conn
     except sqlite3.OperationalError as error:
         conn.close()
-        if getattr(error, "sqlite_errorname", "") not in ("SQLITE_CANTOPEN",
-                                                           "SQLITE_READONLY_CANTINIT"):
+        name = getattr(error, "sqlite_errorname", "")
+        no_shm = name in ("SQLITE_CANTOPEN", "SQLITE_READONLY_CANTINIT") or (
+            name.startswith("SQLITE_IOERR") and _disk_is_full(path.parent))
+        if not no_shm:
             # e.g. a hot rollback journal: the caller meets the error and knows what to do
             return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
                                    isolation_level=None, **options)
