@@ -360,3 +360,18 @@ def test_a_full_disk_says_so_and_reads_still_work(cli, small_disk, tmp_path) -> 
     out = tmp_path / "export.json"
     assert cli("export", "--format", "json", "--out", str(out), data=data).code == 0
     assert [d["pain"] for d in json.loads(out.read_text())["days"]] == [3]
+
+
+# --- scale: a diary above the documented cap is refused in one line --------------------------------
+
+def test_an_activities_csv_above_the_row_cap_is_refused_whole(episode, tmp_path,
+                                                              data_dir) -> None:
+    from recoverydesk.interchange.diary import MAX_ROWS
+
+    path = tmp_path / "activities.csv"
+    path.write_text("date,kind,distance_m\n" + f"{DAY},walk,1000\n" * (MAX_ROWS + 1))
+    before = data_digest(data_dir)
+    result = episode("import", str(path))
+    assert result.code == 1 and f"more than {MAX_ROWS:,} rows" in result.out
+    assert len(result.out.strip().splitlines()) == 1
+    assert data_digest(data_dir) == before
