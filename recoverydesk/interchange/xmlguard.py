@@ -7,9 +7,10 @@ shallow (a GPX point with its extensions sits about 7 deep, a TCX one about 9) a
 elements per recorded second, so :func:`check_shape` refuses, in one line, any document deeper
 than ``MAX_DEPTH`` or with more than ``MAX_ELEMENTS`` elements.
 
-Both functions walk the text with ``str.find`` from left to right and never look back, so
-they are linear in the text's length whatever it holds (unterminated comments, thousands of
-``<!--``, quotes in attributes). They are a guard, not a parser: text that is not well-formed
+Both are linear in the text's length whatever it holds (unterminated comments, thousands of
+``<!--``, quotes in attributes): :func:`root_name` walks it with ``str.find`` and never looks
+back, :func:`check_shape` makes a fixed number of regular-expression passes that never
+backtrack past the next ``<``. They are a guard, not a parser: text that is not well-formed
 may pass, and the real parser then refuses it.
 """
 
