@@ -110,7 +110,7 @@ def _connect_read_only(path: pathlib.Path, **options: Any) -> sqlite3.Connection
         conn.close()
         name = getattr(error, "sqlite_errorname", "")
         no_shm = name in ("SQLITE_CANTOPEN", "SQLITE_READONLY_CANTINIT") or (
-            name.startswith("SQLITE_IOERR") and _disk_is_full(path.parent))
+            name.startswith("SQLITE_IOERR") and disk_is_full(path.parent))
         if not no_shm:
             # e.g. a hot rollback journal: the caller meets the error and knows what to do
             return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
