@@ -60,6 +60,19 @@ def fit_of_size(size: int) -> bytes | None:
     return whole + struct.pack("<H", compute_crc(whole))
 
 
+def tcx_of_size(size: int) -> bytes | None:
+    """A real TCX sample with its trackpoints repeated to about ``size`` bytes."""
+    sample = SAMPLES / "running_activity_1.tcx"
+    if not sample.is_file():
+        return None
+    data = sample.read_bytes()
+    first = data.index(b"<Trackpoint>")
+    last = data.rindex(b"</Trackpoint>") + len(b"</Trackpoint>")
+    points = data[first:last]
+    copies = max(1, (size - len(data)) // len(points) + 1)
+    return data[:first] + points * copies + data[last:]
+
+
 CHILD = """
 import resource, sys, time, pathlib
 from recoverydesk.interchange.activity_files import read_activity_file, ImportRefused
@@ -88,8 +101,10 @@ def cases() -> Iterator[tuple[str, Callable[[], bytes | None]]]:
     yield "xmlns.gpx", lambda: b"<gpx>" + b" xmlns" * (800_000) + b"</gpx>"
     for size in (1, 4.9, 6, 49):
         yield f"run-{size}MB.gpx", lambda size=size: gpx_of_size(int(size * MB))
-    for size in (1, 3, 9.9, 12, 49):
+    for size in (1, 3, 4.9, 12, 49):
         yield f"run-{size}MB.fit", lambda size=size: fit_of_size(int(size * MB))
+    for size in (19.9, 49):
+        yield f"run-{size}MB.tcx", lambda size=size: tcx_of_size(int(size * MB))
 
 
 def main() -> None:
