@@ -147,14 +147,15 @@ def test_files_above_their_format_ceiling_are_refused_unparsed(tmp_path: Path,
 # --- FIT: only the needed messages, within budgets ---------------------------------------------
 
 def _fit_file(records: int) -> bytes:
-    """A minimal valid FIT activity: file_id, ``records`` record messages, one session."""
+    """A minimal valid FIT activity: file_id, ``records`` HRV messages (never decoded), one
+    session."""
     body = bytearray()
     # definition 0: file_id (global 0) with type (field 0, enum)
     body += bytes([0x40, 0, 0]) + struct.pack("<H", 0) + bytes([1, 0, 1, 0])
     body += bytes([0x00, 4])  # type = activity
-    # definition 1: record (global 20) with heart_rate (field 3, uint8)
-    body += bytes([0x41, 0, 0]) + struct.pack("<H", 20) + bytes([1, 3, 1, 2])
-    body += bytes([0x01, 140]) * records
+    # definition 1: hrv (global 78) with time (field 0, uint16, ms)
+    body += bytes([0x41, 0, 0]) + struct.pack("<H", 78) + bytes([1, 0, 2, 0x84])
+    body += (bytes([0x01]) + struct.pack("<H", 800)) * records
     # definition 2: session (global 18): start_time (2, uint32), sport (5, enum),
     # total_elapsed_time (7, uint32 s*1000), total_timer_time (8), total_distance (9, m*100)
     fields = [(2, 4, 0x86), (5, 1, 0x00), (7, 4, 0x86), (8, 4, 0x86), (9, 4, 0x86)]
@@ -172,7 +173,7 @@ def _fit_file(records: int) -> bytes:
     return whole + struct.pack("<H", crc16(whole))
 
 
-def test_a_fit_file_with_many_records_reads_its_session(tmp_path: Path) -> None:
+def test_a_fit_file_with_many_unneeded_messages_reads_its_session(tmp_path: Path) -> None:
     path = tmp_path / "many.fit"
     path.write_bytes(_fit_file(200_000))
     (activity,) = read_activity_file(path).activities
@@ -197,6 +198,6 @@ def test_a_fit_file_beyond_the_time_budget_is_refused(tmp_path: Path,
 
 def test_a_changed_byte_in_a_skipped_record_still_fails_the_checksum(tmp_path: Path) -> None:
     data = bytearray(_fit_file(1000))
-    data[40] ^= 0x01  # inside the records, which are read but not decoded
+    data[40] ^= 0x01  # inside the HRV messages, which are read but not decoded
     reason = _refused(tmp_path, bytes(data), "bitflip.fit")
     assert "checksum (CRC)" in reason
