@@ -438,7 +438,8 @@ def cmd_ready(args: argparse.Namespace, ctx: Context) -> int:
     ctx.in_episode(day, episode)
     store.add_action(Action(day, "ready"), today=ctx.today)
     _out(f"Ready-to-run test recorded as passed on {day.isoformat()}.")
-    status = _engine().status_on(store.load_episode(), store.rules(), day)
+    from recoverydesk.core import engine
+    status = engine.status_on(store.load_episode(), store.rules(), day)
     _out(_headline(status, store.rules(), _phase_names()))
     return EXIT_OK
 
@@ -457,7 +458,8 @@ def cmd_screen(args: argparse.Namespace, ctx: Context) -> int:
     ctx.in_episode(day, episode)
     store.add_action(Action(day, "screen", risks=risks), today=ctx.today)
     _out(_screen_words(risks))
-    status = _engine().status_on(store.load_episode(), store.rules(), day)
+    from recoverydesk.core import engine
+    status = engine.status_on(store.load_episode(), store.rules(), day)
     _out(_headline(status, store.rules(), _phase_names()))
     return EXIT_OK
 
