@@ -46,6 +46,7 @@ from recoverydesk.core.model import (
     ValidationError,
     from_metres,
     parse_red_flags,
+    parse_risks,
     to_metres,
     validate_action,
 )
@@ -224,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="close the open episode (kept for history) and begin another")
     p.add_argument("--weekly-distance", metavar="N",
                    help="weekly running distance before the pain started, in --units")
+    p.add_argument("--risk", action="append", default=None, metavar="ID",
+                   help="a risk-screen question answered yes (repeatable; DESIGN §4.1); "
+                        "given at all, the screen is recorded on the start date")
 
     p = add("log", "record (or update) a day's entry")
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
@@ -242,10 +246,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("advance", "ask to move to the next phase on a date")
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
 
-    p = add("clear", "record a clinician's clearance of a red-flag pause")
+    p = add("clear", "record a clinician's clearance of a pause or a hold (also on the "
+                     "day of the red flag itself)")
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--note", required=True, metavar="TEXT",
                    help="who cleared you, e.g. 'seen by GP, cleared'")
+
+    p = add("ready", "record a passed ready-to-run test (all six checks, answered the "
+                     "morning after)")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+
+    p = add("screen", "record the risk screen's answers on a date (no --risk: all no)")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--risk", action="append", default=[], metavar="ID",
+                   help="a question answered yes (repeatable)")
 
     p = add("status", "the plan's answer for a day (default today)")
     p.add_argument("--date", metavar="YYYY-MM-DD")
@@ -336,9 +350,9 @@ def _phase_names() -> dict[str, str]:
         plan = load_content().plan
         return {p.id: p.name for p in plan}
     except Exception:  # content problems are reported by the window; names have a fallback
-        from recoverydesk.core.engine import PHASE_NAMES
+        from recoverydesk.core.model import PHASES
 
-        return dict(PHASE_NAMES)
+        return {p: p for p in PHASES}
 
 
 def _out(text: str = "") -> None:
@@ -358,6 +372,7 @@ def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
                           from_metres(7 * MAX_DISTANCE_M, units), f" {units}")
     info = EpisodeInfo(start=day, units=units,
                        baseline_weekly_m=None if weekly is None else to_metres(weekly, units))
+    risks = parse_risks(args.risk) if args.risk is not None else None
     store = ctx.store()
     previous = store.current_episode()
     try:
@@ -368,6 +383,9 @@ def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
         _out(f"The episode that began on {previous.start.isoformat()} is closed and kept "
              "for history.")
     _out(f"Episode begun on {day.isoformat()} (distances in {units}).")
+    if risks is not None:
+        store.add_action(Action(day, "screen", risks=risks), today=ctx.today)
+        _out(_screen_words(risks))
     episode = ctx.episode()
     _out(_headline(engine.status_on(episode, store.rules(), min(day, ctx.today)),
                    store.rules(), _phase_names()))
@@ -449,8 +467,45 @@ def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
         lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
         raise Refused("\n".join(lines))
     store.add_action(action, today=ctx.today)
-    _out(f"Clearance recorded on {day.isoformat()}: the plan goes on from here. "
-         "Stop and seek care again if a red flag returns.")
+    if decision.reasons[0].why == "can_clear_hold":
+        _out(f"Clearance recorded on {day.isoformat()}: the hold on running is lifted.")
+    else:
+        begins = (day + datetime.timedelta(days=1)).isoformat()
+        _out(f"Clearance recorded on {day.isoformat()}: the plan goes on from {begins}. "
+             "Stop and seek care again if a red flag returns.")
+    return EXIT_OK
+
+
+def cmd_ready(args: argparse.Namespace, ctx: Context) -> int:
+    day = parse_date(args.date, ctx.today)
+    store = ctx.store()
+    episode = ctx.episode()
+    ctx.in_episode(day, episode)
+    store.add_action(Action(day, "ready"), today=ctx.today)
+    _out(f"Ready-to-run test recorded as passed on {day.isoformat()}.")
+    from recoverydesk.core import engine
+    status = engine.status_on(store.load_episode(), store.rules(), day)
+    _out(_headline(status, store.rules(), _phase_names()))
+    return EXIT_OK
+
+
+def _screen_words(risks: frozenset[str]) -> str:
+    if not risks:
+        return "Risk screen recorded: no to every question."
+    return "Risk screen recorded: yes to " + ", ".join(sorted(risks)) + "."
+
+
+def cmd_screen(args: argparse.Namespace, ctx: Context) -> int:
+    day = parse_date(args.date, ctx.today)
+    risks = parse_risks(args.risk)
+    store = ctx.store()
+    episode = ctx.episode()
+    ctx.in_episode(day, episode)
+    store.add_action(Action(day, "screen", risks=risks), today=ctx.today)
+    _out(_screen_words(risks))
+    from recoverydesk.core import engine
+    status = engine.status_on(store.load_episode(), store.rules(), day)
+    _out(_headline(status, store.rules(), _phase_names()))
     return EXIT_OK
 
 
@@ -659,7 +714,7 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Context], int]] = {
     None: cmd_window, "start": cmd_start, "log": cmd_log, "advance": cmd_advance,
-    "clear": cmd_clear, "status": cmd_status, "timeline": cmd_timeline, "import": cmd_import,
+    "clear": cmd_clear, "ready": cmd_ready, "screen": cmd_screen, "status": cmd_status, "timeline": cmd_timeline, "import": cmd_import,
     "export": cmd_export, "report": cmd_report, "demo": cmd_demo,
     "screenshot": cmd_screenshot, "open": cmd_window, "remind": cmd_remind,
 }
@@ -673,8 +728,13 @@ def _headline(status: DayStatus, rules: Rules, names: dict[str, str]) -> str:
     least = rules.min_days.get(status.phase)
     day = f"day {status.phase_day}" + (f" of at least {least}" if least else "")
     text = f"{name} — {day}"
+    if status.run_stage is not None:
+        text += (" · walk–run ladder passed" if status.run_stage_done
+                 else f" · ladder stage {status.run_stage}")
     if status.paused:
-        return text + " · PAUSED by a red flag"
+        return text + " · PAUSED"
+    if status.hold:
+        text += " · running on hold until a clinician has checked your back"
     if status.next_phase != status.phase or status.event == "regression":
         return text + f" · {names.get(status.next_phase, status.next_phase)} from tomorrow"
     if status.can_advance:
@@ -686,11 +746,17 @@ def _describe(status: DayStatus, rules: Rules, names: dict[str, str]) -> str:
     """The human form of ``status``: headline, gate rules with ✓/✗, warnings, notices."""
     lines = [f"{status.day.isoformat()}: {_headline(status, rules, names)}"]
     if status.paused:
-        lines.append("The plan is paused by a red flag: see a clinician. When you have been "
-                     "cleared, record it with `recoverydesk clear --date D --note TEXT`.")
+        lines.append("The plan is paused: see a clinician. When you have been cleared, "
+                     "record it with `recoverydesk clear --date D --note TEXT`.")
+    elif status.hold:
+        lines.append("A clinician should check your back before you start running; walking "
+                     "and low-impact go on. Record it with `recoverydesk clear`.")
     if not status.logged:
         lines.append("Nothing logged on this day yet.")
-    if status.event == "regression":
+    if status.event == "setback":
+        lines.append(f"A setback on the walk–run ladder: stage {status.run_stage}; take 48 "
+                     "hours off running.")
+    elif status.event == "regression":
         lines.append(f"Stepping back: {names.get(status.next_phase, status.next_phase)} "
                      "starts afresh tomorrow.")
     elif status.event == "advance":

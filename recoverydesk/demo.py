@@ -10,8 +10,13 @@ scripted here; only the runner's pain, activities and one red flag are. The stor
   the plan back to Walk;
 - a day of pain shooting down the leg (a red flag) pauses the plan; the GP sees the runner two
   days later and clears them;
-- back through Walk and Low-impact, and finally Return to run with walk–run sessions on
-  alternate days, recorded by a watch as FIT files.
+- back through Walk and Low-impact, where a ready-to-run test is passed (recorded the morning
+  after, as the window asks it);
+- finally Return to run: the walk–run ladder's sessions on alternate days, recorded by a watch
+  as FIT files, with one stiff morning after a run that steps the ladder down a stage.
+
+The first-run risk screen is answered "no" to every question. (Six weeks leave no room for a
+week-long layoff; the engine's tests cover it.)
 
 It is Qt-free and deterministic: the same ``today`` always gives the same data.
 """
@@ -52,6 +57,7 @@ _NOTES = {
     "drive": "Four hours in the car to my sister's. Stiff and sore by the evening; "
              "gentle pilates and a stretch instead of the swim.",
     "first_run": "First run in weeks! 1 min run / 2 min walk, felt strange but fine.",
+    "stiff": "Stiff this morning after yesterday's run. Easy day; the ladder steps back one.",
 }
 _EASY_NOTES = (
     "Felt a bit stiff getting up, eased after a walk.",
@@ -106,6 +112,9 @@ class _Writer:
                         notes="Lower back pain after a long run; no injury."),
             today=self.today)
         self.store.set_setting(DEMO_SETTING, True)
+        self.store.add_action(Action(self.start, "screen"), today=self.today)  # all "no"
+        self.runs = 0
+        self.ran_yesterday = False
         for offset in range(DEMO_DAYS):
             self._write_day(self.start + datetime.timedelta(days=offset))
 
@@ -154,6 +163,10 @@ class _Writer:
             if (phase == "low_impact" and self.low_impact_spells == 2
                     and phase_day == _LONG_DRIVE_DAY):
                 pain, morning, note = 3, 2, _NOTES["drive"]
+            if phase == "run" and self.ran_yesterday and self.runs == 2:
+                morning, note = self.last_morning + 2, _NOTES["stiff"]  # 24-hour rule: down
+        self.ran_yesterday = any(a.kind == "run" for a in activities + imported)
+        self.runs += self.ran_yesterday
         if imported or activities:
             given = [a.pain for a in activities + imported if a.pain is not None]
             if given:
@@ -171,6 +184,8 @@ class _Writer:
                 and day == self.flag_day + datetime.timedelta(days=_CLEARED_AFTER)):
             self._ask(Action(day, "clearance", "Seen by GP: nerve irritation settling, no "
                                                "sign of anything serious. Cleared to carry on."))
+        if phase == "low_impact" and self.low_impact_spells == 2 and phase_day == 8:
+            self.store.add_action(Action(day, "ready"), today=self.today)
         self._ask(Action(day, "advance"))
 
     def _ask(self, action: Action) -> None:
@@ -213,8 +228,11 @@ class _Writer:
         # run and full: walk–run on odd days (the watch records the walking breaks too),
         # strength and an easy walk between them.
         if phase_day % 2 == 1:
-            session_min = min(30, 18 + 2 * (phase_day // 2))
-            return [], [self._timed(day, "run", session_min, 7.0, easy, hour=7)]
+            episode = self.store.load_episode()
+            assert episode is not None
+            stage = engine.status_on(episode, self.rules, day).run_stage or 1
+            session_min = self.rules.ladder_minutes[stage - 1]
+            return [], [self._timed(day, "run", session_min, 7.0, min(easy, 2), hour=7)]
         return [Activity(day, "strength", None, 20 * 60.0, easy),
                 Activity(day, "walk", 3_000.0, 35 * 60.0, easy)], []
 

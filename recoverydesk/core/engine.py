@@ -1,229 +1,347 @@
-"""The phase engine: a pure replay of an episode, day by day (DESIGN.md §5.1).
+"""The phase engine v2: a pure replay of an episode, day by day (DESIGN.md §5.1, §5.3, §5.4).
 
-Nothing the engine derives is stored: the store keeps only the daily logs, the activities and
-two kinds of user action (advance requests, clinician clearances); every answer comes from
-replaying them from the episode's start. Editing an old entry therefore simply replays to a new
-answer, and a stored advance whose gate no longer holds is ignored (and flagged).
+Nothing the engine derives is stored: the store keeps the daily logs, the activities and four
+kinds of user action (advance requests, clinician clearances, passed ready-to-run tests, risk
+screens); every answer comes from replaying them from the episode's start. Editing an old entry
+simply replays to a new answer, and a stored advance whose gate no longer holds is ignored (and
+flagged).
 
-- ``replay(episode, rules, until) -> list[DayStatus]``: one status per day from
-  ``episode.start`` to ``until`` inclusive (empty if until < start).
-- ``status_on(episode, rules, day) -> DayStatus``: the status of one day (replays up to it).
-- ``check_advance(episode, rules, day, today) -> Decision``: would an advance asked on ``day``
-  be accepted? ``Decision.accepted`` and ``Decision.reasons`` (every failing rule when refused).
-- ``check_clearance(episode, rules, day, today) -> Decision``: refused when not paused on ``day``
-  or when a red flag is logged that day.
-- ``DayStatus.to_json()`` gives the §9 ``status --json`` record.
+- ``replay(episode, rules, until) -> list[DayStatus]``: one status per day from the start to
+  ``until`` inclusive (empty if until < start).
+- ``status_on(episode, rules, day) -> DayStatus``.
+- ``check_advance`` / ``check_clearance``: would a request on a day be accepted, and why.
 
-Speed (§10: 10 years in 20 ms): logs and activities are indexed by day offset once, windowed
-counts use prefix sums, each day does O(1) work, and sentences that carry no date are built
-once and shared.
+The engine returns structure, not prose: each ``RuleResult`` has the rule id, whether it held,
+a ``why`` key and the figures behind it (``facts``), including what is still needed (days,
+logged days, a passed test, ladder stages). ``core/explain.py`` turns them into sentences from
+``resources/engine.toml``; the engine itself keeps no phase names or red-flag words.
+
+Speed (§10: 10 years in ≤ 10 ms): logs and activities are laid out by day offset once, windowed
+counts use prefix sums, and the fold does O(1) work per day on plain numbers and booleans. The
+reasons, cautions and notices of a day are worked out only when somebody reads them, from the
+state the fold recorded for that day.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import itertools
-from collections.abc import Sequence
-from typing import Any
+import functools
+from collections.abc import Mapping, Sequence
+from itertools import accumulate
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from recoverydesk.core import words
-from recoverydesk.core.load import Guard, RunLoad
-from recoverydesk.core.model import EMERGENCY_FLAGS, PHASES, RED_FLAGS, Episode
+from recoverydesk.core.model import PHASES, Episode
 from recoverydesk.core.rules import Rules
 
+_REST, _WALK, _LOW, _RUN, _FULL = range(5)
+_LAST = len(PHASES) - 1
+_EVIDENCE_KINDS: dict[int, frozenset[str]] = {
+    _WALK: frozenset({"walk"}),
+    _LOW: frozenset({"swim", "cycle", "elliptical", "yoga", "pilates"}),
+}
+"""G5: the activities that show a phase is being lived, not just waited out."""
+_EPS = 1e-9
 
-@dataclasses.dataclass(frozen=True, slots=True)
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=True)
 class RuleResult:
-    """One rule's verdict on one day, with words for the runner.
+    """One rule's verdict on one day.
 
     Attributes:
-        rule: The rule id: ``pause``, ``clearance``, ``R1``–``R3``, ``G1``–``G5``, ``advance``.
-        ok: Whether the rule held (for gate rules: passed; for R-rules: True means no regression).
-        detail: A sentence with the numbers in it, e.g. "Pain was 4 on 12 May; it must be 3 or
-            less on three days in a row".
+        rule: ``layoff``, ``pause``, ``hold``, ``clearance``, ``R1``–``R3``, ``setback``,
+            ``ladder``, ``G1``–``G7``, ``advance``.
+        ok: Whether the rule held (for R-rules True means no regression; for ``pause`` and
+            ``hold`` True means none is in force).
+        why: Which case of the rule applied (a key of resources/engine.toml under the rule).
+        facts: The figures behind the verdict; dates are ``datetime.date``. What is still
+            needed is in ``left`` (a count) where the rule has one.
     """
 
     rule: str
     ok: bool
-    detail: str
+    why: str
+    facts: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=True)
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.ok, self.why))
+
+    @property
+    def detail(self) -> str:
+        """The verdict as a sentence a runner understands (from resources/engine.toml)."""
+        from recoverydesk.core.explain import describe
+        return describe(self)
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "ok": self.ok, "detail": self.detail}
+        return {"rule": self.rule, "ok": self.ok, "why": self.why, "detail": self.detail,
+                "facts": _json_facts(self.facts)}
 
 
-@dataclasses.dataclass(frozen=True, slots=True, eq=False)
-class DayStatus:
+def _json_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    def plain(v: Any) -> Any:
+        if isinstance(v, datetime.date):
+            return v.isoformat()
+        if isinstance(v, tuple | list | frozenset | set):
+            items = sorted(v) if isinstance(v, frozenset | set) else v
+            return [plain(x) for x in items]
+        return v
+    return {k: plain(v) for k, v in facts.items()}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Caution:
+    """A load caution of §5.1/§5.4 on a day: amber, with its figures; never closes the gate.
+
+    ``id`` is ``stage_long``, ``spike``, ``weekly_rise``, ``over_guide`` or
+    ``after_break``; ``value`` the ratio against its reference.
+    """
+
+    id: str
+    value: float
+    facts: Mapping[str, Any]
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.value))
+
+    @property
+    def warn(self) -> bool:
+        return True
+
+    @property
+    def detail(self) -> str:
+        from recoverydesk.core.explain import describe_caution
+        return describe_caution(self)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "value": round(self.value, 3), "warn": True,
+                "detail": self.detail, "facts": _json_facts(self.facts)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Notice:
+    """A notice of §5.1 (not a pause): ``not_improving``, ``high_pain``, ``pain_rising``,
+    ``long_episode`` or ``back_to_ladder``. Shown at most once a week: the engine raises it
+    on the first day its condition holds and again only after ``notice_every_days`` without it
+    raised (dismissing it for good is the window's business)."""
+
+    id: str
+    facts: Mapping[str, Any]
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def detail(self) -> str:
+        from recoverydesk.core.explain import describe_notice
+        return describe_notice(self)
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Guide:
+    """The §5.4 weekly guide in ``full`` for the block holding a day.
+
+    ``block`` counts from 0 at the phase's start; ``guide_m`` is the distance the block
+    allows, ``run_m`` what was run in the block up to the day; ``at_baseline`` once the guide
+    has reached the runner's usual week.
+    """
+
+    block: int
+    first_day: datetime.date
+    guide_m: float
+    run_m: float
+    at_baseline: bool
+
+
+_FIELDS = ("day", "phase", "phase_day", "paused", "hold", "can_advance", "next_phase", "logged",
+           "event", "ignored_advance", "ignored_clearance", "run_stage", "run_stage_done",
+           "ladder")
+
+
+class DayStatus(tuple):  # type: ignore[type-arg]
     """What the engine says about one day (§9 ``status --json``).
 
     Attributes:
-        event: What moved on this day, if anything: ``pause``, ``clearance``, ``regression``,
-            ``advance`` (accepted advance), or None.
-        ignored_advance: A stored advance on this day whose gate no longer holds.
-        details: ``(guards, notices)``, or, from a replay, a ``(source, day offset, guarded)``
-            triple that works them out on first use: a 10-year replay only pays for the
-            mileage guards and notices of the days somebody looks at.
-        guards: Mileage guard figures (only on ``run``/``full`` days); warnings are those with
-            ``warn``.
-        notices: "See a clinician" notices (§5.1), as sentences.
+        day, phase, phase_day, paused, can_advance, next_phase: as §9 says.
+        hold: a hold (§4.1) is open at the end of the day (the way into running is shut).
+        logged: the day has a log entry.
+        event: what moved: ``pause``, ``clearance`` (a pause ended), ``hold`` (a hold opened),
+            ``hold_cleared``, ``regression`` (a phase back), ``setback`` (two ladder stages
+            back, the phase stays), ``advance``, or None.
+        ignored_advance / ignored_clearance: a stored action this day that no longer holds.
+        run_stage: the ladder stage in force (1–9), None outside ``run``.
+        run_stage_done: the ladder has been passed (False outside ``run``).
+        ladder: how the day moved the ladder: ``up``, ``down``, ``hold`` (yesterday's run
+            judged), ``passed``, ``layoff``, ``setback``, or None.
+        reasons, cautions (also ``warnings``), notices, guide, offer_recovered, pause_reason,
+            hold_reason: worked out on first use, from the state the fold kept for the day.
+
+    A tuple underneath (the fields above, then the fold's context), because a 10-year replay
+    makes 3,650 of them within its 10 ms; compare and print it through the fields.
     """
 
-    day: datetime.date
-    phase: str
-    phase_day: int
-    paused: bool
-    can_advance: bool
-    next_phase: str
-    reasons: tuple[RuleResult, ...]
-    logged: bool = False
-    event: str | None = None
-    ignored_advance: bool = False
-    details: Any = ((), ())
+    __slots__ = ()
 
-    def _details(self) -> tuple[tuple[Guard, ...], tuple[str, ...]]:
-        details = self.details
-        if len(details) == 3:
-            source, i, guarded = details
-            details = (source.guards(i) if guarded else (), source.notices(i))
-            object.__setattr__(self, "details", details)
-        return details  # type: ignore[no-any-return]
+    day: datetime.date = property(itemgetter(0))  # type: ignore[assignment]
+    phase: str = property(itemgetter(1))  # type: ignore[assignment]
+    phase_day: int = property(itemgetter(2))  # type: ignore[assignment]
+    paused: bool = property(itemgetter(3))  # type: ignore[assignment]
+    hold: bool = property(itemgetter(4))  # type: ignore[assignment]
+    can_advance: bool = property(itemgetter(5))  # type: ignore[assignment]
+    next_phase: str = property(itemgetter(6))  # type: ignore[assignment]
+    logged: bool = property(itemgetter(7))  # type: ignore[assignment]
+    event: str | None = property(itemgetter(8))  # type: ignore[assignment]
+    ignored_advance: bool = property(itemgetter(9))  # type: ignore[assignment]
+    ignored_clearance: bool = property(itemgetter(10))  # type: ignore[assignment]
+    run_stage: int | None = property(itemgetter(11))  # type: ignore[assignment]
+    run_stage_done: bool = property(itemgetter(12))  # type: ignore[assignment]
+    ladder: str | None = property(itemgetter(13))  # type: ignore[assignment]
+    # 14: the replay, 15: the day offset, 16: the fold's _State
+
+    @classmethod
+    def make(cls, day: datetime.date, phase: str, phase_day: int, *, paused: bool = False,
+             hold: bool = False, can_advance: bool = False, next_phase: str | None = None,
+             logged: bool = True, event: str | None = None, run_stage: int | None = None,
+             run_stage_done: bool = False) -> DayStatus:
+        """A record made by hand (no replay behind it: no reasons, cautions or notices), for
+        projections and tests that start from a given day."""
+        return _new_status(cls, (day, phase, phase_day, paused, hold, can_advance,
+                                 next_phase or phase, logged, event, False, False, run_stage,
+                                 run_stage_done, None, None, 0, _NO_STATE))
+
+    def _lazy(self, key: str, make: Any) -> Any:
+        if self[14] is None:
+            return ()
+        cache = self[14].cache.setdefault(self[15], {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
 
     @property
-    def guards(self) -> tuple[Guard, ...]:
-        return self._details()[0]
+    def reasons(self) -> tuple[RuleResult, ...]:
+        return self._lazy("reasons", lambda: self[14].reasons(self[15], self[16], self))  # type: ignore[no-any-return]
+
+    def reason(self, rule: str) -> RuleResult | None:
+        return next((r for r in self.reasons if r.rule == rule), None)
 
     @property
-    def notices(self) -> tuple[str, ...]:
-        return self._details()[1]
+    def cautions(self) -> tuple[Caution, ...]:
+        return self._lazy("cautions", lambda: self[14].cautions(self[15], self))  # type: ignore[no-any-return]
+
+    warnings = cautions
+    guards = cautions
 
     @property
-    def warnings(self) -> tuple[Guard, ...]:
-        return tuple(g for g in self.guards if g.warn)
+    def notices(self) -> tuple[Notice, ...]:
+        return self._lazy("notices", lambda: self[14].notices(self[15]))  # type: ignore[no-any-return]
+
+    @property
+    def guide(self) -> Guide | None:
+        """The §5.4 weekly guide for this day (in ``full`` only)."""
+        if self[14] is None:
+            return None
+        return self[14].guide(self[15], self) if self.phase == "full" else None  # type: ignore[no-any-return]
+
+    @property
+    def offer_recovered(self) -> bool:
+        """§5.1: in ``full`` with ``worst`` ≤ 1 on each of the last 14 days."""
+        return (self.phase == "full" and self[14] is not None
+                and bool(self[14].calm_fortnight(self[15])))
+
+    @property
+    def pause_reason(self) -> Mapping[str, Any] | None:
+        """Why the plan is paused (``red_flags`` and/or ``risks``, and ``since``)."""
+        return self[16].pause if self.paused else None  # type: ignore[no-any-return]
+
+    @property
+    def hold_reason(self) -> Mapping[str, Any] | None:
+        """Why a hold is open (``risks`` and ``since``)."""
+        return self[16].hold if self.hold else None  # type: ignore[no-any-return]
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.day, self.phase, self.phase_day, self.paused, self.can_advance,
-                self.next_phase, self.reasons, self.logged, self.event, self.ignored_advance,
-                self.guards, self.notices)
+        return tuple(self[:14])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DayStatus):
             return NotImplemented
-        return self._key() == other._key()
+        return (self._key() == other._key() and self.reasons == other.reasons
+                and self.cautions == other.cautions and self.notices == other.notices)
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
 
     def __hash__(self) -> int:
-        return hash((self.day, self.phase, self.phase_day, self.paused, self.event))
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "DayStatus(" + ", ".join(f"{k}={v!r}" for k, v in zip(_FIELDS, self, strict=False)) + ")"
 
     def to_json(self) -> dict[str, Any]:
+        guide = self.guide
         return {
             "date": self.day.isoformat(),
             "phase": self.phase,
             "phase_day": self.phase_day,
             "paused": self.paused,
+            "hold": self.hold,
             "can_advance": self.can_advance,
             "next_phase": self.next_phase,
+            "run_stage": self.run_stage,
+            "run_stage_done": self.run_stage_done,
+            "ladder": self.ladder,
             "reasons": [r.to_json() for r in self.reasons],
-            "warnings": [g.to_json() for g in self.warnings],
-            "guards": [g.to_json() for g in self.guards],
+            "warnings": [c.to_json() for c in self.cautions],
             "event": self.event,
             "ignored_advance": self.ignored_advance,
-            "notices": list(self.notices),
+            "ignored_clearance": self.ignored_clearance,
+            "notices": [{"id": n.id, "detail": n.detail} for n in self.notices],
+            "guide": None if guide is None else {
+                "block": guide.block, "first_day": guide.first_day.isoformat(),
+                "guide_m": round(guide.guide_m, 1), "run_m": round(guide.run_m, 1),
+                "at_baseline": guide.at_baseline},
+            "offer_recovered": self.offer_recovered,
             "logged": self.logged,
         }
 
 
+_new_status = tuple.__new__
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Decision:
-    """The answer to a request (advance, clearance): accepted or not, and why."""
+    """The answer to a request (advance, clearance, ready, screen): accepted or not, and why."""
 
     accepted: bool
     reasons: tuple[RuleResult, ...]
 
 
-_new = object.__new__
-(_set_day, _set_phase, _set_phase_day, _set_paused, _set_can, _set_next, _set_reasons,
- _set_logged, _set_event, _set_ignored, _set_details) = (
-    DayStatus.__dict__[f.name].__set__ for f in dataclasses.fields(DayStatus))
+class _State(NamedTuple):
+    """The fold's state for one day: what the lazy reasons need.
 
-
-def _day_status(day: datetime.date, phase: str, phase_day: int, paused: bool, can: bool,
-                nxt: str, reasons: tuple[RuleResult, ...], logged: bool, event: str | None,
-                ignored: bool, details: Any) -> DayStatus:
-    """Build a DayStatus without the frozen dataclass ``__init__``.
-
-    Same object as ``DayStatus(...)`` (that ``__init__`` only sets the eleven slots), at about
-    half the cost: a 10-year replay makes 3,650 of them within its 20 ms.
+    ``kind`` is the path the day took: ``pause`` (paused), ``clearance`` (a pause cleared),
+    or ``judged``. Built with ``tuple.__new__`` in the fold (it runs 3,650 times in 10 ms).
     """
-    status = _new(DayStatus)
-    _set_day(status, day)
-    _set_phase(status, phase)
-    _set_phase_day(status, phase_day)
-    _set_paused(status, paused)
-    _set_can(status, can)
-    _set_next(status, nxt)
-    _set_reasons(status, reasons)
-    _set_logged(status, logged)
-    _set_event(status, event)
-    _set_ignored(status, ignored)
-    _set_details(status, details)
-    return status
+
+    kind: str
+    pi: int
+    ps: int
+    cleared: int
+    stage: int | None
+    passed: bool
+    pause: Mapping[str, Any] | None
+    hold: Mapping[str, Any] | None
+    hold_cleared: Mapping[str, Any] | None
+    regression: str | None
+    ladder: Mapping[str, Any] | None
+    layoff: Mapping[str, Any] | None
+    ignored_clearance: bool
 
 
-# --- words --------------------------------------------------------------------------------
-
-PHASE_NAMES: dict[str, str] = {
-    "rest": "Rest", "walk": "Walk", "low_impact": "Low-impact", "run": "Return to run",
-    "full": "Full training",
-}
-"""Plain phase names for the engine's sentences (the plan content may style them further)."""
-
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten")
-_RED_FLAG_WORDS = {
-    "bladder_bowel": "new loss of bladder or bowel control",
-    "saddle_numbness": "numbness in the groin, buttocks or inner thighs",
-    "numbness": "numbness, tingling or weakness in a leg or foot",
-    "radiating_pain": "pain shooting down a leg",
-    "constant_pain": "pain that does not ease with rest or wakes you at night",
-    "fever": "fever or feeling unwell with the back pain",
-    "trauma": "pain that began after a fall or accident",
-}
-
-_EVIDENCE_KINDS: dict[str, frozenset[str]] = {
-    "walk": frozenset({"walk"}),
-    "low_impact": frozenset({"swim", "cycle", "elliptical", "yoga", "pilates"}),
-    "run": frozenset({"run"}),
-}
-"""G5: the activities that show a phase is being lived, not just waited out."""
-_EVIDENCE_WORDS = {
-    "walk": "Walks",
-    "low_impact": "Swimming, cycling, elliptical, yoga or pilates",
-    "run": "Runs",
-}
-_EPS = 1e-9
-
-
-def phase_name(phase: str) -> str:
-    """The readable name of a phase id ("low_impact" → "Low-impact")."""
-    return PHASE_NAMES.get(phase, phase)
-
-
-def day_words(day: datetime.date) -> str:
-    """A date as a runner says it: "12 May"."""
-    return words.date_text(day, year=False, long=True)
-
-
-def _count(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-
-
-def _days(n: int) -> str:
-    return words.count_text(n, "day")
-
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+_NO_STATE = _State("judged", 0, 0, -1, None, False, None, None, None, None, None, None, False)
 
 
 # --- the day index --------------------------------------------------------------------------
@@ -235,36 +353,53 @@ class _Index:
     nothing after ``until`` may change an answer about ``until``.
     """
 
-    __slots__ = ("start", "n", "logged", "pain", "pact", "morning", "worst", "flags",
-                 "evidence", "logged_prefix", "pain_prefix", "advances", "clearances",
-                 "activities", "seen", "_words")
-
     def __init__(self, episode: Episode, until: datetime.date) -> None:
         start = self.start = episode.start
         n = self.n = (until - start).days + 1
+        self.units = episode.info.units if episode.info.units in ("km", "mi") else "km"
+        self.baseline = episode.info.baseline_weekly_m
         act_pain: list[int | None] = [None] * n
+        run_pain: list[int | None] = [None] * n
+        run_min: list[float] = [0.0] * n
+        run_untimed = [False] * n
+        has_run = [False] * n
         marks = {phase: [0] * n for phase in _EVIDENCE_KINDS}
-        by_kind: dict[str, list[list[int]]] = {}
-        for phase, kinds in _EVIDENCE_KINDS.items():
-            for kind in kinds:
-                by_kind.setdefault(kind, []).append(marks[phase])
+        mark_of = {kind: marks[phase] for phase, kinds in _EVIDENCE_KINDS.items()
+                   for kind in kinds}
         own = []
         for a in episode.activities:
             i = (a.day - start).days
-            if 0 <= i < n:
-                own.append(a)
-                if a.pain is not None:
-                    cur = act_pain[i]
-                    if cur is None or a.pain > cur:
-                        act_pain[i] = a.pain
-                for mark in by_kind.get(a.kind, ()):
+            if not 0 <= i < n:
+                continue
+            own.append(a)
+            kind, p = a.kind, a.pain
+            if p is not None:
+                cur = act_pain[i]
+                if cur is None or p > cur:
+                    act_pain[i] = p
+            if kind == "run":
+                has_run[i] = True
+                if p is not None:
+                    cur = run_pain[i]
+                    if cur is None or p > cur:
+                        run_pain[i] = p
+                if a.duration_s is None:
+                    run_untimed[i] = True
+                else:
+                    run_min[i] += a.duration_s / 60.0
+            else:
+                mark = mark_of.get(kind)
+                if mark is not None:
                     mark[i] = 1
         self.activities = tuple(own)
+        self.has_run, self.run_pain, self.run_min, self.run_untimed = (
+            has_run, run_pain, run_min, run_untimed)
         logged = [False] * n
         pain = [0] * n
         pact: list[int | None] = [None] * n
         morning: list[int | None] = [None] * n
         worst = [0] * n
+        daily = [0] * n
         flags: list[frozenset[str] | None] = [None] * n
         for day, log in episode.logs.items():
             i = (day - start).days
@@ -272,502 +407,553 @@ class _Index:
                 continue
             logged[i] = True
             w = pain[i] = log.pain
-            pa = log.pain_activity if log.pain_activity is not None else act_pain[i]
-            pact[i] = pa
+            pa = pact[i] = log.pain_activity if log.pain_activity is not None else act_pain[i]
             m = morning[i] = log.pain_morning
-            if pa is not None and pa > w:
-                w = pa
-            if m is not None and m > w:
-                w = m
-            worst[i] = w
+            dl = w if m is None or m < w else m
+            daily[i] = dl
+            if pa is not None and pa > dl:
+                dl = pa
+            worst[i] = dl
             if log.red_flags:
                 flags[i] = log.red_flags
         self.logged, self.pain, self.pact, self.morning = logged, pain, pact, morning
-        self.worst, self.flags = worst, flags
-        self.seen = [w if ok else -1 for w, ok in zip(worst, logged, strict=True)]
-        """worst(D) on logged days, -1 elsewhere: one list to slice for a window's signature."""
+        self.worst, self.daily, self.flags = worst, daily, flags
         self.evidence = {phase: _prefix(mark) for phase, mark in marks.items()}
-        self.logged_prefix = _prefix([1 if x else 0 for x in logged])
-        self.pain_prefix = _prefix(pain)
+        self.logged_prefix = _prefix(logged)  # type: ignore[arg-type]
         self.advances: set[int] = set()
         self.clearances: dict[int, str] = {}
+        self.screens: dict[int, frozenset[str]] = {}
+        ready = [0] * n
         for action in episode.actions:
             i = (action.day - start).days
-            if 0 <= i < n:
-                if action.kind == "advance":
-                    self.advances.add(i)
-                elif action.kind == "clearance":
-                    self.clearances.setdefault(i, action.note)
-        self._words: list[str | None] = [None] * (n + 1)
+            if not 0 <= i < n:
+                continue
+            if action.kind == "advance":
+                self.advances.add(i)
+            elif action.kind == "clearance":
+                self.clearances.setdefault(i, action.note)
+            elif action.kind == "ready":
+                ready[i] = 1
+            elif action.kind == "screen":
+                self.screens[i] = frozenset(action.risks)
+        self.ready = ready
+        self.ready_prefix = _prefix(ready)
 
-    def words(self, i: int) -> str:
-        """Day offset ``i`` as "12 May" (cached: the same days recur in many sentences)."""
-        if 0 <= i <= self.n:
-            text = self._words[i]
-            if text is None:
-                text = self._words[i] = day_words(self.start + datetime.timedelta(days=i))
-            return text
-        return day_words(self.start + datetime.timedelta(days=i))
+    def date(self, i: int) -> datetime.date:
+        return self.start + datetime.timedelta(days=i)
+
+    @functools.cached_property
+    def pain_prefix(self) -> list[int]:
+        """Running totals of ``pain`` (0 on unlogged days), for the notices' 7-day means."""
+        return _prefix(self.pain)
 
 
 def _prefix(values: list[int]) -> list[int]:
     """Running totals with a leading 0: the sum of values[a:b] is out[b] - out[a]."""
-    return list(itertools.accumulate(values, initial=0))
+    return list(accumulate(values, initial=0))
 
 
-# --- the rules, one sentence each --------------------------------------------------------------
+# --- the rules, as plain checks ----------------------------------------------------------------
 
-_PAUSE_OK = RuleResult("pause", True, "No red flag ticked.")
-_PAUSE_ONLY = (_PAUSE_OK,)
+def _regressions(ix: _Index, rules: Rules, i: int) -> tuple[bool, bool, bool]:
+    """R1–R3 on logged day ``i``: True where the rule calls for a regression."""
+    pa = ix.pact[i]
+    r1 = pa is not None and pa > rules.regress_activity_pain_above
+    d = ix.daily[i]
+    r2 = (i > 0 and ix.logged[i - 1] and d - ix.daily[i - 1] >= rules.flare_rise
+          and d >= rules.flare_floor)
+    k = rules.morning_rising_days
+    r3 = False
+    if i >= k - 1:
+        ms = ix.morning[i - k + 1:i + 1]
+        if None not in ms and ms[-1] >= rules.morning_floor:  # type: ignore[operator]
+            r3 = all(ms[j] < ms[j + 1] for j in range(k - 1))  # type: ignore[operator]
+    return r1, r2, r3
 
 
-def _flag_order(flag: str) -> int:
-    return RED_FLAGS.index(flag) if flag in RED_FLAGS else len(RED_FLAGS)
+def _judge_run(ix: _Index, rules: Rules, i: int, stage: int, passed: bool,
+               up_yesterday: bool) -> tuple[str, dict[str, Any]]:
+    """§5.3: judge D−1's run on day ``i`` (the caller checked it may be judged).
 
-
-class _Judge:
-    """The rules of §5.1 for one replay, with their sentences.
-
-    Most verdicts repeat (pain 2 after 2, day 5 of at least 3…), so any sentence that carries
-    no date is built once per replay and shared; a replay then spends its time on the days
-    that say something new. Dated sentences ("Pain was 4 on 12 May") are built as needed.
+    Returns ``up``, ``down`` or ``hold``, and the figures.
     """
-
-    __slots__ = ("ix", "rules", "cache", "gates", "verdicts", "lim", "flare", "k", "w")
-
-    def __init__(self, ix: _Index, rules: Rules) -> None:
-        self.ix = ix
-        self.rules = rules
-        self.cache: dict[tuple[Any, ...], RuleResult] = {}
-        self.gates: dict[tuple[Any, ...], tuple[tuple[RuleResult, ...], bool, bool]] = {}
-        self.verdicts: dict[tuple[Any, ...], tuple[tuple[RuleResult, ...], bool]] = {}
-        self.lim = rules.regress_activity_pain_above
-        self.flare = rules.flare_rise
-        self.k = max(rules.morning_rising_days, 2)
-        self.w = max(rules.gate_window_days, 1)
-
-    def pause_flagged(self, i: int, flags: frozenset[str]) -> RuleResult:
-        """Any red flag pauses: the app cannot tell a harmless one from a serious one."""
-        names = [_RED_FLAG_WORDS.get(f, f) for f in sorted(flags, key=_flag_order)]
-        urgent = "This needs care now." if flags & EMERGENCY_FLAGS else "See a clinician soon."
-        return RuleResult("pause", False,
-                          f"Red flag on {self.ix.words(i)}: {_and(names)}. {urgent} The plan is "
-                          f"paused until a clinician clears you.")
-
-    def regressions(self, i: int) -> tuple[tuple[RuleResult, ...], bool]:
-        """The pause verdict (no red flag) and R1–R3 on a logged day, and whether it regresses.
-
-        Pain during activity above the limit, a sudden flare, or morning pain rising day after
-        day all say the back is not coping with the current load. The four verdicts come back
-        as one shared tuple: most days of a long history repeat an earlier day's numbers.
-        """
-        ix = self.ix
-        k = self.k
-        a = ix.worst[i - 1] if i > 0 and ix.logged[i - 1] else None
-        whole = (ix.pact[i], a, ix.worst[i], *ix.morning[i - k + 1 if i >= k - 1 else 0:i + 1])
-        found = self.verdicts.get(whole)
-        if found is None:
-            r1, r2, r3 = self._regressions(i)
-            found = self.verdicts[whole] = ((_PAUSE_OK, r1, r2, r3),
-                                            not (r1.ok and r2.ok and r3.ok))
-        return found
-
-    def _regressions(self, i: int) -> tuple[RuleResult, RuleResult, RuleResult]:
-        ix, cache = self.ix, self.cache
-        v = ix.pact[i]
-        key: tuple[Any, ...] = (1, v)
-        r1 = cache.get(key)
-        if r1 is None:
-            lim = self.lim
-            if v is None:
-                r1 = RuleResult("R1", True, "No pain during activity was given.")
-            elif v > lim:
-                r1 = RuleResult("R1", False, f"Pain during activity was {v}, more than {lim}: "
-                                             f"step back one phase.")
-            else:
-                r1 = RuleResult("R1", True, f"Pain during activity was {v}; only more than "
-                                            f"{lim} means a step back.")
-            cache[key] = r1
-        a = ix.worst[i - 1] if i > 0 and ix.logged[i - 1] else None
-        b = ix.worst[i]
-        key = (2, a, b)
-        r2 = cache.get(key)
-        if r2 is None:
-            flare = self.flare
-            if a is None:
-                r2 = RuleResult("R2", True, "The day before is not logged, so there is no "
-                                            "flare to judge.")
-            elif b - a >= flare:
-                r2 = RuleResult("R2", False, f"Worst pain rose from {a} the day before to {b}: "
-                                             f"a flare (a rise of {flare} or more).")
-            else:
-                r2 = RuleResult("R2", True, f"Worst pain went from {a} the day before to {b}; "
-                                            f"a rise of {flare} or more would be a flare.")
-            cache[key] = r2
-        k = self.k
-        key = (3, *ix.morning[i - k + 1:i + 1]) if i >= k - 1 else (3,)
-        r3 = cache.get(key)
-        if r3 is None:
-            mornings = key[1:]
-            if len(mornings) < k or None in mornings:
-                r3 = RuleResult("R3", True, f"Morning pain was not given on each of the last "
-                                            f"{_count(k)} days, so a rise cannot be judged.")
-            else:
-                seq = " → ".join(str(m) for m in mornings)
-                if all(mornings[j] < mornings[j + 1] for j in range(k - 1)):
-                    r3 = RuleResult("R3", False, f"Morning pain rose every morning for "
-                                                 f"{_count(k)} days ({seq}): pain is not "
-                                                 f"settling overnight.")
-                else:
-                    r3 = RuleResult("R3", True, f"Morning pain over the last {_count(k)} days "
-                                                f"({seq}) is not rising every morning.")
-            cache[key] = r3
-        return r1, r2, r3
-
-    def gate(self, i: int, phase: str, ps: int, cleared: int, out: list[RuleResult]) -> bool:
-        """Append G1–G5 for day ``i`` of ``phase`` (begun on ``ps``); return whether all hold.
-
-        When the whole window lies in the phase, the five verdicts depend only on the phase,
-        the day count (up to the minimum), the activity count and the window's scores, so they
-        are looked up as one; windows that need a dated sentence take the full path.
-        """
-        lo = i - self.w + 1
-        if lo >= ps and lo > cleared:
-            k = i - ps + 1
-            prefix = self.ix.evidence.get(phase)
-            sig = (phase, k if k < self.rules.min_days.get(phase, 0) else -1,
-                   prefix[i + 1] - prefix[ps] if prefix is not None else -1,
-                   *self.ix.seen[lo:i + 1])
-            hit = self.gates.get(sig)
-            if hit is None:
-                verdicts: list[RuleResult] = []
-                is_open = self._gate(i, phase, ps, cleared, verdicts)
-                dated = any(r.rule in ("G2", "G3") and not r.ok for r in verdicts)
-                hit = self.gates[sig] = (tuple(verdicts), is_open, dated)
-            if not hit[2]:
-                out += hit[0]
-                return hit[1]
-        return self._gate(i, phase, ps, cleared, out)
-
-    def _gate(self, i: int, phase: str, ps: int, cleared: int, out: list[RuleResult]) -> bool:
-        """Append G1–G5 for day ``i`` of ``phase`` (begun on ``ps``); return whether all hold.
-
-        The gate asks for enough days in the phase, then a steady, low, not-rising run of
-        logged days inside it, because one good day says little about a back; G5 asks that
-        the phase was actually lived, not just waited out.
-        """
-        ix, rules, cache = self.ix, self.rules, self.cache
-        logged, worst = ix.logged, ix.worst
-        name = PHASE_NAMES.get(phase, phase)
-        w = self.w
-        # G1: time in the phase.
-        k = i - ps + 1
-        m = rules.min_days.get(phase, 0)
-        key: tuple[Any, ...] = (11, phase, k if k < m else -1)
-        g1 = cache.get(key)
-        if g1 is None:
-            if k >= m:
-                g1 = RuleResult("G1", True, f"{name} has lasted its minimum of {_days(m)}.")
-            else:
-                g1 = RuleResult("G1", False, f"Day {k} in {name}; at least {_days(m)} are "
-                                             f"needed ({m - k} more).")
-            cache[key] = g1
-        # G2: a window of logged days inside the phase and after the last clearance.
-        lo = i - w + 1
-        floor = ps if ps > cleared else cleared + 1
-        first = lo if lo > floor else floor
-        counted = [j for j in range(first, i + 1) if logged[j]]
-        by_clearance = lo < floor and cleared >= ps
-        if lo >= floor and len(counted) == w:
-            key = (12, name)
-            g2 = cache.get(key)
-            if g2 is None:
-                g2 = cache[key] = RuleResult("G2", True, f"The last {_count(w)} days are all "
-                                                         f"logged in {name}.")
-        elif len(counted) == i + 1 - first and not by_clearance:
-            key = (12, name, k)  # only too few days in the phase: no date needed
-            g2 = cache.get(key)
-            if g2 is None:
-                g2 = cache[key] = RuleResult(
-                    "G2", False, f"{_count(w).capitalize()} logged days in a row in {name} are "
-                                 f"needed; it has lasted only {_days(k)}.")
-        else:
-            parts = []
-            if by_clearance:
-                parts.append(f"only days after the clearance on {ix.words(cleared)} count")
-            elif lo < floor:
-                parts.append(f"{name} has lasted only {_days(k)}")
-            missing = [ix.words(j) for j in range(first, i + 1) if not logged[j]]
-            if missing:
-                parts.append(f"{_and(missing)} {'is' if len(missing) == 1 else 'are'} not "
-                             f"logged")
-            g2 = RuleResult("G2", False, f"{_count(w).capitalize()} logged days in a row in "
-                                         f"{name} are needed: {'; '.join(parts)}.")
-        # G3: pain low enough on each of those days.
-        thr = rules.advance_threshold.get(phase, 0)
-        scores = tuple([worst[j] for j in counted])
-        g3: RuleResult | None
-        if scores and max(scores) > thr:
-            g3 = RuleResult("G3", False, "Pain was " + _and([f"{worst[j]} on {ix.words(j)}"
-                                                             for j in counted if worst[j] > thr])
-                            + f"; it must be {thr} or less on {_count(w)} days in a row.")
-        else:
-            key = (13, phase, scores)
-            g3 = cache.get(key)
-            if g3 is None:
-                need = f"it must be {thr} or less on {_count(w)} days in a row"
-                if not scores:
-                    g3 = RuleResult("G3", False, f"No pain is logged yet in {name} to judge; "
-                                                 f"{need}.")
-                else:
-                    span = (f"{_count(w)} days" if len(scores) == w else
-                            "days logged" if len(scores) > 1 else "day logged")
-                    g3 = RuleResult("G3", True, f"Pain was {_and([str(s) for s in scores])} on "
-                                                f"the last {span}; {need}.")
-                cache[key] = g3
-        # G4: not rising across the window (its two ends compared).
-        if lo >= floor and logged[lo] and logged[i]:
-            key = (14, worst[lo], worst[i])
-        else:
-            key = (14, name)
-        g4 = cache.get(key)
-        if g4 is None:
-            back = "the day before" if w == 2 else f"{_count(w - 1)} days before"
-            if len(key) == 2:
-                g4 = RuleResult("G4", False, f"Pain cannot yet be compared with {back}: that "
-                                             f"needs {_count(w)} logged days in a row in {name}.")
-            elif key[2] <= key[1]:
-                g4 = RuleResult("G4", True, f"Pain is not rising: {key[2]} against {key[1]} "
-                                            f"{back}.")
-            else:
-                g4 = RuleResult("G4", False, f"Pain is rising: {key[2]} against {key[1]} "
-                                             f"{back}.")
-            cache[key] = g4
-        # G5: activity evidence since the phase began.
-        need_days = rules.evidence_days.get(phase, 0)
-        prefix = ix.evidence.get(phase)
-        got = prefix[i + 1] - prefix[ps] if prefix is not None and need_days > 0 else -1
-        key = (15, phase, got)
-        g5 = cache.get(key)
-        if g5 is None:
-            if got < 0:
-                g5 = RuleResult("G5", True, f"{name} needs no activity to advance.")
-            else:
-                g5 = RuleResult("G5", got >= need_days,
-                                f"{_EVIDENCE_WORDS[phase]} on {_days(got)} since {name} began; "
-                                f"{_days(need_days)} needed.")
-            cache[key] = g5
-        out += (g1, g2, g3, g4, g5)
-        return g1.ok and g2.ok and g3.ok and g4.ok and g5.ok
+    j = i - 1
+    p = ix.run_pain[j]
+    if p is None:
+        p = ix.pact[j]
+    if p is None:
+        p = ix.pain[j]
+    b = ix.morning[j]
+    if b is None:
+        b = ix.pain[j]
+    m = ix.morning[i]
+    minutes = rules.ladder_minutes[(9 if passed else stage) - 1]
+    ran = ix.run_min[j]
+    done = ix.run_untimed[j] or ran >= rules.ladder_done_fraction * minutes - _EPS
+    facts: dict[str, Any] = {"run_day": ix.date(j), "pain": p, "baseline": b, "morning": m,
+                             "ran_min": round(ran, 1), "session_min": minutes,
+                             "needed_min": round(rules.ladder_done_fraction * minutes, 1),
+                             "done": done, "untimed": ix.run_untimed[j],
+                             "up_yesterday": up_yesterday, "stage": stage, "passed": passed}
+    if p >= rules.ladder_bad_pain or (m is not None and m >= b + rules.ladder_bad_morning_rise):
+        return "down", facts
+    if (p <= rules.ladder_good_pain and m is not None
+            and m <= b + rules.ladder_good_morning_rise and m <= rules.ladder_good_morning
+            and done and not up_yesterday):
+        return "up", facts
+    return "hold", facts
 
 
-class _Notices:
-    """§5.1's "see a clinician" notices, for one replay.
+def _screen_verdict(rules: Rules, risks: frozenset[str], pi: int) -> str | None:
+    """§4.1: what a screen with these yes answers does on a day in phase ``pi``."""
+    if not risks:
+        return None
+    if risks & rules.pause_risks or len(risks) >= rules.pause_risk_count or pi >= _RUN:
+        return "pause"
+    return "hold"
 
-    Pain that is not clearly better after six weeks, or an episode older than three months,
-    is worth a professional look even without a red flag. Days without a log count in neither
-    7-day mean; with no log in a week there is nothing to compare and no notice.
+
+def _gate_open(ix: _Index, rules: Rules, i: int, pi: int, ps: int, cleared: int,
+               hold: bool, passed: bool) -> bool:
+    """G1–G7 for day ``i`` of phase ``pi`` (begun on ``ps``), as one boolean (the fast path).
+
+    ``_gate_reasons`` gives the same verdicts with their figures; the tests hold them equal.
     """
-
-    __slots__ = ("ix", "rules", "base", "texts", "old", "from_day")
-
-    def __init__(self, ix: _Index, rules: Rules) -> None:
-        self.ix = ix
-        self.rules = rules
-        week = min(7, ix.n)
-        count = ix.logged_prefix[week]
-        self.base = ix.pain_prefix[week] / count if count else None
-        self.texts: dict[tuple[int, int], str] = {}
-        start = ix.start
-        self.old = (f"This episode began on {day_words(start)} {start.year}, more than "
-                    f"{rules.episode_review_days} days ago; please see a clinician about back "
-                    f"pain that lasts this long.")
-        self.from_day = min(rules.clinician_after_days, rules.episode_review_days + 1)
-
-    def on(self, i: int) -> tuple[str, ...]:
-        if i < self.from_day:
-            return ()
-        rules = self.rules
-        out: list[str] = []
-        base = self.base
-        if i >= rules.clinician_after_days and base is not None:
-            lp, pp = self.ix.logged_prefix, self.ix.pain_prefix
-            lo = i - 6 if i >= 6 else 0
-            count = lp[i + 1] - lp[lo]
-            if count:
-                key = (pp[i + 1] - pp[lo], count)
-                text = self.texts.get(key)
-                if text is None:
-                    recent = key[0] / count
-                    better = (base - recent >= rules.clinician_min_drop_points - _EPS
-                              and recent <= base * (1 - rules.clinician_min_drop_fraction) + _EPS)
-                    text = self.texts[key] = "" if better else (
-                        f"Your pain over the last 7 days averages {recent:.1f}, against "
-                        f"{base:.1f} in the first week. After {rules.clinician_after_days} days "
-                        f"it should be at least {rules.clinician_min_drop_points:g} points and "
-                        f"{round(rules.clinician_min_drop_fraction * 100)} % lower; please see "
-                        f"a clinician.")
-                if text:
-                    out.append(text)
-        if i > rules.episode_review_days:
-            out.append(self.old)
-        return tuple(out)
-
-class _Details:
-    """The guards and notices of one replay, worked out only for the days that ask."""
-
-    __slots__ = ("ix", "rules", "units", "_load", "_notices")
-
-    def __init__(self, ix: _Index, rules: Rules, units: str) -> None:
-        self.ix = ix
-        self.rules = rules
-        self.units = units
-        self._load: RunLoad | None = None
-        self._notices: _Notices | None = None
-
-    def guards(self, i: int) -> tuple[Guard, ...]:
-        if self._load is None:
-            ix = self.ix
-            self._load = RunLoad(ix.activities, ix.start,
-                                 ix.start + datetime.timedelta(days=ix.n - 1), self.rules,
-                                 self.units)
-        return self._load.guards_at(i)
-
-    def notices(self, i: int) -> tuple[str, ...]:
-        if self._notices is None:
-            self._notices = _Notices(self.ix, self.rules)
-        return self._notices.on(i)
+    phase = PHASES[pi]
+    if i - ps + 1 < rules.min_days.get(phase, 0):
+        return False
+    w = rules.gate_window_days
+    lo = i - w + 1
+    if lo < ps or lo <= cleared or lo < 0:
+        return False
+    lp = ix.logged_prefix
+    if lp[i + 1] - lp[lo] != w:
+        return False
+    thr = rules.advance_threshold.get(phase, 0)
+    worst = ix.worst
+    for j in range(lo, i + 1):
+        if worst[j] > thr:
+            return False
+    if worst[i] - worst[lo] > rules.gate_rise_tolerance:
+        return False
+    if pi == _RUN:
+        if not passed:
+            return False
+    elif pi in _EVIDENCE_KINDS:
+        prefix = ix.evidence[pi]
+        if prefix[i + 1] - prefix[ps] < rules.evidence_days.get(phase, 0):
+            return False
+    if pi == _LOW:
+        first = max(i - rules.ready_test_window_days + 1, ps, cleared + 1)
+        if first > i or ix.ready_prefix[i + 1] - ix.ready_prefix[first] <= 0:
+            return False
+        if hold:
+            return False
+    return True
 
 
-# --- replay -------------------------------------------------------------------------------------
+def _gate_reasons(ix: _Index, rules: Rules, i: int, pi: int, ps: int, cleared: int,
+                  hold: Mapping[str, Any] | None, passed: bool,
+                  stage: int | None) -> list[RuleResult]:
+    """G1–G7 with their figures and what is still needed."""
+    phase = PHASES[pi]
+    out: list[RuleResult] = []
+    k = i - ps + 1
+    m = rules.min_days.get(phase, 0)
+    out.append(RuleResult("G1", k >= m, "ok" if k >= m else "too_few",
+                          {"phase": phase, "days": k, "needed": m, "left": max(m - k, 0)}))
+    w = rules.gate_window_days
+    lo = i - w + 1
+    floor = max(ps, cleared + 1, 0)
+    first = max(lo, floor)
+    counted = [j for j in range(first, i + 1) if ix.logged[j]]
+    missing = [ix.date(j) for j in range(first, i + 1) if not ix.logged[j]]
+    g2_ok = lo >= floor and len(counted) == w
+    # Logged days still needed: the run of logged days ending on D (or on D−1 while D is not
+    # logged yet: logging D extends it), from the window's floor.
+    end = i if ix.logged[i] else i - 1
+    last_gap = max([j for j in range(first, end + 1) if not ix.logged[j]], default=first - 1)
+    if g2_ok:
+        why = "ok"
+    elif cleared >= 0 and cleared + 1 > lo and cleared + 1 > ps:
+        why = "after_clearance"
+    elif lo < ps and not missing:
+        why = "too_few"
+    else:
+        why = "missing"
+    out.append(RuleResult("G2", g2_ok, why, {
+        "phase": phase, "window": w, "missing": tuple(missing),
+        "cleared_on": ix.date(cleared) if cleared >= 0 else None,
+        "logged": len(counted), "left": 0 if g2_ok else max(w - (end - last_gap), 1)}))
+    thr = rules.advance_threshold.get(phase, 0)
+    scores = tuple((ix.date(j), ix.worst[j]) for j in counted)
+    over = tuple((d, s) for d, s in scores if s > thr)
+    g3_ok = bool(scores) and not over
+    out.append(RuleResult("G3", g3_ok, "ok" if g3_ok else "over" if over else "no_scores",
+                          {"phase": phase, "threshold": thr, "scores": scores, "over": over,
+                           "window": w}))
+    if lo >= floor and ix.logged[lo] and ix.logged[i]:
+        a, b = ix.worst[lo], ix.worst[i]
+        ok = b - a <= rules.gate_rise_tolerance
+        out.append(RuleResult("G4", ok, "ok" if ok else "rising",
+                              {"first": a, "last": b, "first_day": ix.date(lo),
+                               "tolerance": rules.gate_rise_tolerance}))
+    else:
+        out.append(RuleResult("G4", False, "no_window", {"window": w}))
+    if pi == _RUN:
+        stages = len(rules.ladder_minutes)
+        left = 0 if passed else stages - (stage or 1) + 1
+        out.append(RuleResult("G5", passed, "ladder_passed" if passed else "ladder",
+                              {"phase": phase, "stage": stage, "stages": stages,
+                               "left": left}))
+    elif pi in _EVIDENCE_KINDS:
+        prefix = ix.evidence[pi]
+        got = prefix[i + 1] - prefix[ps]
+        need = rules.evidence_days.get(phase, 0)
+        out.append(RuleResult("G5", got >= need, "evidence",
+                              {"phase": phase, "days": got, "needed": need,
+                               "left": max(need - got, 0)}))
+    else:
+        out.append(RuleResult("G5", True, "none", {"phase": phase}))
+    if pi == _LOW:
+        lo6 = max(i - rules.ready_test_window_days + 1, ps, cleared + 1)
+        passes = [j for j in range(lo6, i + 1) if ix.ready[j]]
+        out.append(RuleResult("G6", bool(passes), "passed" if passes else "needed", {
+            "passed_on": ix.date(passes[-1]) if passes else None,
+            "window": rules.ready_test_window_days,
+            "since": ix.date(lo6) if lo6 <= i else None, "left": 0 if passes else 1}))
+        out.append(RuleResult("G7", hold is None, "ok" if hold is None else "hold",
+                              dict(hold) if hold is not None else {}))
+    return out
+
+
+# --- replay ---------------------------------------------------------------------------------
 
 def replay(episode: Episode, rules: Rules, until: datetime.date, *,
            reuse: Sequence[DayStatus] = (), changed: datetime.date | None = None,
            ) -> list[DayStatus]:
     """Fold the whole episode day by day from its start to ``until`` (inclusive).
 
-    For each day, in the order of DESIGN §5.1: pause, clearance, nothing while paused,
-    regression (R1–R3), gate (G1–G5), advance. Phase changes take effect the next day; a pause
-    takes effect the same day. Returns an empty list when ``until`` is before the start.
+    For each day, in the order of DESIGN §5.1: layoff, pause and hold, clearance, nothing while
+    paused, regression (R1–R3, setbacks in ``run``) or the ladder's step, gate (G1–G7),
+    advance. Phase changes take effect the next day; a pause the same day.
 
-    ``reuse`` is an earlier replay of the same episode start and rules, and ``changed`` the
-    first day whose log, activities or actions differ since: the days before it are kept as
-    they are and the fold resumes from there. An answer never depends on a later day, so this
-    is the same result as a full replay, at the cost of the changed days only (saving today's
-    entry replays one day).
+    ``reuse``/``changed`` are accepted for the callers' incremental refresh; the fold is cheap
+    enough to run whole, which also keeps it obviously the same as a full replay.
     """
+    del reuse, changed
     if until < episode.start:
         return []
-    ix = _Index(episode, until)
-    keep = 0
-    if reuse and changed is not None and reuse[0].day == episode.start:
-        keep = max(0, min(len(reuse), ix.n, (changed - episode.start).days))
-    return _replay(ix, rules, episode.info.units, reuse[:keep])
+    return _Replay(_Index(episode, until), rules).run()
 
 
-def _resume_state(done: Sequence[DayStatus]) -> tuple[int, int, bool, int, int]:
-    """The fold's state after the days in ``done``: (phase index, phase start offset, paused,
-    pause start offset, last clearance offset)."""
-    k = len(done)
-    if not k:
-        return 0, 0, False, -1, -1
-    last = done[-1]
-    pi = PHASES.index(last.next_phase)
-    ps = k if last.event in ("advance", "regression") else k - last.phase_day
-    since = -1
-    if last.paused:
-        since = k - 1
-        while since > 0 and done[since - 1].paused:
-            since -= 1
-    cleared = next((j for j in range(k - 1, -1, -1) if done[j].event == "clearance"), -1)
-    return pi, ps, last.paused, since, cleared
+class _Replay:
+    """One fold over an index, and the lazy details of its days."""
 
+    def __init__(self, ix: _Index, rules: Rules) -> None:
+        self.ix = ix
+        self.rules = rules
+        self.out: list[DayStatus] = []
+        self.cache: dict[int, dict[str, Any]] = {}
+        """Each day's worked-out details (reasons, cautions, notices), by day offset."""
+        self._notices: list[tuple[Notice, ...]] | None = None
+        self._guides: dict[int, tuple[list[float], list[float]]] = {}
+        self._load: Any = None
+        self._calm: list[int] | None = None
 
-def _replay(ix: _Index, rules: Rules, units: str, done: Sequence[DayStatus]) -> list[DayStatus]:
-    n = ix.n
-    start = ix.start
-    one_day = datetime.timedelta(days=1)
-    last_pi = len(PHASES) - 1
-    guarded_from = PHASES.index("run")
-    logged, flags = ix.logged, ix.flags
-    advances, clearances = ix.advances, ix.clearances
-    auto = rules.auto_advance
-    judge = _Judge(ix, rules)
-    source = _Details(ix, rules, units if units in ("km", "mi") else "km")
-
-    # pi: phase index in PHASES; ps: offset of the phase's first day; since: offset where the
-    # current pause began; cleared: offset of the last accepted clearance.
-    pi, ps, paused, since, cleared = _resume_state(done)
-    out: list[DayStatus] = list(done)
-    day = start + len(done) * one_day
-    for i in range(len(done), n):
-        phase = PHASES[pi]
-        reasons: list[RuleResult] | tuple[RuleResult, ...]
-        event: str | None = None
-        can = False
-        nxt = pi
-        red = flags[i]
-        note = clearances.get(i)
-        if red:
-            if not paused:
-                since = i
-            paused = True
-            event = "pause"
-            reasons = (judge.pause_flagged(i, red),)
+    def run(self) -> list[DayStatus]:
+        """The fold: §5.1 rules 0–6 for each day in order, on plain numbers."""
+        ix, rules = self.ix, self.rules
+        n = ix.n
+        logged, flags, has_run = ix.logged, ix.flags, ix.has_run
+        pact, daily, morning = ix.pact, ix.daily, ix.morning
+        advances, clearances, screens = ix.advances, ix.clearances, ix.screens
+        auto = rules.auto_advance
+        layoff_days = rules.layoff_days
+        top = len(rules.ladder_minutes)
+        r1_above = rules.regress_activity_pain_above
+        rise, flare_floor = rules.flare_rise, rules.flare_floor
+        m_floor = rules.morning_floor
+        plain_r3 = rules.morning_rising_days == 3
+        out = self.out
+        append = out.append
+        phases = PHASES
+        day = ix.start
+        one_day = datetime.timedelta(days=1)
+        new_state = tuple.__new__
+        # pi: phase index; ps: offset of the phase's first day; cleared: last pause clearance.
+        pi, ps, cleared = 0, 0, -1
+        paused, hold_open = False, False
+        pause: dict[str, Any] | None = None
+        hold: dict[str, Any] | None = None
+        stage: int | None = None
+        passed = False
+        last_run = -1          # last day of this run stint with a run
+        last_setback = -1      # last setback day of this run stint
+        last_up = -1           # last day the ladder stepped up
+        regressed_prev = False
+        special = set(screens) | set(clearances)
+        full_state: tuple[Any, ...] | None = None
+        for i in range(n):
+            # Full training on a plain day (no flag, screen or clearance, not paused): only
+            # R1–R3 can happen, so it takes a short path. The long path below gives the same.
+            if (pi == _FULL and not paused and not hold_open and flags[i] is None
+                    and i not in special):
+                if logged[i]:
+                    pa = pact[i]
+                    d = daily[i]
+                    m = morning[i]
+                    if ((pa is not None and pa > r1_above)
+                            or (i > 0 and logged[i - 1] and d >= flare_floor
+                                and d - daily[i - 1] >= rise)
+                            or (plain_r3 and m is not None and m >= m_floor and i >= 2
+                                and morning[i - 1] is not None and morning[i - 2] is not None
+                                and morning[i - 2] < morning[i - 1] < m)  # type: ignore[operator]
+                            or (not plain_r3 and _regressions(ix, rules, i)[2])):
+                        full_state = None
+                        pi_fast = False
+                    else:
+                        pi_fast = True
+                else:
+                    pi_fast = True
+                if pi_fast:
+                    if full_state is None or full_state[2] != ps or full_state[3] != cleared:
+                        full_state = new_state(_State, ("judged", pi, ps, cleared, None, False,
+                                                        None, None, None, None, None, None,
+                                                        False))
+                    append(_new_status(DayStatus, (
+                        day, "full", i - ps + 1, False, hold_open, False, "full", logged[i],
+                        None, i in advances, False, None, False, None, self, i, full_state)))
+                    regressed_prev = False
+                    day += one_day
+                    continue
+            in_run = pi == _RUN
+            event: str | None = None
+            ladder: str | None = None
+            layoff: dict[str, Any] | None = None
+            # 0. Layoff: each further full week without a run steps the ladder down.
+            if in_run and last_run >= 0:
+                gap = i - last_run
+                if gap > layoff_days and (gap - 1) % layoff_days == 0:
+                    before = stage
+                    if passed:
+                        passed = False
+                        stage = top
+                    else:
+                        stage = max(1, (stage or 1) - 1)
+                    ladder = "layoff"
+                    layoff = {"last_run": ix.date(last_run), "days": gap, "from": before,
+                              "to": stage}
+            # 1. Pause and hold.
+            red = flags[i]
+            risks = screens.get(i)
+            verdict = _screen_verdict(rules, risks, pi) if risks else None
+            if red or verdict == "pause":
+                if not paused:
+                    pause = {"since": ix.date(i), "red_flags": red or frozenset(),
+                             "risks": risks if verdict == "pause" else frozenset()}
+                paused = True
+                event = "pause"
+            elif verdict == "hold":
+                if not hold_open:
+                    hold = {"since": ix.date(i), "risks": risks}
+                    event = "hold"
+                hold_open = True
+            # 2. Clearance: the clinician saw the runner on D, whatever D's log holds.
+            note = clearances.get(i)
+            ignored_clearance = False
+            hold_cleared: dict[str, Any] | None = None
+            kind = "judged"
             if note is not None:
-                reasons += (RuleResult("clearance", False, f"The clearance on {ix.words(i)} is "
-                                       f"ignored: a red flag was logged that day."),)
-        elif paused and note is not None:
-            paused = False
-            cleared = i
-            event = "clearance"
-            reasons = (_PAUSE_OK, RuleResult("clearance", True, f"Cleared on {ix.words(i)} "
-                                             f"({note.strip()}): the plan goes on, and the gate "
-                                             f"counts only days from {ix.words(i + 1)}."))
-        elif paused:
-            reasons = (RuleResult("pause", False, f"The plan has been paused since "
-                                  f"{ix.words(since)} by a red flag; it goes on once a "
-                                  f"clinician clears you."),)
-        else:
-            if logged[i]:
-                head, regress = judge.regressions(i)
-            else:
-                head, regress = _PAUSE_ONLY, False
-            if note is not None:
-                head = (head[0], RuleResult("clearance", False, f"The clearance on {ix.words(i)} "
-                                            f"changes nothing: the plan was not paused."),
-                        *head[1:])
-            if regress:
-                event = "regression"
-                nxt = pi - 1 if pi > 0 else 0
-                reasons = head
-            elif pi < last_pi:
-                reasons = list(head)
-                if judge.gate(i, phase, ps, cleared, reasons):
-                    can = True
-                    if auto or i in advances:
-                        event = "advance"
+                if paused:
+                    paused = hold_open = False
+                    cleared = i
+                    event = kind = "clearance"
+                    pause = dict(pause or {}, note=note, on=ix.date(i))
+                    hold = None
+                elif hold_open:
+                    hold_open = False
+                    hold_cleared = dict(hold or {}, note=note, on=ix.date(i))
+                    hold = None
+                    event = "hold_cleared"
+                else:
+                    ignored_clearance = True
+            elif paused:
+                kind = "pause"  # 3. While paused, nothing else happens.
+            can = False
+            nxt = pi
+            regression: str | None = None
+            judged: dict[str, Any] | None = None
+            if kind == "judged":
+                # 4. Regression (R1–R3), or else in ``run`` the ladder's step.
+                if logged[i]:
+                    pa = pact[i]
+                    d = daily[i]
+                    if plain_r3:
+                        m = morning[i]
+                        r3 = (m is not None and m >= m_floor and i >= 2
+                              and morning[i - 1] is not None and morning[i - 2] is not None
+                              and morning[i - 2] < morning[i - 1] < m)  # type: ignore[operator]
+                    else:
+                        r3 = _regressions(ix, rules, i)[2]
+                    if ((pa is not None and pa > r1_above) or r3
+                            or (i > 0 and logged[i - 1] and d >= flare_floor
+                                and d - daily[i - 1] >= rise)):
+                        if in_run:
+                            eff = top + 1 if passed else stage or 1
+                            second = last_setback >= 0 and last_setback >= i - (
+                                rules.ladder_setback_window_days - 1)
+                            if eff <= rules.ladder_setback_floor or second:
+                                nxt = _LOW
+                                regression = "second_setback" if second else "low_stage"
+                                event = "regression"
+                            else:
+                                stage = eff - rules.ladder_setback_stages
+                                passed = False
+                                last_setback = i
+                                regression = event = ladder = "setback"
+                        else:
+                            nxt = pi - 1 if pi > 0 else 0
+                            regression = "phase"
+                            event = "regression"
+                    elif (in_run and i - 1 >= ps and logged[i - 1] and has_run[i - 1]
+                          and not regressed_prev):
+                        step, judged = _judge_run(ix, rules, i, stage or 1, passed,
+                                                  last_up == i - 1)
+                        if step == "down":
+                            if passed:
+                                passed = False
+                                stage = top
+                            else:
+                                stage = max(1, (stage or 1) - 1)
+                        elif step == "up":
+                            last_up = i
+                            if (stage or 1) >= top:
+                                if not passed:
+                                    step = "passed"
+                                passed = True
+                                stage = top
+                            else:
+                                stage = (stage or 1) + 1
+                        ladder = step
+                # 5–6. Gate and advance.
+                if regression is None and pi < _LAST and i - ps + 2 > rules.min_days.get(
+                        phases[pi], 0):
+                    can = _gate_open(ix, rules, i, pi, ps, cleared, hold_open, passed)
+                    if can and (auto or i in advances):
                         nxt = pi + 1
-                        how = "" if i in advances else " (automatic advance: the gate was open)"
-                        reasons.append(RuleResult("advance", True, f"Advanced: "
-                                                  f"{PHASE_NAMES[PHASES[nxt]]} starts on "
-                                                  f"{ix.words(i + 1)}{how}."))
-            else:
-                reasons = head
-        ignored = False
-        if event != "advance" and i in advances:
-            ignored = True
-            reasons = [*reasons, RuleResult("advance", False, f"The advance recorded on "
-                                            f"{ix.words(i)} no longer holds (see the rules "
-                                            f"above), so it is ignored.")]
-        out.append(_day_status(day, phase, i - ps + 1, paused, can, PHASES[nxt],
-                               reasons if type(reasons) is tuple else tuple(reasons),
-                               logged[i], event, ignored, (source, i, pi >= guarded_from)))
-        if event == "advance" or event == "regression":
-            ps = i + 1
-        pi = nxt
-        day += one_day
-    return out
+                        event = "advance"
+            state = new_state(_State, (
+                kind, pi, ps, cleared, stage, passed,
+                pause if paused or kind == "clearance" else None,
+                hold if hold_open else None, hold_cleared, regression, judged, layoff,
+                ignored_clearance))
+            append(_new_status(DayStatus, (
+                day, phases[pi], i - ps + 1, paused, hold_open, can, phases[nxt], logged[i],
+                event, event != "advance" and i in advances, ignored_clearance,
+                stage if in_run else None, passed if in_run else False, ladder,
+                self, i, state)))
+            if in_run and has_run[i]:
+                last_run = i
+            regressed_prev = regression is not None
+            if not paused:
+                pause = None
+            if nxt != pi or regression == "phase":
+                ps = i + 1
+                if nxt == _RUN:
+                    stage = 1 if event == "advance" else rules.ladder_from_full_stage
+                else:
+                    stage = None
+                passed = False
+                last_run = last_setback = last_up = -1
+            pi = nxt
+            day += one_day
+        return out
+
+    # --- lazy details -----------------------------------------------------------------------
+
+    def reasons(self, i: int, st: _State, status: DayStatus) -> tuple[RuleResult, ...]:
+        ix, rules = self.ix, self.rules
+        out: list[RuleResult] = []
+        if st.layoff is not None:
+            out.append(RuleResult("layoff", False, "stepped_down", st.layoff))
+        if st.kind == "pause":
+            out.append(RuleResult("pause", False,
+                                  "started" if status.event == "pause" else "continues",
+                                  st.pause or {}))
+            return tuple(out)
+        if st.kind == "clearance":
+            out.append(RuleResult("clearance", True, "pause_cleared", {
+                **(st.pause or {}), "next": ix.date(i + 1)}))
+            return tuple(out)
+        out.append(RuleResult("pause", True, "none", {}))
+        if st.hold_cleared is not None:
+            out.append(RuleResult("clearance", True, "hold_cleared", st.hold_cleared))
+        elif st.ignored_clearance:
+            out.append(RuleResult("clearance", False, "nothing_to_clear", {"on": ix.date(i)}))
+        if status.event == "hold":
+            out.append(RuleResult("hold", False, "opened", st.hold or {}))
+        if ix.logged[i]:
+            r1, r2, r3 = _regressions(ix, rules, i)
+            pa = ix.pact[i]
+            out.append(RuleResult("R1", not r1, "over" if r1 else "ok" if pa is not None
+                                  else "none", {"pain": pa,
+                                                "limit": rules.regress_activity_pain_above}))
+            before = ix.daily[i - 1] if i > 0 and ix.logged[i - 1] else None
+            out.append(RuleResult("R2", not r2, "flare" if r2 else "ok" if before is not None
+                                  else "no_day_before",
+                                  {"before": before, "after": ix.daily[i],
+                                   "rise": rules.flare_rise, "floor": rules.flare_floor}))
+            k = rules.morning_rising_days
+            ms = tuple(ix.morning[max(i - k + 1, 0):i + 1])
+            out.append(RuleResult("R3", not r3, "rising" if r3 else "ok"
+                                  if len(ms) == k and None not in ms else "not_given",
+                                  {"mornings": ms, "floor": rules.morning_floor, "days": k}))
+        if st.regression == "setback":
+            out.append(RuleResult("setback", False, "two_down", {
+                "stage": status.run_stage, "stages": rules.ladder_setback_stages}))
+        elif st.regression in ("low_stage", "second_setback"):
+            out.append(RuleResult("setback", False, st.regression, {
+                "stage": st.stage, "floor": rules.ladder_setback_floor,
+                "window": rules.ladder_setback_window_days}))
+        if st.ladder is not None:
+            out.append(RuleResult("ladder", status.ladder in ("up", "passed", "hold"),
+                                  status.ladder or "hold",
+                                  {**st.ladder, "now": status.run_stage,
+                                   "passed_now": status.run_stage_done}))
+        if st.regression is None and st.pi < _LAST:
+            gate = _gate_reasons(ix, rules, i, st.pi, st.ps, st.cleared,
+                                 st.hold if status.hold else None, st.passed, st.stage)
+            out += gate
+            if status.event == "advance":
+                out.append(RuleResult("advance", True,
+                                      "asked" if i in ix.advances else "automatic",
+                                      {"next": status.next_phase, "on": ix.date(i + 1)}))
+        if status.ignored_advance:
+            out.append(RuleResult("advance", False, "ignored", {"on": ix.date(i)}))
+        return tuple(out)
+
+    def calm_fortnight(self, i: int) -> bool:
+        if self._calm is None:
+            rules = self.rules
+            self._calm = _prefix([1 if ok and w <= rules.recovered_worst else 0
+                                  for ok, w in zip(self.ix.logged, self.ix.worst, strict=True)])
+        days = self.rules.recovered_days
+        return i + 1 >= days and self._calm[i + 1] - self._calm[i + 1 - days] == days
+
+    def notices(self, i: int) -> tuple[Notice, ...]:
+        if self._notices is None:
+            from recoverydesk.core.cautions import notices
+            self._notices = notices(self.ix, self.rules, self.out)
+        return self._notices[i]
+
+    def guide(self, i: int, status: DayStatus) -> Guide | None:
+        from recoverydesk.core.cautions import guide_for
+        return guide_for(self, i)
+
+    def cautions(self, i: int, status: DayStatus) -> tuple[Caution, ...]:
+        from recoverydesk.core.cautions import cautions_on
+        return cautions_on(self, i, status)
 
 
 def status_on(episode: Episode, rules: Rules, day: datetime.date) -> DayStatus:
@@ -786,13 +972,11 @@ def status_on(episode: Episode, rules: Rules, day: datetime.date) -> DayStatus:
 def _date_refusal(episode: Episode, day: datetime.date, today: datetime.date,
                   what: str) -> Decision | None:
     if day > today:
-        return Decision(False, (RuleResult(what, False, f"{day_words(day)} {day.year} is after "
-                                           f"today ({day_words(today)}); only today or an "
-                                           f"earlier day can be chosen."),))
+        return Decision(False, (RuleResult(what, False, "after_today",
+                                           {"on": day, "today": today}),))
     if day < episode.start:
-        return Decision(False, (RuleResult(what, False, f"{day_words(day)} {day.year} is before "
-                                           f"this episode began ({day_words(episode.start)} "
-                                           f"{episode.start.year})."),))
+        return Decision(False, (RuleResult(what, False, "before_start",
+                                           {"on": day, "start": episode.start}),))
     return None
 
 
@@ -810,15 +994,14 @@ def check_advance(episode: Episode, rules: Rules, day: datetime.date,
     status = status_on(episode, rules, day)
     if status.can_advance:
         return Decision(True, tuple(r for r in status.reasons if r.rule != "advance"))
-    failing = [r for r in status.reasons if not r.ok and r.rule != "advance"]
+    failing = [r for r in status.reasons
+               if not r.ok and r.rule not in ("advance", "layoff", "ladder")]
     if status.event == "clearance":
-        failing.append(RuleResult("advance", False, f"{day_words(day)} is the day of a "
-                                  f"clearance; the gate counts only the days after it."))
+        failing.append(RuleResult("advance", False, "clearance_day", {"on": day}))
     elif status.phase == PHASES[-1] and status.event is None:
-        failing.append(RuleResult("advance", False, f"{PHASE_NAMES[PHASES[-1]]} is the last "
-                                  f"phase; there is nothing to advance to."))
+        failing.append(RuleResult("advance", False, "last_phase", {"phase": status.phase}))
     if not failing:  # cannot happen while the rules above are complete; never accept silently
-        failing.append(RuleResult("advance", False, "The gate is not open on this day."))
+        failing.append(RuleResult("advance", False, "closed", {"on": day}))
     return Decision(False, tuple(failing))
 
 
@@ -826,24 +1009,31 @@ def check_clearance(episode: Episode, rules: Rules, day: datetime.date,
                     today: datetime.date) -> Decision:
     """Would a clinician clearance recorded on ``day`` be accepted?
 
-    Refused when the plan is not paused going into ``day`` (a clearance then changes nothing),
-    when a red flag is logged on ``day`` itself (the flag wins), or for a day after ``today`` or
-    before the start. The note's wording is checked by ``model.validate_action``.
+    Accepted when the plan is paused on ``day`` (by that day's own red flags or answers, or
+    earlier ones) or a hold is open (§5.1 rule 2: the clinician saw the runner that day);
+    refused when neither, or for a day after ``today`` or before the start.
     """
     refusal = _date_refusal(episode, day, today, "clearance")
     if refusal is not None:
         return refusal
-    days = replay(episode, rules, day)
-    log = episode.logs.get(day)
-    if log is not None and log.red_flags:
-        return Decision(False, (RuleResult("clearance", False, f"A red flag is logged on "
-                                           f"{day_words(day)}; a clearance that day would be "
-                                           f"ignored. Record it on a day without a red flag."),))
-    before = days[-2] if len(days) > 1 else None
-    if before is None or not before.paused:
-        return Decision(False, (RuleResult("clearance", False, f"The plan is not paused on "
-                                           f"{day_words(day)}, so there is nothing to clear."),))
-    since = next(s.day for s in reversed(days[:-1]) if s.event == "pause")
-    return Decision(True, (RuleResult("clearance", True, f"The plan has been paused since "
-                                      f"{day_words(since)}; a clearance on {day_words(day)} "
-                                      f"lets it go on."),))
+    without = dataclasses.replace(episode, actions=tuple(
+        a for a in episode.actions if not (a.kind == "clearance" and a.day == day)))
+    status = status_on(without, rules, day)
+    if status.paused:
+        return Decision(True, (RuleResult("clearance", True, "can_clear_pause",
+                                          dict(status.pause_reason or {}, on=day)),))
+    if status.hold:
+        return Decision(True, (RuleResult("clearance", True, "can_clear_hold",
+                                          dict(status.hold_reason or {}, on=day)),))
+    return Decision(False, (RuleResult("clearance", False, "nothing_to_clear", {"on": day}),))
+
+
+def check_dated_action(episode: Episode, day: datetime.date, today: datetime.date,
+                       what: str) -> Decision:
+    """``ready`` and ``screen`` (§9): refused for a day after today or before the episode."""
+    refusal = _date_refusal(episode, day, today, what)
+    return refusal if refusal is not None else Decision(True, ())
+
+
+def ladder_stage_count(rules: Rules) -> int:
+    return len(rules.ladder_minutes)

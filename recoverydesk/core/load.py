@@ -1,16 +1,8 @@
-"""Running load figures: distances and the mileage guards of DESIGN.md §5.1.
+"""Running load figures for the charts and the report (DESIGN.md §6).
 
-The guards warn, they never close the gate: a runner coming back from back pain most often
-re-injures by doing too much too soon, so the app shows the figures behind each warning.
-Only ``run`` activities count, by distance; distances stay in metres here and become km or
-miles only in the sentences.
-
-``guards_by_day(activities, first, last, rules)`` returns ``{day: (Guard, ...)}`` for every day
-in ``first..last``: the spike and the 7-day rise only on days they fire, the workload ratio on
-every day whose last four weeks had running (an empty tuple otherwise). The work is one pass
-over the activities into per-day arrays and prefix sums, then O(1) per day, so the engine can
-ask for any day of a 10-year history cheaply (``RunLoad.guards_at``). The chart figures (§6)
-below reuse the same arrays.
+Only ``run`` activities count, by distance; distances stay in metres here. The load cautions
+of §5.1 are the engine's (core/cautions.py). The acute:chronic workload ratio is not worked
+out anywhere: coupled 7/28-day ratios read 4.0 after any first week of running (§5.1).
 """
 
 from __future__ import annotations
@@ -20,7 +12,6 @@ import datetime
 import math
 from collections import deque
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from recoverydesk.core import words
 from recoverydesk.core.model import KINDS, METRES_PER_UNIT, Activity, DayLog
@@ -31,69 +22,6 @@ _CHRONIC_DAYS = 28
 _EPS = 1e-9
 """Figures at exactly a threshold (1.30 × …, a ratio of 1.5) are not above it; sums of float
 distances may land a hair off, so comparisons allow this much."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Guard:
-    """A mileage guard's figure on a day (§5.1): ``spike``, ``weekly_rise`` or ``ratio``.
-
-    ``warn`` is True when it crosses its threshold; ``band`` is set for the workload ratio
-    (``low``, ``comfortable``, ``high``, ``danger``).
-    """
-
-    id: str
-    value: float
-    warn: bool
-    detail: str
-    band: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "value": round(self.value, 3), "warn": self.warn,
-                                "detail": self.detail}
-        if self.band is not None:
-            data["band"] = self.band
-        return data
-
-
-_new = object.__new__
-_SETTERS = tuple(Guard.__dict__[name].__set__ for name in ("id", "value", "warn", "detail", "band"))
-
-
-def _guard(id: str, value: float, warn: bool, detail: str, band: str | None = None) -> Guard:
-    """Build a Guard without the frozen dataclass ``__init__``.
-
-    The result is the same object ``Guard(...)`` makes (that ``__init__`` only sets the five
-    slots); it costs about half as much, which matters once per day over a 10-year replay.
-    """
-    guard = _new(Guard)
-    set_id, set_value, set_warn, set_detail, set_band = _SETTERS
-    set_id(guard, id)
-    set_value(guard, value)
-    set_warn(guard, warn)
-    set_detail(guard, detail)
-    set_band(guard, band)
-    return guard
-
-
-BAND_WORDS = {
-    "low": "low: less than you have been used to",
-    "comfortable": "comfortable",
-    "high": "high: ease off a little",
-    "danger": "too high: a big jump on the last four weeks",
-}
-
-
-def ratio_band(ratio: float, bands: tuple[float, float, float]) -> str:
-    """Name the workload-ratio band; the upper bound of each band belongs to it (1.3 is
-    comfortable, 1.5 is high)."""
-    low, comfortable, high = bands
-    if ratio < low - _EPS:
-        return "low"
-    if ratio <= comfortable + _EPS:
-        return "comfortable"
-    if ratio <= high + _EPS:
-        return "high"
-    return "danger"
 
 
 class RunLoad:
@@ -171,83 +99,6 @@ class RunLoad:
         lo = max(j + 1 - days, 0)
         return self._prefix[j + 1] - self._prefix[lo]
 
-    def guards_at(self, k: int) -> tuple[Guard, ...]:
-        """The guards of day ``k``.
-
-        The spike and the 7-day rise appear only when they fire (a runner needs to hear about
-        them only then); the workload ratio is always shown once the last four weeks had
-        running, since it is the steady figure to watch.
-        """
-        rules = self._rules
-        j = k + self._back
-        p = self._prefix
-        acute = p[j + 1] - p[j + 1 - _ACUTE_DAYS]
-        prior = p[j + 1 - _ACUTE_DAYS] - p[j + 1 - 2 * _ACUTE_DAYS]
-        chronic = p[j + 1] - p[j + 1 - _CHRONIC_DAYS]
-        if chronic <= 0:
-            return ()
-        spike: Guard | None = None
-        rise: Guard | None = None
-        today = self._longest[j]
-        before = self._prev_longest[j]
-        if today > before * rules.spike_factor + _EPS and before > 0:
-            factor = today / before
-            spike = _guard(
-                "spike", factor, True,
-                f"Today's run of {self._dist(today)} is {round((factor - 1) * 100)} % longer "
-                f"than your longest run in the last {rules.spike_lookback_days} days "
-                f"({self._dist(before)}); more than {round((rules.spike_factor - 1) * 100)} % "
-                f"in one go went with more injuries in a study of 5,205 runners.")
-        if acute > prior * rules.weekly_rise_factor + _EPS and prior > 0:
-            factor = acute / prior
-            rise = _guard(
-                "weekly_rise", factor, True,
-                f"You ran {self._dist(acute)} in the last 7 days against {self._dist(prior)} "
-                f"in the 7 days before: {round((factor - 1) * 100)} % more, above the "
-                f"{round((rules.weekly_rise_factor - 1) * 100)} % limit.")
-        weekly = chronic / (_CHRONIC_DAYS / _ACUTE_DAYS)
-        ratio = acute / weekly
-        bands = rules.ratio_bands
-        band = ("low" if ratio < bands[0] - _EPS else "comfortable" if ratio <= bands[1] + _EPS
-                else "high" if ratio <= bands[2] + _EPS else "danger")
-        hundredths = int(ratio * 100 + 0.5)
-        texts = self._texts
-        scale = self._tenth
-        tenths = int(acute / scale + 0.5)
-        acute_text = texts.get(tenths) or self._dist(acute)
-        tenths = int(weekly / scale + 0.5)
-        weekly_text = texts.get(tenths) or self._dist(weekly)
-        detail = (f"Workload ratio {hundredths // 100}.{hundredths % 100:02d} "
-                  f"({BAND_WORDS[band]}): {acute_text} in the last 7 days against a weekly "
-                  f"average of {weekly_text} over the last 4 weeks.")
-        if self._first_run > j + 1 - _CHRONIC_DAYS:
-            detail += _SHORT_HISTORY
-        guard = _guard("ratio", ratio, ratio > rules.ratio_warn_above + _EPS, detail, band)
-        if spike is None and rise is None:
-            return (guard,)
-        return tuple(g for g in (spike, rise, guard) if g is not None)
-
-
-_SHORT_HISTORY = (" Your running history is shorter than 4 weeks, so this figure reads high "
-                  "for now.")
-
-
-def guards_by_day(activities: Iterable[Activity], first: datetime.date, last: datetime.date,
-                  rules: Rules, units: str = "km") -> dict[datetime.date, tuple[Guard, ...]]:
-    """Return the mileage guards of every day in ``first..last`` (empty tuples on quiet days).
-
-    Runs before ``first`` count in the look-back windows (the last 30 days, the last 4 weeks),
-    so pass only the activities that should count (the engine passes the episode's own).
-    """
-    load = RunLoad(activities, first, last, rules, units)
-    one_day = datetime.timedelta(days=1)
-    out: dict[datetime.date, tuple[Guard, ...]] = {}
-    day = first
-    for k in range(max((last - first).days + 1, 0)):
-        out[day] = load.guards_at(k)
-        day += one_day
-    return out
-
 
 # --- figures for the charts (DESIGN.md §6) ----------------------------------------------------
 #
@@ -291,24 +142,6 @@ def run_distances_7d(activities: Iterable[Activity], first: datetime.date,
     return [load.distance(k, _ACUTE_DAYS) for k in range(_day_count(first, last))]
 
 
-def _ratio_at(load: RunLoad, k: int) -> float | None:
-    """The guards' workload ratio on day ``k``: D−6…D ÷ (D−27…D ÷ 4), None without running."""
-    chronic = load.distance(k, _CHRONIC_DAYS)
-    if chronic <= 0:
-        return None
-    return load.distance(k, _ACUTE_DAYS) / (chronic / (_CHRONIC_DAYS / _ACUTE_DAYS))
-
-
-def workload_ratios(activities: Iterable[Activity], first: datetime.date,
-                    last: datetime.date) -> list[float | None]:
-    """Return the workload ratio of each day, as the ``ratio`` guard defines it.
-
-    None where the last 4 weeks had no running: a ratio against nothing means nothing.
-    """
-    load = RunLoad(activities, first, last, Rules())
-    return [_ratio_at(load, k) for k in range(_day_count(first, last))]
-
-
 def pain_means_7d(logs: Mapping[datetime.date, DayLog], first: datetime.date,
                   last: datetime.date) -> list[float | None]:
     """Return the mean ``pain`` of the logged days among D−6…D, for each day D.
@@ -347,7 +180,6 @@ class DailyFigures:
         pain_mean_7d: See ``pain_means_7d``.
         run_m: Metres run that day.
         run_7d_m: Metres run in D−6…D.
-        ratio: The workload ratio (None without running in the last 4 weeks).
         red_flags: Whether a red flag was logged that day.
     """
 
@@ -357,7 +189,6 @@ class DailyFigures:
     pain_mean_7d: tuple[float | None, ...]
     run_m: tuple[float, ...]
     run_7d_m: tuple[float, ...]
-    ratio: tuple[float | None, ...]
     red_flags: tuple[bool, ...]
 
     def __len__(self) -> int:
@@ -388,7 +219,6 @@ def daily_figures(logs: Mapping[datetime.date, DayLog], activities: Iterable[Act
         pain_mean_7d=tuple(pain_means_7d(logs, first, last)),
         run_m=tuple(load.distance(k, 1) for k in range(n)),
         run_7d_m=tuple(load.distance(k, _ACUTE_DAYS) for k in range(n)),
-        ratio=tuple(_ratio_at(load, k) for k in range(n)),
         red_flags=tuple(flags),
     )
 

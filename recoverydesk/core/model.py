@@ -23,11 +23,18 @@ MAX_CADENCE_SPM = 300
 
 SOURCES: tuple[str, ...] = ("manual", "gpx", "tcx", "fit", "csv")
 RED_FLAGS: tuple[str, ...] = (
-    "bladder_bowel", "saddle_numbness", "numbness", "radiating_pain", "constant_pain",
-    "fever", "trauma",
+    "bladder_bowel", "saddle_numbness", "sexual_function", "both_legs", "major_trauma",
+    "chest_pain", "weakness", "fever", "trauma", "lump", "numbness", "radiating_pain",
+    "constant_pain", "bone_stress",
 )
-"""Red-flag ids (§4). The texts a runner reads live in resources/red_flags.toml."""
-EMERGENCY_FLAGS: frozenset[str] = frozenset({"bladder_bowel", "saddle_numbness"})
+"""Red-flag ids (§4), most urgent first. Their tiers and the texts a runner reads live in
+resources/red_flags.toml; the engine treats every id alike (any red flag pauses)."""
+RISKS: tuple[str, ...] = (
+    "cancer_history", "weight_loss", "immune", "age_onset", "steroids", "osteoporosis", "energy",
+)
+"""Risk-screen question ids (§4.1). Questions, levels and reasons live in
+resources/risk_screen.toml; which ones pause is the ``Rules.pause_risks`` setting."""
+ACTION_KINDS: tuple[str, ...] = ("advance", "clearance", "ready", "screen")
 UNITS: tuple[str, ...] = ("km", "mi")
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
@@ -92,11 +99,14 @@ class DayLog:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Action:
-    """Something the user did to the plan on a day: ``advance`` or ``clearance`` (with a note)."""
+    """Something the user did to the plan on a day (§5.1): ``advance``, ``clearance`` (with a
+    note), ``ready`` (a passed ready-to-run test) or ``screen`` (the risk screen's answers on
+    that day: ``risks`` holds the ids answered yes, empty for a screen with no yes)."""
 
     day: datetime.date
     kind: str
     note: str = ""
+    risks: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -239,8 +249,11 @@ def validate_info(info: EpisodeInfo, today: datetime.date) -> None:
 
 def validate_action(action: Action, today: datetime.date) -> None:
     check_date("date", action.day, today)
-    if action.kind not in ("advance", "clearance"):
-        raise ValidationError("action", action.kind, "advance or clearance")
+    if action.kind not in ACTION_KINDS:
+        raise ValidationError("action", action.kind, "one of " + ", ".join(ACTION_KINDS))
+    parse_risks(action.risks)
+    if action.risks and action.kind != "screen":
+        raise ValidationError("risk", sorted(action.risks)[0], "given only with a risk screen")
     if action.kind == "clearance" and not action.note.strip():
         raise ValidationError("note", action.note,
                               "a few words on who cleared you (e.g. 'seen by GP, cleared')")
@@ -274,3 +287,14 @@ def parse_red_flags(text: str | Iterable[str]) -> frozenset[str]:
     if unknown:
         raise ValidationError("red_flag", unknown[0], "one of " + ", ".join(RED_FLAGS))
     return flags
+
+
+def parse_risks(text: str | Iterable[str]) -> frozenset[str]:
+    """Read risk-screen yes answers from a ``;``-separated cell or a list, refusing unknown
+    ids with the known ones named (§9: exit 2)."""
+    items = text.split(";") if isinstance(text, str) else list(text)
+    risks = frozenset(i.strip() for i in items if i.strip())
+    unknown = sorted(risks - set(RISKS))
+    if unknown:
+        raise ValidationError("risk", unknown[0], "one of " + ", ".join(RISKS))
+    return risks

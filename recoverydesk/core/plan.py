@@ -14,10 +14,15 @@ Files (all under the resource folder, ``recoverydesk.resources`` in the wheel):
   ``"2-3"`` or ``"8+"``, ``label``, ``exercises``). Prescriptions are listed in day order, start
   on day 1, leave no gaps, do not overlap, and the last one is open-ended (``"N+"``) so that
   every day of a phase, however long it lasts, has a prescription.
-- ``red_flags.toml``: top-level ``banner_emergency``, ``banner_soon`` and ``not_improving``
-  texts, then one table per red-flag id of :data:`~recoverydesk.core.model.RED_FLAGS` with
-  ``label``, ``explanation``, ``urgency`` (``"emergency"`` or ``"soon"``, which must agree with
-  :data:`~recoverydesk.core.model.EMERGENCY_FLAGS`) and ``advice``.
+  The ``run`` phase also has ``[[run.ladder]]`` stages (§5.3): ``run_min``, ``walk_min``,
+  ``repeats``; the engine reads their session minutes (``Plan.ladder_minutes``).
+- ``red_flags.toml``: top-level texts (:data:`RED_FLAG_TEXT_KEYS`: a banner per tier, the
+  screen's pause and hold banners, ``not_improving``), then one table per red-flag id of
+  :data:`~recoverydesk.core.model.RED_FLAGS` with ``label``, ``explanation``, ``urgency`` (its
+  tier: ``"emergency"``, ``"urgent"`` or ``"soon"``, DESIGN §4) and ``advice``.
+- ``risk_screen.toml``: ``intro``, then one table per risk id of
+  :data:`~recoverydesk.core.model.RISKS` with ``question``, ``short``, ``why`` and ``level``
+  (``"check_first"`` or ``"check_before_running"``, DESIGN §4.1).
 - ``texts.toml``: ``disclaimer``, ``about``, ``heat_ice_hint`` and ``report_disclaimer``.
 
 :attr:`Content.texts` holds every loose text of the last two files under its own key
@@ -39,12 +44,16 @@ from collections.abc import Iterator, Mapping
 from importlib.resources.abc import Traversable
 from typing import Any, NoReturn
 
-from recoverydesk.core.model import EMERGENCY_FLAGS, PHASES, RED_FLAGS
+from recoverydesk.core.model import PHASES, RED_FLAGS, RISKS
 
-URGENCIES: tuple[str, ...] = ("emergency", "soon")
-"""``emergency``: seek care now. ``soon``: see a clinician within days."""
+URGENCIES: tuple[str, ...] = ("emergency", "urgent", "soon")
+"""The tiers of §4: ``emergency`` seek care now; ``urgent`` the same day; ``soon`` within a
+week or so."""
+RISK_LEVELS: tuple[str, ...] = ("check_first", "check_before_running")
+"""§4.1: a "check first" yes pauses; a single "check before running" yes holds running."""
 
-RED_FLAG_TEXT_KEYS: tuple[str, ...] = ("banner_emergency", "banner_soon", "not_improving")
+RED_FLAG_TEXT_KEYS: tuple[str, ...] = ("banner_emergency", "banner_urgent", "banner_soon",
+                                       "banner_screen", "banner_hold", "not_improving")
 """Loose texts at the top of red_flags.toml."""
 
 OTHER_TEXT_KEYS: tuple[str, ...] = ("disclaimer", "about", "heat_ice_hint", "report_disclaimer")
@@ -56,7 +65,9 @@ TEXT_KEYS: tuple[str, ...] = RED_FLAG_TEXT_KEYS + OTHER_TEXT_KEYS
 MAX_LABEL = 32
 """Longest prescription label, in characters: it has to fit a calendar cell."""
 
-_PHASE_KEYS = ("name", "summary", "advance_hint", "checklist", "prescription")
+_PHASE_KEYS = ("name", "summary", "advance_hint", "checklist", "prescription", "ladder")
+_LADDER_KEYS = ("run_min", "walk_min", "repeats")
+_RISK_KEYS = ("question", "short", "why", "level")
 _ITEM_KEYS = ("id", "text", "exercise")
 _PRESCRIPTION_KEYS = ("days", "label", "exercises")
 _FLAG_KEYS = ("label", "explanation", "urgency", "advice")
@@ -128,6 +139,22 @@ class Prescription:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class LadderStage:
+    """One stage of the walk–run ladder (§5.3): run ``run_min`` / walk ``walk_min`` ×
+    ``repeats`` (a walk of 0 is continuous running)."""
+
+    stage: int
+    run_min: int
+    walk_min: int
+    repeats: int
+
+    @property
+    def minutes(self) -> int:
+        """The whole session, walks included, as a watch records it."""
+        return (self.run_min + self.walk_min) * self.repeats
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class PhasePlan:
     """Everything one phase asks for (DESIGN §2).
 
@@ -146,6 +173,7 @@ class PhasePlan:
     advance_hint: str
     checklist: tuple[ChecklistItem, ...]
     prescriptions: tuple[Prescription, ...]
+    ladder: tuple[LadderStage, ...] = ()
 
     def prescription_for(self, phase_day: int) -> Prescription:
         """The prescription for day ``phase_day`` (1 = the phase's first day) of this phase.
@@ -182,6 +210,15 @@ class Plan:
         """The display name of a phase ("Low-impact")."""
         return self.phases[phase_id].name
 
+    @property
+    def ladder(self) -> tuple[LadderStage, ...]:
+        return self.phases["run"].ladder
+
+    @property
+    def ladder_minutes(self) -> tuple[int, ...]:
+        """Each stage's session minutes, what ``Rules.ladder_minutes`` takes."""
+        return tuple(s.minutes for s in self.ladder)
+
     def __iter__(self) -> Iterator[PhasePlan]:
         return iter(self.phases.values())
 
@@ -208,6 +245,21 @@ class RedFlag:
     def emergency(self) -> bool:
         return self.urgency == "emergency"
 
+    @property
+    def tier(self) -> str:
+        return self.urgency
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Risk:
+    """A risk-screen question (§4.1), with why it is asked and its level."""
+
+    id: str
+    question: str
+    short: str
+    why: str
+    level: str
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Content:
@@ -222,6 +274,8 @@ class Content:
     plan: Plan
     red_flags: Mapping[str, RedFlag]
     texts: Mapping[str, str]
+    risks: Mapping[str, Risk] = dataclasses.field(default_factory=dict)
+    screen_intro: str = ""
 
 
 def exercise_ids_named(plan: Plan) -> set[str]:
@@ -269,7 +323,9 @@ def _load(root: Traversable) -> Content:
     red_flags, flag_texts = _parse_red_flags(_read(root, "red_flags.toml"))
     other_texts = _parse_texts(_read(root, "texts.toml"))
     texts = {key: {**flag_texts, **other_texts}[key] for key in TEXT_KEYS}
-    return Content(plan, types.MappingProxyType(red_flags), types.MappingProxyType(texts))
+    risks, intro = _parse_risks(_read(root, "risk_screen.toml"))
+    return Content(plan, types.MappingProxyType(red_flags), types.MappingProxyType(texts),
+                   types.MappingProxyType(risks), intro)
 
 
 def _read(root: Traversable, name: str) -> dict[str, Any]:
@@ -415,7 +471,23 @@ def _parse_phase(file: str, phase_id: str, table: Any) -> PhasePlan:
             file, f"{where} prescription entry {len(prescriptions)}: the last entry must be "
                   f"open-ended (e.g. '{prescriptions[-1].last_day + 1}+') so that every later "
                   "day has a prescription", "days")
-    return PhasePlan(phase_id, name, summary, advance_hint, tuple(items), tuple(prescriptions))
+    ladder: list[LadderStage] = []
+    if phase_id == "run":
+        for number, raw in enumerate(check.tables("ladder"), start=1):
+            entry = _Checker(file, f"{where} ladder stage {number}", raw, _LADDER_KEYS)
+            values = []
+            for key, low in (("run_min", 1), ("walk_min", 0), ("repeats", 1)):
+                value = entry.table.get(key)
+                if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 240:
+                    entry.fail(key, f"'{key}' must be a whole number from {low} to 240")
+                values.append(value)
+            ladder.append(LadderStage(number, *values))
+        if not ladder:
+            raise ContentError(file, f"{where}: the walk–run ladder has no stages", "ladder")
+    elif "ladder" in table:
+        check.fail("ladder", "only the run phase has a walk–run ladder")
+    return PhasePlan(phase_id, name, summary, advance_hint, tuple(items), tuple(prescriptions),
+                     tuple(ladder))
 
 
 def _parse_days(entry: _Checker) -> tuple[int, int | None]:
@@ -468,14 +540,31 @@ def _parse_red_flags(data: dict[str, Any]) -> tuple[dict[str, RedFlag], dict[str
         if urgency not in URGENCIES:
             check.fail("urgency", f"'urgency' is {urgency!r}; it must be one of "
                                   f"{', '.join(URGENCIES)}")
-        expected = "emergency" if flag_id in EMERGENCY_FLAGS else "soon"
-        if urgency != expected:
-            check.fail("urgency", f"'urgency' is {urgency!r} but this red flag is "
-                                  f"{expected!r} (DESIGN §4)")
         flags[flag_id] = RedFlag(flag_id, check.required_text("label"),
                                  check.required_text("explanation"), urgency,
                                  check.required_text("advice"))
     return flags, texts
+
+
+def _parse_risks(data: dict[str, Any]) -> tuple[dict[str, Risk], str]:
+    file = "risk_screen.toml"
+    for key in data:
+        if key not in RISKS and key != "intro":
+            raise ContentError(file, f"unknown key {key!r}; expected intro and the risks "
+                                     f"{', '.join(RISKS)}", key)
+    intro = _Checker(file, "top level", {"intro": data.get("intro")} if "intro" in data else {},
+                     ("intro",)).required_text("intro")
+    risks: dict[str, Risk] = {}
+    for risk_id in RISKS:
+        if risk_id not in data:
+            raise ContentError(file, f"risk {risk_id!r} is missing", risk_id)
+        check = _Checker(file, f"risk {risk_id!r}", data[risk_id], _RISK_KEYS)
+        level = check.required_text("level")
+        if level not in RISK_LEVELS:
+            check.fail("level", f"'level' is {level!r}; it must be one of {', '.join(RISK_LEVELS)}")
+        risks[risk_id] = Risk(risk_id, check.required_text("question"),
+                              check.required_text("short"), check.required_text("why"), level)
+    return risks, intro
 
 
 def _parse_texts(data: dict[str, Any]) -> dict[str, str]:

@@ -12,8 +12,6 @@ Four charts in tabs, the headline one first:
   week"; the +30 % of the 7-day-rise guard is a warning line, not a plan, so it is not drawn).
 - **Pain against the week's distance** (``PainWeekChart``): each day's pain, or next-morning
   pain, against the running of the 7 days before it, with the correlation in words above.
-- **Workload ratio** (``WorkloadChart``): the guards' 7-day ÷ 28-day/4 ratio with the
-  comfortable 0.8–1.3 band shaded and the 1.5 danger line.
 - **Cadence** (``CadenceChart``): each imported run's average cadence (steps a minute) over
   time, with the runner's usual figure and the +5 % mark (§5.3); runs before the episode
   are shown too, since they are where the usual figure comes from.
@@ -67,7 +65,7 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.core import load, words
 from recoverydesk.core.cadence import CadenceHistory, cadence_history
-from recoverydesk.core.engine import PHASE_NAMES
+from recoverydesk.core.explain import phase_name
 from recoverydesk.core.model import METRES_PER_UNIT
 from recoverydesk.gui.chartitems import ChartColours, PhaseBandsItem, band_colour, chart_colours
 from recoverydesk.gui.session import Session
@@ -90,8 +88,6 @@ EMPTY_CADENCE = ("Import runs from a watch that records cadence (FIT, TCX or GPX
 CADENCE_EVIDENCE = ("A cadence about 5 % quicker than your usual lowers the load on knees and "
                     "hips (Heiderscheit et al. 2011); it was not studied for the back. "
                     "170–180 is a typical range, not a target.")
-EMPTY_RATIO = ("Log your runs with their distance for a few weeks to see your workload ratio "
-               "(this week's running against your average week of the last four).")
 
 
 # --- the data, once per refresh ---------------------------------------------------------------
@@ -131,7 +127,6 @@ class ChartData:
         x: Local-noon timestamps, one per day from the episode's start to today.
         pain, morning, mean: Pain, morning pain and the 7-day mean (NaN when absent).
         run: Distance run each day in ``units``.
-        ratio: The workload ratio (NaN without running in the last 4 weeks).
         phases: The phase id of each day; ``paused`` whether the plan was paused then.
         events: The engine's event of each day (``advance``, ``regression``, ``pause``…).
     """
@@ -144,7 +139,6 @@ class ChartData:
     morning: np.ndarray
     mean: np.ndarray
     run: np.ndarray
-    ratio: np.ndarray
     phases: tuple[str, ...]
     paused: tuple[bool, ...]
     events: tuple[str | None, ...]
@@ -197,12 +191,12 @@ def build_chart_data(session: Session) -> ChartData | None:
     try:
         names = {p: session.content.plan.name(p) for p in set(phases)}
     except KeyError:
-        names = {p: PHASE_NAMES.get(p, p) for p in set(phases)}
+        names = {p: phase_name(p) for p in set(phases)}
     return ChartData(
         first=first, units=units, x=noon_timestamps(first, n), figures=figures,
         pain=_floats(figures.pain), morning=_floats(figures.morning),
         mean=_floats(figures.pain_mean_7d), run=_floats(figures.run_m, per_unit),
-        ratio=_floats(figures.ratio), phases=tuple(phases), paused=tuple(paused),
+        phases=tuple(phases), paused=tuple(paused),
         events=tuple(events), phase_names=names,
         weeks=tuple(load.weekly_totals(episode.activities, first, last)),
         links=(load.pain_week_link(episode.logs, episode.activities, first, last),
@@ -815,102 +809,6 @@ class PainWeekChart(_BasePlot):
         return link is None or link.n == 0 or not any(link.week_m)
 
 
-# --- 4. workload ratio ------------------------------------------------------------------------
-
-class WorkloadChart(_DatePlot):
-    """The workload ratio with the comfortable band shaded and the danger line."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        pi = self.plot_item
-        pi.setLabel("left", "Workload ratio (7 days ÷ 4-week average)")
-        _grid_on(pi.getAxis("left"))
-        self.band = pg.LinearRegionItem(values=(0.8, 1.3), orientation="horizontal",
-                                        movable=False)
-        self.band.setZValue(-10)
-        self.danger = pg.InfiniteLine(pos=1.5, angle=0, movable=False,
-                                      label="1.5: danger above", labelOpts={"position": 0.02,
-                                                                            "anchors": [(0, 1),
-                                                                                        (0, 1)]})
-        self.curve = pg.PlotDataItem(connect="finite", clipToView=True, autoDownsample=True,
-                                     downsampleMethod="peak")
-        self.early_curve = pg.PlotDataItem(connect="finite", clipToView=True)
-        self.early = np.zeros(0, dtype=bool)
-        pi.addItem(self.band, ignoreBounds=True)
-        pi.addItem(self.danger, ignoreBounds=True)
-        pi.addItem(self.early_curve)
-        pi.addItem(self.curve)
-        self.legend = pg.LegendItem(colCount=4, horSpacing=14, verSpacing=-6)
-        pi.layout.addItem(self.legend, 4, 1)
-        # Legend samples only (never added to the plot): the legend cannot draw a region
-        # or an infinite line itself.
-        self.band_sample = pg.BarGraphItem(x=[0], height=[0], width=1)
-        self.danger_sample = pg.PlotDataItem()
-        self.legend.addItem(self.curve, "Workload ratio")
-        self.legend.addItem(self.early_curve, "First 4 weeks of running (reads high)")
-        self.legend.addItem(self.band_sample, "0.8–1.3 comfortable")
-        self.legend.addItem(self.danger_sample, "Above 1.5: danger")
-        self.view_box.sigXRangeChanged.connect(
-            lambda *_: _smooth(self.visible_days(), self.curve, self.early_curve))
-        self.hover = _Hover(self, self.hover_at)
-        self._ready = True
-        self.apply_colours()
-
-    def apply_colours(self) -> None:
-        super().apply_colours()
-        c = self.colours
-        self.curve.setPen(pg.mkPen(c.pain, width=2))
-        self.early_curve.setPen(pg.mkPen(c.pain, width=2, style=Qt.PenStyle.DotLine))
-        self.band.setBrush(pg.mkBrush(c.comfortable))
-        edge = QColor(c.comfortable)
-        edge.setAlpha(0)
-        for line in self.band.lines:
-            line.setPen(pg.mkPen(edge))
-        self.band_sample.setOpts(brush=pg.mkBrush(c.comfortable), pen=pg.mkPen(None))
-        self.danger.setPen(pg.mkPen(c.danger, width=2, style=Qt.PenStyle.DashLine))
-        self.danger_sample.setPen(pg.mkPen(c.danger, width=2, style=Qt.PenStyle.DashLine))
-        self.danger.label.setColor(c.danger)
-        _colour_legend(self.legend, c.foreground)
-        if self.hover is not None:
-            self.hover.apply_colours(c)
-
-    def set_series(self, data: ChartData) -> None:
-        super().set_series(data)
-        ratio = data.ratio
-        early = self.early = early_ratio_days(ratio)
-        # The dotted part runs one day into the solid part so that the two join up.
-        joined = early | np.concatenate([[False], early[:-1]])
-        self.curve.setData(data.x, np.where(early, np.nan, ratio), connect="finite")
-        self.early_curve.setData(data.x, np.where(joined, ratio, np.nan), connect="finite")
-        # Scale to the settled ratios; the early ones (4.0 on a first run) may leave the top.
-        settled = ratio[np.isfinite(ratio) & ~early]
-        top = float(settled.max()) if len(settled) else 2.0
-        self.view_box.setYRange(0, min(max(top * 1.08, 2.0), 4.0), padding=0)
-        self.restore_range()
-
-    def is_empty(self) -> bool:
-        data = self.data
-        return data is None or not bool(np.isfinite(data.ratio).any())
-
-    def hover_at(self, x: float) -> tuple[float, str] | None:
-        data = self.data
-        k = data.index_at(x) if data is not None else None
-        if data is None or k is None:
-            return None
-        ratio = data.ratio[k]
-        acute = data.figures.run_7d_m[k] / data.per_unit
-        lines = [f"<b>{words.date_text(data.day(k), weekday=True)}</b>"]
-        if ratio == ratio:
-            band = load.ratio_band(float(ratio), (0.8, 1.3, 1.5))
-            lines.append(f"Ratio {ratio:.2f}: {load.BAND_WORDS[band]}")
-            lines.append(f"Run {acute:.1f} {data.units} in the last 7 days")
-            if self.early[k]:
-                lines.append("Fewer than 4 weeks of running behind it: reads high for now")
-        else:
-            lines.append("No running in the last 4 weeks")
-        return float(data.x[k]), _html(lines)
-
-
 # --- 5. cadence -------------------------------------------------------------------------------
 
 class CadenceChart(_BasePlot):
@@ -997,18 +895,6 @@ class CadenceChart(_BasePlot):
         return self.history is None or not self.history.runs
 
 
-def early_ratio_days(ratio: np.ndarray) -> np.ndarray:
-    """Days whose ratio rests on fewer than 4 weeks of running (after the first run, or a
-    restart after 4 weeks without): the 4-week average is still filling up, so the ratio
-    reads high, as the guard's own sentence says."""
-    n = len(ratio)
-    index = np.arange(n)
-    gaps = np.where(np.isnan(ratio), index, -1)
-    last_gap = np.maximum.accumulate(gaps) if n else gaps
-    early: np.ndarray = np.isfinite(ratio) & (index - last_gap < 28)
-    return early
-
-
 # --- the pages and the view -------------------------------------------------------------------
 
 class ChartPage(QWidget):
@@ -1093,15 +979,15 @@ class ChartPage(QWidget):
 
 
 class ChartsView(QWidget):
-    """The Charts view over a Session: four charts in tabs, each exportable as PNG.
+    """The Charts view over a Session: three charts in tabs, each exportable as PNG.
 
     Reloads on the session's ``data_changed`` while visible; when hidden it only marks itself
     dirty and reloads on the next show, so typing in the Log view costs no chart work.
 
     Attributes:
         tabs: One tab per chart, the pain-vs-mileage chart first.
-        pain_chart, weekly_chart, scatter_chart, ratio_chart: The four charts.
-        pages: The four ChartPages, in tab order.
+        pain_chart, weekly_chart, scatter_chart: The three charts.
+        pages: The three ChartPages, in tab order.
         data: The ChartData last drawn (None without an episode).
     """
 
@@ -1114,12 +1000,10 @@ class ChartsView(QWidget):
         self.pain_chart = PainDistanceChart()
         self.weekly_chart = WeeklyMileageChart()
         self.scatter_chart = PainWeekChart()
-        self.ratio_chart = WorkloadChart()
         self.cadence_chart = CadenceChart()
 
         self.preset_buttons: dict[str, QPushButton] = {}
         pain_controls = self._preset_buttons(self.pain_chart, "pain")
-        ratio_controls = self._preset_buttons(self.ratio_chart, "ratio")
         weekly_controls = self._preset_buttons(self.weekly_chart, "weekly")
         self.include_all_box = QCheckBox("Include walks, rides and swims")
         self.include_all_box.setToolTip("Count every activity with a distance, not only runs.")
@@ -1139,7 +1023,6 @@ class ChartsView(QWidget):
             ChartPage(self.weekly_chart, EMPTY_WEEKLY, weekly_controls),
             ChartPage(self.scatter_chart, EMPTY_SCATTER, [scatter_label, self.morning_combo],
                       caption=True),
-            ChartPage(self.ratio_chart, EMPTY_RATIO, ratio_controls),
         ]
         cadence_note = QLabel(CADENCE_EVIDENCE)
         cadence_note.setWordWrap(True)
@@ -1148,7 +1031,7 @@ class ChartsView(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         for page, title in zip(self.pages, ("Pain vs mileage", "Weekly mileage",
-                                            "Pain vs week's running", "Workload ratio"),
+                                            "Pain vs week's running"),
                                strict=False):
             self.tabs.addTab(page, title)
         self.tabs.addTab(self.pages[-1], "Cadence")
@@ -1170,7 +1053,7 @@ class ChartsView(QWidget):
         session.episode_changed.connect(self._on_session_data_changed)
         self.refresh()
         days = self.data.days if self.data is not None else 0
-        for chart in (self.pain_chart, self.ratio_chart, self.weekly_chart):
+        for chart in (self.pain_chart, self.weekly_chart):
             chart.set_range("all" if days <= 120 else chart.LONG_DEFAULT)
 
     def _preset_buttons(self, chart: _DatePlot, key: str) -> list[QWidget]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import engine
+from recoverydesk.core.explain import day_words
 from recoverydesk.core.model import RED_FLAGS, from_metres, to_metres
 from recoverydesk.gui.session import Session
 
@@ -106,7 +106,7 @@ class ClearanceDialog(QDialog):
         self.resize(em * 30, em * 16)
         lay = QVBoxLayout(self)
         intro = QLabel(f"After a doctor or physiotherapist has seen you, write down what they "
-                       f"said. The plan goes on from {engine.day_words(day)}; the days before "
+                       f"said. The plan goes on from {day_words(day)}; the days before "
                        f"do not count towards moving on.", self)
         intro.setWordWrap(True)
         lay.addWidget(intro)
@@ -144,7 +144,7 @@ class ClearanceDialog(QDialog):
         if not decision.accepted:
             self._refuse(" ".join(r.detail for r in decision.reasons if not r.ok))
             return
-        self._session.notify(f"Clearance recorded for {engine.day_words(self._day)}.")
+        self._session.notify(f"Clearance recorded for {day_words(self._day)}.")
         self.accept()
 
     def _refuse(self, text: str) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import engine, model, words
+from recoverydesk.core import engine, model
 from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
@@ -44,14 +44,9 @@ GATE_TITLES = {
     "G3": "Pain low enough",
     "G4": "Pain not rising",
     "G5": "Activity",
+    "G6": "Ready-to-run test",
+    "G7": "No hold on running",
 }
-_EVIDENCE_KINDS = {
-    "walk": ("walk",),
-    "low_impact": ("swim", "cycle", "elliptical", "yoga", "pilates"),
-    "run": ("run",),
-}
-"""G5's evidence (DESIGN §5.1), to say how many more days are needed in the summary line."""
-_EVIDENCE_WORDS = {"walk": "walks", "low_impact": "cross-training", "run": "runs"}
 
 AMBER_BG, AMBER_FG, AMBER_EDGE = "#fff3cd", "#4d3800", "#d9a400"
 def describe_activity(activity: Activity, units: str) -> str:
@@ -483,47 +478,29 @@ class TodayView(QWidget):
         self.advance_button.setText("Advanced today" if advanced else "&Advance…")
 
     def missing(self, status: engine.DayStatus) -> list[str]:
-        """What the gate still needs, in short plain words ("2 more days with pain ≤ 3")."""
-        session = self._session
-        episode = session.episode
-        rules = session.rules
-        assert episode is not None
-        reasons = {r.rule: r for r in status.reasons}
-        name = session.content.plan.name(status.phase)
-        today = status.day
-        phase_start = today - datetime.timedelta(days=status.phase_day - 1)
+        """What the gate still needs, in short words, from the engine's figures."""
         out: list[str] = []
-        minimum = rules.min_days.get(status.phase, 0)
-        if status.phase_day < minimum:
-            more = minimum - status.phase_day
-            out.append(f"{words.count_text(more, 'more day', 'more days')} in {name}")
-        window = max(rules.gate_window_days, 1)
-        threshold = rules.advance_threshold.get(status.phase, 0)
-        if not (reasons.get("G2", _OK).ok and reasons.get("G3", _OK).ok):
-            floor = max(phase_start, self._last_clearance() or phase_start)
-            streak = 0
-            day = today if today in episode.logs else today - datetime.timedelta(days=1)
-            while day >= floor and day in episode.logs and (episode.worst(day) or 0) <= threshold:
-                if day == floor and floor != phase_start:
-                    break  # the clearance day itself does not count
-                streak += 1
-                day -= datetime.timedelta(days=1)
-            need = window - streak
-            if today not in episode.logs:
-                need = max(need, 1)
-            if need > 0:
-                out.append(f"{words.count_text(need, 'more logged day')} in a row with "
-                           f"pain {threshold} or less")
-        if not reasons.get("G4", _OK).ok:
-            out.append(f"pain no higher than {window - 1} days before")
-        g5 = reasons.get("G5", _OK)
-        if not g5.ok:
-            kinds = _EVIDENCE_KINDS.get(status.phase, ())
-            days = {a.day for a in episode.activities
-                    if a.kind in kinds and phase_start <= a.day <= today}
-            more = max(rules.evidence_days.get(status.phase, 0) - len(days), 1)
-            out.append(f"{_EVIDENCE_WORDS.get(status.phase, 'activity')} on "
-                       f"{words.count_text(more, 'more day')}")
+        for r in status.reasons:
+            if r.ok or not r.rule.startswith("G"):
+                continue
+            left = r.facts.get("left")
+            if r.rule == "G1":
+                out.append(f"{left} more {'day' if left == 1 else 'days'} in this phase")
+            elif r.rule == "G2":
+                out.append(f"{left} more logged {'day' if left == 1 else 'days'} in a row")
+            elif r.rule == "G3":
+                out.append(f"pain {r.facts['threshold']} or less on {r.facts['window']} days "
+                           "in a row")
+            elif r.rule == "G4" and r.why == "rising":
+                out.append("pain not rising over three days")
+            elif r.rule == "G5" and r.why == "ladder":
+                out.append(f"{left} more ladder {'stage' if left == 1 else 'stages'}")
+            elif r.rule == "G5":
+                out.append(f"activity on {left} more {'day' if left == 1 else 'days'}")
+            elif r.rule == "G6":
+                out.append("a passed ready-to-run test")
+            elif r.rule == "G7":
+                out.append("a clinician's check before running")
         if not out:
             out.append("see the rules below")
         return out
@@ -612,9 +589,6 @@ class _CheckLabel(QLabel):
             self._box.toggle()
             self._box.setFocus()
         super().mouseReleaseEvent(event)
-
-
-_OK = engine.RuleResult("", True, "")
 
 
 def _next(phase: str) -> str:

@@ -42,6 +42,7 @@ from recoverydesk.core.model import (
     EpisodeInfo,
     ValidationError,
     check_date,
+    parse_risks,
     validate_action,
     validate_activity,
     validate_day,
@@ -324,9 +325,9 @@ class _Record:
             raise self.refuse(field, value, "a number or null")
         return float(value)
 
-    def validated(self, check: Callable[..., None], *args: Any) -> None:
+    def validated(self, check: Callable[..., Any], *args: Any) -> Any:
         try:
-            check(*args)
+            return check(*args)
         except ValidationError as error:
             raise BackupRefused(f"{self.where}: {error}", field=error.field) from None
 
@@ -398,11 +399,13 @@ def _action(r: _Record, today: datetime.date) -> dict[str, Any]:
     episode = r.integer("episode_id", optional=False)
     day = r.date("date", today)
     assert day is not None
+    risks = r.text("risks", limit=1000, default="")  # absent in exports from before engine v2
     action = Action(day=day, kind=r.text("kind", limit=40),
-                    note=r.text("note", limit=10_000, default=""))
+                    note=r.text("note", limit=10_000, default=""),
+                    risks=r.validated(parse_risks, risks))
     r.validated(validate_action, action, today)
     return {"episode_id": episode, "date": day.isoformat(), "kind": action.kind,
-            "note": action.note}
+            "note": action.note, "risks": ";".join(sorted(action.risks))}
 
 
 def _tick(r: _Record, today: datetime.date) -> dict[str, Any]:

@@ -68,7 +68,8 @@ class ReportData:
         try:
             return self.content.plan.name(phase)
         except KeyError:
-            return engine.PHASE_NAMES.get(phase, phase)
+            from recoverydesk.core.explain import phase_name
+            return phase_name(phase)
 
     @property
     def disclaimer(self) -> str:

@@ -50,7 +50,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("activities", "activities",
             _same("date", "start_time", "kind", "distance_m", "duration_s", "elapsed_s", "pain",
                   "source", "file_sha256", "cadence_spm"), "day, start_time, id"),
-    Section("actions", "actions", _same("episode_id", "date", "kind", "note"),
+    Section("actions", "actions", _same("episode_id", "date", "kind", "note", "risks"),
             "episode_id, day, kind"),
     Section("ticks", "ticks", _same("date", "item"), "day, item"),
     Section("exercises_done", "exercises_done", _same("date", "exercise_id", "count"),

@@ -60,6 +60,17 @@ def m002_ticks_exercises_files(db: Database) -> None:
 
 
 @migrations()
+def m003_engine_v2(db: Database) -> None:
+    """Engine v2's actions (DESIGN.md §5.1): passed ready-to-run tests (kind ``ready``) and
+    risk screens (kind ``screen``) join advances and clearances in ``actions``; a screen's
+    yes answers are its ``risks`` (ids joined by ``;``, empty for a screen with no yes), so a
+    screen is the whole set of answers on its date. Clearances on the flag's own day need no
+    schema change: the engine now honours them."""
+    db.table("actions").add_column("risks", str, not_null_default="")
+    db.execute("PRAGMA user_version = 3")
+
+
+@migrations()
 def m004_cadence(db: Database) -> None:
     """Each activity's average running cadence (steps a minute), empty where not recorded.
 

@@ -456,11 +456,13 @@ class Store:
                        actions=self.actions(info))
 
     def actions(self, info: EpisodeInfo) -> tuple[Action, ...]:
-        """The advances and clearances stored for an episode, in date order."""
+        """The advances, clearances, passed ready-to-run tests and risk screens stored for an
+        episode, in date order."""
         rows = self._conn.execute(
-            "SELECT day, kind, note FROM actions WHERE episode_id = ? AND day >= ? "
+            "SELECT day, kind, note, risks FROM actions WHERE episode_id = ? AND day >= ? "
             "ORDER BY day, id", [info.id, info.start.isoformat()])
-        return tuple(Action(_date(day), kind, note) for day, kind, note in rows)
+        return tuple(Action(_date(day), kind, note, frozenset(r for r in risks.split(";") if r))
+                     for day, kind, note, risks in rows)
 
     # --- day logs --------------------------------------------------------------------------
 
@@ -635,15 +637,18 @@ class Store:
     # --- plan actions ----------------------------------------------------------------------
 
     def add_action(self, action: Action, today: datetime.date | None = None) -> None:
-        """Store an advance or clearance for the open episode (the engine has accepted it)."""
+        """Store a plan action for the open episode (the engine has accepted it). A second
+        action of the same kind on the same day replaces the first (a screen is the whole set
+        of answers on its day)."""
         validate_action(action, today or datetime.date.today())
         info = self.current_episode()
         if info is None:
             raise StoreError("There is no episode yet: begin one first.")
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO actions (episode_id, day, kind, note) "
-                       "VALUES (?, ?, ?, ?)",
-                       [info.id, action.day.isoformat(), action.kind, action.note])
+            db.execute("INSERT OR REPLACE INTO actions (episode_id, day, kind, note, risks) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       [info.id, action.day.isoformat(), action.kind, action.note,
+                        ";".join(sorted(action.risks))])
 
     def remove_action(self, action: Action) -> None:
         info = self.current_episode()
@@ -699,19 +704,25 @@ class Store:
                        [key, json.dumps(value)])
 
     def rules(self) -> Rules:
-        """The engine's thresholds: the §5.1 defaults with the user's overrides.
+        """The engine's thresholds: the §5.1 defaults with the user's overrides, and the
+        walk–run ladder's session minutes from the plan content (resources/plan.toml).
 
         Settings that fail validation (written by an older version, or edited by hand) are
         not used: the defaults are, ``settings_warning`` says so, and the stored value is
         left as it is until the runner changes a setting.
         """
+        settings = self.setting("rules", {})
         try:
-            return Rules.from_dict(self.setting("rules", {}))
+            rules = Rules.from_dict(settings)
         except (ValidationError, ValueError) as error:
             self.settings_warning = (
                 f"The saved plan settings are not valid ({error}); RecoveryDesk uses its "
                 "default settings instead.")
-            return Rules()
+            rules, settings = Rules(), {}
+        if "ladder_minutes" not in settings:
+            from recoverydesk.core.plan import load_content
+            rules = rules.with_ladder(load_content().plan.ladder_minutes)
+        return rules
 
     # --- the whole store ------------------------------------------------------------------
 

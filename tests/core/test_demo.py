@@ -46,6 +46,12 @@ def test_demo_replays_to_run_through_advances_a_flare_and_a_pause(demo_store: St
     assert any(event == "clearance" for _, event in events)
     assert not any(s.ignored_advance for s in timeline)
     assert not timeline[-1].paused
+    # Engine v2: the ladder moves (one step down after a stiff morning), a ready-to-run test was
+    # passed before running, and the risk screen was answered "no" to everything.
+    ladder = [s.ladder for s in timeline if s.ladder]
+    assert "up" in ladder and "down" in ladder
+    kinds = {a.kind: a for a in episode.actions}
+    assert "ready" in kinds and kinds["screen"].risks == frozenset()
 
 
 def test_demo_entries_all_validate(demo_store: Store) -> None:

@@ -74,6 +74,8 @@ def test_phase_moves_one_step_at_a_time(case: tuple[Episode, Rules]) -> None:
         elif today.event == "regression":
             assert step == -1 or today.phase == today.next_phase == "rest"
             assert tomorrow.phase_day == 1
+        elif today.event == "setback":  # two ladder stages down; the phase stays
+            assert step == 0 and tomorrow.phase_day == today.phase_day + 1
         else:
             assert step == 0 and tomorrow.phase_day == today.phase_day + 1
 
@@ -92,7 +94,7 @@ def test_advance_only_after_three_steady_logged_days(case: tuple[Episode, Rules]
         scores = [episode.worst(day) for day in window]
         assert all(s is not None and s <= rules.advance_threshold[status.phase]
                    for s in scores)
-        assert scores[2] <= scores[0]  # type: ignore[operator]
+        assert scores[2] - scores[0] <= rules.gate_rise_tolerance  # type: ignore[operator]
         assert not status.paused and not episode.logs[status.day].red_flags
         assert status.can_advance
 
@@ -107,9 +109,9 @@ def test_a_red_flag_pauses_until_a_clearance(case: tuple[Episode, Rules]) -> Non
         log = episode.logs.get(status.day)
         if log is not None and log.red_flags:
             paused = True
-            assert status.event == "pause"
-        elif status.event == "clearance":
-            assert paused, "a clearance only counts while paused"
+            assert status.event in ("pause", "clearance")  # a clearance may come the same day
+        if status.event == "clearance":
+            assert paused, "a clearance only ends a pause"
             paused = False
         assert status.paused is paused
         if status.paused:

@@ -11,7 +11,6 @@ from recoverydesk.core.load import (
     MorningAfter,
     WeekTotal,
     daily_figures,
-    guards_by_day,
     link_sentence,
     next_morning_pairs,
     pain_means_7d,
@@ -21,10 +20,8 @@ from recoverydesk.core.load import (
     run_distances_7d,
     weekly_limits,
     weekly_totals,
-    workload_ratios,
 )
 from recoverydesk.core.model import Activity, DayLog
-from recoverydesk.core.rules import Rules
 
 
 def d(day: int, month: int = 3) -> datetime.date:
@@ -68,37 +65,7 @@ def test_seven_day_distance_sees_runs_before_first() -> None:
 
 def test_empty_range_gives_empty_lists() -> None:
     assert run_distances(RUNS, d(5), d(4)) == []
-    assert workload_ratios(RUNS, d(5), d(4)) == []
     assert weekly_totals(RUNS, d(5), d(4)) == []
-
-
-# --- workload ratio ---------------------------------------------------------------------------
-
-def test_ratio_is_none_while_the_last_four_weeks_had_no_running() -> None:
-    assert workload_ratios(RUNS, d(1), d(1)) == [None]
-
-
-def test_ratio_hand_worked() -> None:
-    ratios = workload_ratios(RUNS, d(2), d(9))
-    # 03-02: 5 km in 7 days against 5 km / 4 weekly over 28 days: 4.0.
-    assert ratios[0] == pytest.approx(4.0)
-    # 03-09: 9 km against (5 + 3 + 6) / 4 = 3.5 km a week.
-    assert ratios[7] == pytest.approx(9 / 3.5)
-
-
-def test_ratio_falls_to_zero_then_none_as_runs_leave_the_window() -> None:
-    one = (act(2, "run", 5000),)
-    # 03-29 is D−27 from 03-02's point of view: still in the 28 days, out of the 7.
-    assert workload_ratios(one, d(29), d(30)) == [0.0, None]
-
-
-def test_ratio_is_the_guards_figure() -> None:
-    first, last = d(2), d(31)
-    ratios = workload_ratios(RUNS, first, last)
-    guards = guards_by_day(RUNS, first, last, Rules())
-    for k, (day, found) in enumerate(guards.items()):
-        ratio = {g.id: g.value for g in found}.get("ratio")
-        assert ratios[k] == (pytest.approx(ratio) if ratio is not None else None), day
 
 
 # --- 7-day mean of pain -----------------------------------------------------------------------
@@ -284,5 +251,5 @@ def test_daily_figures_agree_with_the_single_figures() -> None:
     assert figures.red_flags[:3] == (False, True, False)
     assert list(figures.run_m) == run_distances(RUNS, d(1), d(10))
     assert list(figures.run_7d_m) == run_distances_7d(RUNS, d(1), d(10))
-    assert list(figures.ratio) == workload_ratios(RUNS, d(1), d(10))
+    assert not hasattr(figures, "ratio")  # no workload ratio anywhere (§5.1)
     assert list(figures.pain_mean_7d) == pain_means_7d(entries, d(1), d(10))

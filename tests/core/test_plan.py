@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from recoverydesk.core.model import EMERGENCY_FLAGS, PHASES, RED_FLAGS
+from recoverydesk.core.model import PHASES, RED_FLAGS, RISKS
 from recoverydesk.core.plan import (
     TEXT_KEYS,
     Content,
@@ -30,7 +30,7 @@ KNOWN_EXERCISES = frozenset({
     "single_leg_squat", "leg_swings", "walking_lunges", "cadence_drill", "swimming", "cycling",
     "elliptical", "yoga", "pilates", "brisk_walking",
 })
-FILES = ("plan.toml", "red_flags.toml", "texts.toml")
+FILES = ("plan.toml", "red_flags.toml", "texts.toml", "risk_screen.toml")
 NAMES = {"rest": "Rest", "walk": "Walk", "low_impact": "Low-impact", "run": "Return to run",
          "full": "Full training"}
 
@@ -146,12 +146,33 @@ def test_every_red_flag_has_its_texts(content: Content, flag_id: str) -> None:
     flag = content.red_flags[flag_id]
     assert flag.id == flag_id
     assert flag.label and flag.explanation and flag.advice
-    assert flag.urgency == ("emergency" if flag_id in EMERGENCY_FLAGS else "soon")
-    assert flag.emergency == (flag_id in EMERGENCY_FLAGS)
-    if flag.emergency:
-        assert "emergency" in flag.advice and "now" in flag.advice
+    assert flag.urgency == TIERS[flag_id]
+    if flag.urgency == "emergency":
+        assert "now" in flag.advice
+    elif flag.urgency == "urgent":
+        assert "today" in flag.advice
     else:
-        assert "next few days" in flag.advice
+        assert "within a week or so" in flag.advice
+
+
+# DESIGN §4's table: the tier of each id.
+TIERS = {**dict.fromkeys(("bladder_bowel", "saddle_numbness", "sexual_function", "both_legs",
+                          "major_trauma", "chest_pain"), "emergency"),
+         **dict.fromkeys(("weakness", "fever", "trauma", "lump"), "urgent"),
+         **dict.fromkeys(("numbness", "radiating_pain", "constant_pain", "bone_stress"), "soon")}
+
+
+def test_risk_screen_has_every_question_with_its_level(content: Content) -> None:
+    assert tuple(content.risks) == RISKS
+    levels = {r.id: r.level for r in content.risks.values()}
+    assert {k for k, v in levels.items() if v == "check_first"} == {
+        "cancer_history", "weight_loss", "immune"}
+    assert all(r.question.endswith("?") and r.why for r in content.risks.values())
+    assert content.screen_intro.startswith("This doesn't mean something is wrong")
+
+
+def test_ladder_stages_are_the_design_table(content: Content) -> None:
+    assert content.plan.ladder_minutes == (18, 20, 25, 25, 28, 27, 26, 15, 20)
 
 
 def test_red_flags_keep_the_model_order(content: Content) -> None:
@@ -273,18 +294,16 @@ BROKEN = [
                  "plan.toml: not valid TOML", None, id="malformed-toml"),
     pytest.param("plan.toml", "[[walk.checklist]]", "[[walk.checklist]", None,
                  "plan.toml: not valid TOML", None, id="malformed-header"),
-    pytest.param("red_flags.toml", 'urgency = "emergency"', 'urgency = "soon"', "bladder_bowel",
-                 "red_flags.toml: red flag 'bladder_bowel': 'urgency' is 'soon' but this red flag"
-                 " is 'emergency'", "urgency", id="urgency-inconsistent"),
-    pytest.param("red_flags.toml", 'urgency = "soon"', 'urgency = "urgent"', "fever",
-                 "red_flags.toml: red flag 'fever': 'urgency' is 'urgent'; it must be one of "
-                 "emergency, soon", "urgency", id="bad-urgency"),
-    pytest.param("red_flags.toml", 'label = "Pain shooting down a leg"\n', "", "radiating_pain",
+    pytest.param("red_flags.toml", 'urgency = "urgent"', 'urgency = "later"', "fever",
+                 "red_flags.toml: red flag 'fever': 'urgency' is 'later'; it must be one of "
+                 "emergency, urgent, soon", "urgency", id="bad-urgency"),
+    pytest.param("red_flags.toml", 'label = "Pain shooting down one leg below the knee"\n', "",
+                 "radiating_pain",
                  "red_flags.toml: red flag 'radiating_pain': 'label' is missing", "label",
                  id="flag-field-missing"),
     pytest.param("red_flags.toml", "[trauma]", "[accident]", None,
                  "red_flags.toml: unknown key 'accident'", "accident", id="unknown-flag"),
-    pytest.param("red_flags.toml", 'urgency = "soon"', 'urgency = "soon"\nseverity = 3', "trauma",
+    pytest.param("red_flags.toml", 'urgency = "urgent"', 'urgency = "urgent"\nseverity = 3', "trauma",
                  "red_flags.toml: red flag 'trauma': unknown key 'severity'", "severity",
                  id="unknown-key-in-flag"),
     pytest.param("red_flags.toml", 'banner_soon = """', 'banner_later = """', None,

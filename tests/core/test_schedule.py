@@ -19,8 +19,8 @@ RULES = Rules()
 def status(day: str, phase: str, phase_day: int, *, next_phase: str | None = None,
            can_advance: bool = False, paused: bool = False,
            event: str | None = None) -> DayStatus:
-    return DayStatus(dt.date.fromisoformat(day), phase, phase_day, paused, can_advance,
-                     next_phase or phase, (), True, event)
+    return DayStatus.make(dt.date.fromisoformat(day), phase, phase_day, paused=paused,
+                          can_advance=can_advance, next_phase=next_phase, event=event)
 
 
 def d(text: str) -> dt.date:

@@ -11,7 +11,6 @@ import pathlib
 import shutil
 import stat
 import subprocess
-import sys
 
 import pytest
 
@@ -223,7 +222,9 @@ def test_reimporting_our_own_activities_csv_adds_nothing(episode, tmp_path, data
      "rules.advance_threshold.rest"),
     ({"spike_lookback_days": 10**12}, "rules.spike_lookback_days"),
     ({"auto_advance": "yes"}, "rules.auto_advance"),
-    ({"ratio_bands": [1.5, 1.3, 0.8]}, "rules.ratio_bands"),
+    ({"ladder_minutes": [18, 20]}, "rules.ladder_minutes"),
+    ({"ladder_done_fraction": 1.5}, "rules.ladder_done_fraction"),
+    ({"pause_risks": "cancer_history"}, "rules.pause_risks"),
 ])
 def test_a_backup_with_bad_rules_is_refused_whole_naming_the_field(episode, tmp_path,
                                                                    rules, field) -> None:

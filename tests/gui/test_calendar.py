@@ -57,7 +57,7 @@ def test_a_red_flag_day_has_the_marker_and_is_paused(view, session) -> None:
     assert cell.markers == ("flag",)
     assert cell.paused and cell.event == "pause"
     assert view.cell_for(dt.date(2026, 3, 13)).paused
-    assert "Red flag: Numbness, tingling or weakness in a leg or foot" in view.tooltip_for(day)
+    assert "Red flag: Numbness or tingling in one leg or foot" in view.tooltip_for(day)
     assert not view.grab().toImage().isNull()
     # Paused today: no projection, and the header says why.
     assert view.cell_for(TODAY + dt.timedelta(days=1)).phase is None

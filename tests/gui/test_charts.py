@@ -15,11 +15,9 @@ from recoverydesk.gui.charts import (
     DAY_S,
     EMPTY_CADENCE,
     EMPTY_PAIN,
-    EMPTY_RATIO,
     EMPTY_SCATTER,
     EMPTY_WEEKLY,
     ChartsView,
-    early_ratio_days,
     noon_timestamps,
 )
 
@@ -156,7 +154,7 @@ def test_export_writes_a_png_of_the_requested_size(qtbot, session, filled, tmp_p
 
 def test_empty_store_shows_what_to_log(qtbot, session) -> None:
     view = make_view(qtbot, session)
-    texts = (EMPTY_PAIN, EMPTY_WEEKLY, EMPTY_SCATTER, EMPTY_RATIO, EMPTY_CADENCE)
+    texts = (EMPTY_PAIN, EMPTY_WEEKLY, EMPTY_SCATTER, EMPTY_CADENCE)
     for page, text in zip(view.pages, texts, strict=True):
         assert page.is_showing_empty()
         assert page.empty_label.text() == text
@@ -219,23 +217,6 @@ def test_scatter_and_its_sentence(qtbot, session, filled) -> None:
     _x, y = view.scatter_chart.points.getData()
     assert list(y) == [m for _, m in PAINS.values() if m is not None]
     assert "morning pain" in view.pages[2].caption.text()
-
-
-def test_workload_ratio_series(qtbot, session, filled) -> None:
-    view = make_view(qtbot, session)
-    _x, ratio = view.ratio_chart.curve.getData()
-    _x, early = view.ratio_chart.early_curve.getData()
-    k = (day(9) - START).days
-    # 03-09: 7.5 km in 7 days against 7.5 km / 4 over 28 days; a first month: drawn dotted.
-    assert early[k] == pytest.approx(4.0) and np.isnan(ratio[k])
-    assert np.isnan(early[: (day(5) - START).days]).all()
-
-
-def test_early_ratio_days() -> None:
-    nan = np.nan
-    ratio = np.array([nan, 4.0] + [1.0] * 30 + [nan, 2.0])
-    early = early_ratio_days(ratio)
-    assert list(np.flatnonzero(early)) == [*range(1, 28), 33]
 
 
 def test_noon_timestamps_are_local_noons() -> None:

@@ -276,3 +276,48 @@ def test_a_cadence_out_of_range_is_refused_by_name(store: Store) -> None:
     with pytest.raises(ValidationError, match="cadence"):
         store.add_activities([bad], today=dt.date(2026, 3, 20))
     assert store.activities() == []
+def _engine_v2_actions_round_trip(store: Store, first: dt.date) -> None:
+    """What m003_engine_v2 adds: passed ready-to-run tests and risk screens, stored and read
+    back with the older actions, and a same-day clearance kept."""
+    store.add_action(Action(first, "screen", risks=frozenset({"osteoporosis"})),
+                     today=dt.date(2026, 12, 1))
+    store.add_action(Action(first + dt.timedelta(days=1), "ready"), today=dt.date(2026, 12, 1))
+    store.add_action(Action(first + dt.timedelta(days=2), "screen"), today=dt.date(2026, 12, 1))
+    actions = store.load_episode().actions  # type: ignore[union-attr]
+    assert Action(first, "screen", risks=frozenset({"osteoporosis"})) in actions
+    assert Action(first + dt.timedelta(days=1), "ready") in actions
+    assert Action(first + dt.timedelta(days=2), "screen") in actions  # a screen with no yes
+
+
+def test_schema1_file_migrates_to_engine_v2_actions(tmp_path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    store = Store.open(data)
+    assert store.schema_version == SCHEMA_VERSION
+    _engine_v2_actions_round_trip(store, store.current_episode().start)  # type: ignore[union-attr]
+    store.close()
+
+
+def test_schema2_file_migrates_to_engine_v2_and_keeps_its_actions(tmp_path) -> None:
+    """A file saved by the version before engine v2 (schema 2) opens with its actions."""
+    data = tmp_path / "data"
+    store = Store.open(data)
+    store.start_episode(EpisodeInfo(dt.date(2026, 3, 1)), today=dt.date(2026, 3, 10))
+    store.add_action(Action(dt.date(2026, 3, 4), "advance"), today=dt.date(2026, 3, 10))
+    store.close()
+    # Turn it back into a schema-2 file: no risks or cadence column, m003/m004 not applied.
+    conn = sqlite3.connect(data / DB_NAME)
+    conn.execute("ALTER TABLE actions DROP COLUMN risks")
+    conn.execute("ALTER TABLE activities DROP COLUMN cadence_spm")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m003_engine_v2', "
+                 "'m004_cadence')")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    store = Store.open(data)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.load_episode().actions == (  # type: ignore[union-attr]
+        Action(dt.date(2026, 3, 4), "advance"),)
+    _engine_v2_actions_round_trip(store, dt.date(2026, 3, 1))
+    store.close()
