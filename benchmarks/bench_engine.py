@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/bench_engine.py [--runs N]``. Builds a synthetic episode in
 memory (no store, fixed random seed): 3,650 daily entries, about 2,500 activities, a few red
 flags with clearances, flares that step the plan back (and ladder setbacks), the ready-to-run
-tests passed in Low-impact, a risk screen, and the advances a runner would have asked for. Prints the median replay time against the target.
+tests passed in Low-impact, a risk screen, and the advances a runner would have asked for.
+Prints the median replay time against the target.
 """
 
 from __future__ import annotations

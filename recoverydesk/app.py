@@ -366,8 +366,8 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
 
     ``view`` is a view's name, or ``guided``: the Exercises view in guided mode on today's
     first exercise. With no episode in ``data_dir`` the window shows the first-run
-    explanation. An existing ``out`` is replaced only with ``replace``. Nothing is written to the data folder beyond what opening it needs (no
-    settings, no backup).
+    explanation. An existing ``out`` is replaced only with ``replace``. Nothing is written to
+    the data folder beyond what opening it needs (no settings, no backup).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if view not in SCREENSHOT_VIEWS:

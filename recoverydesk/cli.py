@@ -484,7 +484,7 @@ def cmd_ready(args: argparse.Namespace, ctx: Context) -> int:
     store.add_action(Action(day, "ready"), today=ctx.today)
     _out(f"Ready-to-run test recorded as passed on {day.isoformat()}.")
     from recoverydesk.core import engine
-    status = engine.status_on(store.load_episode(), store.rules(), day)
+    status = engine.status_on(ctx.episode(), store.rules(), day)
     _out(_headline(status, store.rules(), _phase_names()))
     return EXIT_OK
 
@@ -504,7 +504,7 @@ def cmd_screen(args: argparse.Namespace, ctx: Context) -> int:
     store.add_action(Action(day, "screen", risks=risks), today=ctx.today)
     _out(_screen_words(risks))
     from recoverydesk.core import engine
-    status = engine.status_on(store.load_episode(), store.rules(), day)
+    status = engine.status_on(ctx.episode(), store.rules(), day)
     _out(_headline(status, store.rules(), _phase_names()))
     return EXIT_OK
 
@@ -714,7 +714,8 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Context], int]] = {
     None: cmd_window, "start": cmd_start, "log": cmd_log, "advance": cmd_advance,
-    "clear": cmd_clear, "ready": cmd_ready, "screen": cmd_screen, "status": cmd_status, "timeline": cmd_timeline, "import": cmd_import,
+    "clear": cmd_clear, "ready": cmd_ready, "screen": cmd_screen, "status": cmd_status,
+    "timeline": cmd_timeline, "import": cmd_import,
     "export": cmd_export, "report": cmd_report, "demo": cmd_demo,
     "screenshot": cmd_screenshot, "open": cmd_window, "remind": cmd_remind,
 }

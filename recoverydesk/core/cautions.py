@@ -157,12 +157,12 @@ def cautions_on(rep: _Replay, i: int, status: DayStatus) -> tuple[Caution, ...]:
         out.append(Caution("over_guide", guide.run_m / guide.guide_m, {
             "metres": guide.run_m, "guide": guide.guide_m, "units": ix.units}))
     if not any(ix.has_run[max(i - back, 0):i]):
-        session = _last_session_min(rep, _stint_start(i, status))
-        if session:
+        last = _last_session_min(rep, _stint_start(i, status))
+        if last:
             for m in runs.minutes[i]:
-                if m > rules.spike_factor * session + _EPS:
-                    out.append(Caution("after_break", m / session, {
-                        "minutes": round(m), "session": session, "days": back,
+                if m > rules.spike_factor * last + _EPS:
+                    out.append(Caution("after_break", m / last, {
+                        "minutes": round(m), "session": last, "days": back,
                         "factor": rules.spike_factor}))
     return tuple(out)
 

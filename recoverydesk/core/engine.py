@@ -27,10 +27,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import accumulate
-from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from recoverydesk.core.model import PHASES, Episode
 from recoverydesk.core.rules import Rules
@@ -156,12 +155,14 @@ class Guide:
     at_baseline: bool
 
 
+_T = TypeVar("_T")
+
 _FIELDS = ("day", "phase", "phase_day", "paused", "hold", "can_advance", "next_phase", "logged",
            "event", "ignored_advance", "ignored_clearance", "run_stage", "run_stage_done",
            "ladder")
 
 
-class DayStatus(tuple):  # type: ignore[type-arg]
+class DayStatus(NamedTuple):
     """What the engine says about one day (§9 ``status --json``).
 
     Attributes:
@@ -179,27 +180,28 @@ class DayStatus(tuple):  # type: ignore[type-arg]
         reasons, cautions (also ``warnings``), notices, guide, offer_recovered, pause_reason,
             hold_reason: worked out on first use, from the state the fold kept for the day.
 
-    A tuple underneath (the fields above, then the fold's context), because a 10-year replay
-    makes 3,650 of them within its 10 ms; compare and print it through the fields.
+    A named tuple (the fields above, then the fold's context), because a 10-year replay
+    makes 3,650 of them within its 10 ms; records compare through the fields and the lazy
+    details, never through the fold's context.
     """
 
-    __slots__ = ()
-
-    day: datetime.date = property(itemgetter(0))  # type: ignore[assignment]
-    phase: str = property(itemgetter(1))  # type: ignore[assignment]
-    phase_day: int = property(itemgetter(2))  # type: ignore[assignment]
-    paused: bool = property(itemgetter(3))  # type: ignore[assignment]
-    hold: bool = property(itemgetter(4))  # type: ignore[assignment]
-    can_advance: bool = property(itemgetter(5))  # type: ignore[assignment]
-    next_phase: str = property(itemgetter(6))  # type: ignore[assignment]
-    logged: bool = property(itemgetter(7))  # type: ignore[assignment]
-    event: str | None = property(itemgetter(8))  # type: ignore[assignment]
-    ignored_advance: bool = property(itemgetter(9))  # type: ignore[assignment]
-    ignored_clearance: bool = property(itemgetter(10))  # type: ignore[assignment]
-    run_stage: int | None = property(itemgetter(11))  # type: ignore[assignment]
-    run_stage_done: bool = property(itemgetter(12))  # type: ignore[assignment]
-    ladder: str | None = property(itemgetter(13))  # type: ignore[assignment]
-    # 14: the replay, 15: the day offset, 16: the fold's _State
+    day: datetime.date
+    phase: str
+    phase_day: int
+    paused: bool
+    hold: bool
+    can_advance: bool
+    next_phase: str
+    logged: bool
+    event: str | None
+    ignored_advance: bool
+    ignored_clearance: bool
+    run_stage: int | None
+    run_stage_done: bool
+    ladder: str | None
+    source: _Replay | None  # the fold behind the record (None for a record made by hand)
+    offset: int             # the day's offset from the episode's start
+    state: _State           # what the fold knew at the end of the day
 
     @classmethod
     def make(cls, day: datetime.date, phase: str, phase_day: int, *, paused: bool = False,
@@ -212,54 +214,58 @@ class DayStatus(tuple):  # type: ignore[type-arg]
                                  next_phase or phase, logged, event, False, False, run_stage,
                                  run_stage_done, None, None, 0, _NO_STATE))
 
-    def _lazy(self, key: str, make: Any) -> Any:
-        if self[14] is None:
+    def _lazy(self, key: str, make: Callable[[_Replay], tuple[_T, ...]]) -> tuple[_T, ...]:
+        """A detail worked out on first use and kept with the replay (none without one)."""
+        source = self.source
+        if source is None:
             return ()
-        cache = self[14].cache.setdefault(self[15], {})
+        cache = source.cache.setdefault(self.offset, {})
         if key not in cache:
-            cache[key] = make()
+            cache[key] = make(source)
         return cache[key]
 
     @property
     def reasons(self) -> tuple[RuleResult, ...]:
-        return self._lazy("reasons", lambda: self[14].reasons(self[15], self[16], self))  # type: ignore[no-any-return]
+        return self._lazy("reasons", lambda src: src.reasons(self.offset, self.state, self))
 
     def reason(self, rule: str) -> RuleResult | None:
         return next((r for r in self.reasons if r.rule == rule), None)
 
     @property
     def cautions(self) -> tuple[Caution, ...]:
-        return self._lazy("cautions", lambda: self[14].cautions(self[15], self))  # type: ignore[no-any-return]
+        return self._lazy("cautions", lambda src: src.cautions(self.offset, self))
 
-    warnings = cautions
-    guards = cautions
+    @property
+    def warnings(self) -> tuple[Caution, ...]:
+        """The load cautions (§5.1) under the name the v1 callers used."""
+        return self.cautions
 
     @property
     def notices(self) -> tuple[Notice, ...]:
-        return self._lazy("notices", lambda: self[14].notices(self[15]))  # type: ignore[no-any-return]
+        return self._lazy("notices", lambda src: src.notices(self.offset))
 
     @property
     def guide(self) -> Guide | None:
         """The §5.4 weekly guide for this day (in ``full`` only)."""
-        if self[14] is None:
+        if self.source is None:
             return None
-        return self[14].guide(self[15], self) if self.phase == "full" else None  # type: ignore[no-any-return]
+        return self.source.guide(self.offset, self) if self.phase == "full" else None
 
     @property
     def offer_recovered(self) -> bool:
         """§5.1: in ``full`` with ``worst`` ≤ 1 on each of the last 14 days."""
-        return (self.phase == "full" and self[14] is not None
-                and bool(self[14].calm_fortnight(self[15])))
+        return (self.phase == "full" and self.source is not None
+                and bool(self.source.calm_fortnight(self.offset)))
 
     @property
     def pause_reason(self) -> Mapping[str, Any] | None:
         """Why the plan is paused (``red_flags`` and/or ``risks``, and ``since``)."""
-        return self[16].pause if self.paused else None  # type: ignore[no-any-return]
+        return self.state.pause if self.paused else None
 
     @property
     def hold_reason(self) -> Mapping[str, Any] | None:
         """Why a hold is open (``risks`` and ``since``)."""
-        return self[16].hold if self.hold else None  # type: ignore[no-any-return]
+        return self.state.hold if self.hold else None
 
     def _key(self) -> tuple[Any, ...]:
         return tuple(self[:14])
@@ -278,7 +284,8 @@ class DayStatus(tuple):  # type: ignore[type-arg]
         return hash(self._key())
 
     def __repr__(self) -> str:
-        return "DayStatus(" + ", ".join(f"{k}={v!r}" for k, v in zip(_FIELDS, self, strict=False)) + ")"
+        pairs = zip(_FIELDS, self, strict=False)  # the fields, not the fold's context
+        return "DayStatus(" + ", ".join(f"{k}={v!r}" for k, v in pairs) + ")"
 
     def to_json(self) -> dict[str, Any]:
         guide = self.guide
@@ -419,7 +426,7 @@ class _Index:
         self.logged, self.pain, self.pact, self.morning = logged, pain, pact, morning
         self.worst, self.daily, self.flags = worst, daily, flags
         self.evidence = {phase: _prefix(mark) for phase, mark in marks.items()}
-        self.logged_prefix = _prefix(logged)  # type: ignore[arg-type]
+        self.logged_prefix = _prefix(logged)
         self.advances: set[int] = set()
         self.clearances: dict[int, str] = {}
         self.screens: dict[int, frozenset[str]] = {}
@@ -448,7 +455,7 @@ class _Index:
         return _prefix(self.pain)
 
 
-def _prefix(values: list[int]) -> list[int]:
+def _prefix(values: Sequence[int]) -> list[int]:
     """Running totals with a leading 0: the sum of values[a:b] is out[b] - out[a]."""
     return list(accumulate(values, initial=0))
 
@@ -465,9 +472,9 @@ def _regressions(ix: _Index, rules: Rules, i: int) -> tuple[bool, bool, bool]:
     k = rules.morning_rising_days
     r3 = False
     if i >= k - 1:
-        ms = ix.morning[i - k + 1:i + 1]
-        if None not in ms and ms[-1] >= rules.morning_floor:  # type: ignore[operator]
-            r3 = all(ms[j] < ms[j + 1] for j in range(k - 1))  # type: ignore[operator]
+        ms = [m for m in ix.morning[i - k + 1:i + 1] if m is not None]
+        if len(ms) == k and ms[-1] >= rules.morning_floor:
+            r3 = all(ms[j] < ms[j + 1] for j in range(k - 1))
     return r1, r2, r3
 
 
@@ -654,7 +661,7 @@ class _Replay:
         self.ix = ix
         self.rules = rules
         self.out: list[DayStatus] = []
-        self.cache: dict[int, dict[str, Any]] = {}
+        self.cache: dict[int, dict[str, tuple[Any, ...]]] = {}
         """Each day's worked-out details (reasons, cautions, notices), by day offset."""
         self._notices: list[tuple[Notice, ...]] | None = None
         self._guides: dict[int, tuple[list[float], list[float]]] = {}
@@ -707,8 +714,8 @@ class _Replay:
                             or (i > 0 and logged[i - 1] and d >= flare_floor
                                 and d - daily[i - 1] >= rise)
                             or (plain_r3 and m is not None and m >= m_floor and i >= 2
-                                and morning[i - 1] is not None and morning[i - 2] is not None
-                                and morning[i - 2] < morning[i - 1] < m)  # type: ignore[operator]
+                                and (m1 := morning[i - 1]) is not None
+                                and (m2 := morning[i - 2]) is not None and m2 < m1 < m)
                             or (not plain_r3 and _regressions(ix, rules, i)[2])):
                         full_state = None
                         pi_fast = False
@@ -792,8 +799,8 @@ class _Replay:
                     if plain_r3:
                         m = morning[i]
                         r3 = (m is not None and m >= m_floor and i >= 2
-                              and morning[i - 1] is not None and morning[i - 2] is not None
-                              and morning[i - 2] < morning[i - 1] < m)  # type: ignore[operator]
+                              and (m1 := morning[i - 1]) is not None
+                              and (m2 := morning[i - 2]) is not None and m2 < m1 < m)
                     else:
                         r3 = _regressions(ix, rules, i)[2]
                     if ((pa is not None and pa > r1_above) or r3

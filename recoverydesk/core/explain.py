@@ -27,7 +27,8 @@ _MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "
 @functools.cache
 def templates() -> Mapping[str, Mapping[str, str]]:
     """The shipped sentences, by rule id and case."""
-    text = resources.files("recoverydesk.resources").joinpath("engine.toml").read_text(encoding="utf-8")
+    shipped = resources.files("recoverydesk.resources").joinpath("engine.toml")
+    text = shipped.read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -358,7 +358,7 @@ class TodayView(QWidget):
     def _show_warnings(self, status: engine.DayStatus) -> None:
         lines = [g.detail for g in status.warnings]
         lines += [r.detail for r in status.reasons if r.rule == "advance" and not r.ok]
-        lines += list(status.notices)
+        lines += [notice.detail for notice in status.notices]
         if not lines:
             self.warnings.hide()
             return

@@ -40,9 +40,9 @@ def crc16(data: bytes | memoryview, crc: int = 0) -> int:
     view = memoryview(data)
     table = _word_table()
     even = len(view) - len(view) % 2
-    for word in view[:even].cast("H") if _LITTLE else struct.iter_unpack("<H", view[:even]):
-        if not _LITTLE:
-            word = word[0]
+    words: list[int] = (view[:even].cast("H").tolist() if _LITTLE
+                        else [w for (w,) in struct.iter_unpack("<H", view[:even])])
+    for word in words:
         crc = table[crc ^ word]
     if even < len(view):
         crc = _byte_step(crc, view[even])

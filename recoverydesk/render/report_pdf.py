@@ -435,7 +435,7 @@ def _print(data: ReportData, device: QIODevice, page_size: str) -> None:
     pages = doc.pageCount()
     painter = QPainter()
     if not painter.begin(writer):
-        raise OSError(f"Qt could not open {path} for writing")
+        raise OSError("Qt could not open the PDF writer")
     try:
         footer_font = QFont(font)
         footer_font.setPointSizeF(FONT_PT - 1)

@@ -101,8 +101,14 @@ def _connect_read_only(path: pathlib.Path, **options: Any) -> sqlite3.Connection
     """A read-only connection; in a folder that cannot be written, or on a full disk (no -shm
     can be made), the file is opened as immutable, which reads it exactly as it is on disk."""
     uri = path.absolute().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
-                           isolation_level=None, **options)
+
+    def connect(query: str) -> sqlite3.Connection:
+        conn: sqlite3.Connection = sqlite3.connect(
+            f"{uri}?{query}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+            **options)
+        return conn
+
+    conn = connect("mode=ro")
     try:
         conn.execute("PRAGMA user_version").fetchone()
         return conn
@@ -113,10 +119,8 @@ def _connect_read_only(path: pathlib.Path, **options: Any) -> sqlite3.Connection
             name.startswith("SQLITE_IOERR") and disk_is_full(path.parent))
         if not no_shm:
             # e.g. a hot rollback journal: the caller meets the error and knows what to do
-            return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
-                                   isolation_level=None, **options)
-    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S,
-                           isolation_level=None, **options)
+            return connect("mode=ro")
+    return connect("mode=ro&immutable=1")
 
 
 def _private_location(folder: pathlib.Path) -> bool:

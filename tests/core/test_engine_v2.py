@@ -139,7 +139,7 @@ def test_worked_example_5_3_alternative_setback() -> None:
     assert days[day["12 May"]].run_stage == 1
 
 
-# --- R2, R3 floors ---------------------------------------------------------------------------------
+# --- R2, R3 floors ------------------------------------------------------------
 
 @pytest.mark.parametrize(("before", "after", "regress"), [
     ((1, 1), (4, 4), False),   # 1 -> 4: a bad day, not a flare (below 5)

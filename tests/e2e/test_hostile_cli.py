@@ -66,7 +66,7 @@ def test_a_file_whose_name_is_not_utf8_imports(episode, data_dir, tmp_path) -> N
     assert "imported 1 activity" in result.out
 
 
-# --- report and export: never over a file unasked, errors are 2 or 4 -------------------------------
+# --- report and export: never over a file unasked, errors are 2 or 4 ---
 
 def test_report_into_a_missing_folder_exits_2_without_qt_noise(tmp_path, data_dir) -> None:
     assert run_program("start", "--date", START, "--data-dir", str(data_dir)).returncode == 0
@@ -363,7 +363,7 @@ def test_a_full_disk_says_so_and_reads_still_work(cli, small_disk, tmp_path) -> 
     assert [d["pain"] for d in json.loads(out.read_text())["days"]] == [3]
 
 
-# --- scale: a diary above the documented cap is refused in one line --------------------------------
+# --- scale: a diary above the documented cap is refused in one line ---
 
 def test_an_activities_csv_above_the_row_cap_is_refused_whole(episode, tmp_path,
                                                               data_dir) -> None:

@@ -55,7 +55,8 @@ def test_entries_show_each_day_with_its_activities(view) -> None:
     assert column(view.entries, 0) == ["Sat 7 Mar 2026", "Fri 6 Mar 2026", "Thu 5 Mar 2026"]
     row = [view.entries.model().index(1, c).data() for c in range(9)]
     assert row == ["Fri 6 Mar 2026", "2", "3", "2",
-                   "A temperature of 38 °C or more, or feeling hot and shivery", "run 5.0 km", "5.0", "7.5", ""]
+                   "A temperature of 38 °C or more, or feeling hot and shivery", "run 5.0 km",
+                   "5.0", "7.5", ""]
     assert column(view.entries, 5) == ["cycle 20.0 km", "run 5.0 km", "walk 20 min"]
     assert view.count_label.text() == "3 daily entries · 3 activities"
 
