@@ -200,7 +200,7 @@ def _watch_for_devices(window: MainWindow) -> None:
     """Offer the new files of a watch plugged in as a drive (loads after the first paint)."""
     from recoverydesk.gui.watches import start_watch_poller
 
-    window.watch_poller = start_watch_poller(window, window.session)  # type: ignore[attr-defined]
+    window.watch_poller = start_watch_poller(window, window.session)
 
 
 def _become_desktop_citizen(window: MainWindow, data_dir: pathlib.Path,
@@ -211,7 +211,7 @@ def _become_desktop_citizen(window: MainWindow, data_dir: pathlib.Path,
     from recoverydesk.gui.single_instance import InstanceServer
 
     server = InstanceServer(data_dir, window)
-    window.instance_server = server  # type: ignore[attr-defined]
+    window.instance_server = server
     reminder_tray = tray.install(window)
 
     def on_request(show: bool, open_check_in: bool, paths: list[pathlib.Path]) -> None:

@@ -58,7 +58,7 @@ class _Runs:
 def _runs(rep: _Replay) -> _Runs:
     if rep._load is None:
         rep._load = _Runs(rep.ix)
-    return rep._load  # type: ignore[no-any-return]
+    return rep._load
 
 
 def _stint_start(i: int, status: DayStatus) -> int:

@@ -29,10 +29,13 @@ import datetime
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from itertools import accumulate
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from recoverydesk.core.model import PHASES, Episode
 from recoverydesk.core.rules import Rules
+
+if TYPE_CHECKING:
+    from recoverydesk.core.cautions import _Runs
 
 _REST, _WALK, _LOW, _RUN, _FULL = range(5)
 _LAST = len(PHASES) - 1
@@ -665,7 +668,7 @@ class _Replay:
         """Each day's worked-out details (reasons, cautions, notices), by day offset."""
         self._notices: list[tuple[Notice, ...]] | None = None
         self._guides: dict[int, tuple[list[float], list[float]]] = {}
-        self._load: Any = None
+        self._load: _Runs | None = None
         self._calm: list[int] | None = None
 
     def run(self) -> list[DayStatus]:

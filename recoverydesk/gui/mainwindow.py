@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
         stack: One page per view; a page is filled the first time its view is shown.
         views: The views built so far, by name.
         drop_target: Imports files dropped on the window, once installed after the first paint.
+        tray, watch_poller, instance_server: the tray and reminder, the watch-drive poller and
+            the listener for later launches, installed after the first paint.
     """
 
     def __init__(self, session: Session, *, settings_path: pathlib.Path | None = None,
@@ -150,6 +152,10 @@ class MainWindow(QMainWindow):
         self.views: dict[str, QWidget] = {}
         self._built: dict[str, View] = {}
         self.drop_target: QObject | None = None  # set once files may be dropped (app.py)
+        # Installed after the first paint (app.py), kept here so they live as the window does.
+        self.tray: QObject | None = None
+        self.watch_poller: QObject | None = None
+        self.instance_server: QObject | None = None
         self._settings_path = settings_path
         self._pages: dict[str, QWidget] = {}
         self._quitting = False

@@ -19,6 +19,6 @@ def write_png(image: QImage, target: Path, *, replace: bool = False) -> Path:
     """
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if image.isNull() or not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+    if image.isNull() or not image.save(buffer, b"PNG"):
         raise OSError(f"Could not draw the image for {target}")
     return write_private(target, bytes(buffer.data().data()), replace=replace)

@@ -155,9 +155,10 @@ class ReminderTray(QObject):
         return box.clickedButton() is keep
 
 
-def install(window: MainWindow, **kwargs: object) -> ReminderTray:
+def install(window: MainWindow, *, available: bool | None = None,
+            clock: Callable[[], datetime.datetime] = reminder.local_now) -> ReminderTray:
     """Give ``window`` its tray icon and reminder (kept as ``window.tray``)."""
-    tray = ReminderTray(window, **kwargs)  # type: ignore[arg-type]
-    window.tray = tray  # type: ignore[attr-defined]
+    tray = ReminderTray(window, available=available, clock=clock)
+    window.tray = tray
     return tray
 

@@ -405,8 +405,8 @@ def safe_xml_root(source: bytes | str, fmt: str) -> Element:
     """
     import xml.etree.ElementTree as ElementTree
 
-    import defusedxml  # type: ignore[import-untyped]
-    import defusedxml.ElementTree as SafeElementTree  # type: ignore[import-untyped]
+    import defusedxml
+    import defusedxml.ElementTree as SafeElementTree
 
     from recoverydesk.interchange.xmlguard import ShapeRefused, check_shape
 

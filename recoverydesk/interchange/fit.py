@@ -72,7 +72,7 @@ _FILE_TYPES = {
 
 def parse(data: bytes) -> list[Summary]:
     """Return one summary per session in a FIT file, or raise ImportRefused."""
-    import fitdecode  # type: ignore[import-untyped]
+    import fitdecode
 
     file_types: list[str] = []
     sessions: list[Summary] = []
@@ -167,7 +167,7 @@ def _summary_reader(fitdecode: Any) -> Any:
     needed = {num for num, mesg in profile.MESSAGE_TYPES.items() if mesg.name in NEEDED}
     needed |= {profile.MESG_NUM_DEVELOPER_DATA_ID, profile.MESG_NUM_FIELD_DESCRIPTION}
 
-    class SummaryReader(fitdecode.FitReader):  # type: ignore[misc]
+    class SummaryReader(fitdecode.FitReader):
         def _read_data_message(self, header_chunk: bytes, record_header: Any) -> Any:
             def_mesg = self._local_mesg_defs.get(record_header.local_mesg_num)
             if def_mesg is None or def_mesg.global_mesg_num in needed:

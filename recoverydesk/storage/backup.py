@@ -317,9 +317,10 @@ def backups_to_keep(infos: list[BackupInfo], keep_daily: int = KEEP_DAILY,
     for info in infos:
         if info.taken_at.date() >= oldest_daily:
             continue
-        week = tuple(info.taken_at.date().isocalendar())[:2]
+        iso = info.taken_at.date().isocalendar()
+        week = (iso.year, iso.week)
         if week not in weeks and len(weeks) < keep_weekly:
-            weeks.append(week)  # type: ignore[arg-type]
+            weeks.append(week)
             keep[info.path] = info
     return [info for info in infos if info.path in keep]
 
