@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QImage, QImageWriter
 
 from recoverydesk.storage.safefile import write_private
 
@@ -19,6 +19,6 @@ def write_png(image: QImage, target: Path, *, replace: bool = False) -> Path:
     """
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if image.isNull() or not image.save(buffer, b"PNG"):
+    if image.isNull() or not QImageWriter(buffer, QByteArray(b"PNG")).write(image):
         raise OSError(f"Could not draw the image for {target}")
     return write_private(target, bytes(buffer.data().data()), replace=replace)
