@@ -25,9 +25,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QSignalBlocker, Qt, QTime, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -266,15 +267,25 @@ class LogView(QWidget):
         header = QHBoxLayout()
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        # The day number comes first, so typing "26" goes straight to the day; the weekday
+        # is in the title beside it.
+        self.date_edit.setDisplayFormat("d MMM yyyy")
+        self.date_edit.setCurrentSection(QDateEdit.Section.DaySection)
         self.date_edit.setMinimumDate(to_qdate(EARLIEST_DATE))
         self.date_edit.setMaximumDate(to_qdate(self._session.today()))
         self.date_edit.setDate(to_qdate(self._day))
         self.date_edit.setAccessibleName("Date of the entry")
+        self.date_edit.setAccessibleDescription(
+            "Any day up to today. Alt+Left and Alt+Right move a day back or forward.")
         self.date_edit.setToolTip("The day this entry is for: any day up to today")
-        self.date_edit.setMinimumWidth(160)
         date_label = QLabel("&Date")
         date_label.setBuddy(self.date_edit)
+        self.previous_button = QPushButton("◀ Previous day")
+        self.previous_button.setAccessibleName("Previous day")
+        self.previous_button.setToolTip("Show the day before (Alt+Left)")
+        self.next_button = QPushButton("Next day ▶")
+        self.next_button.setAccessibleName("Next day")
+        self.next_button.setToolTip("Show the day after (Alt+Right)")
         self.today_button = QPushButton("Today")
         self.today_button.setAccessibleName("Go to today's entry")
         self.title_label = QLabel()
@@ -282,10 +293,15 @@ class LogView(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
         self.title_label.setFont(title_font)
+        self.title_label.setAccessibleName("Day shown")
         self.phase_label = QLabel()
         self.phase_label.setAccessibleName("Plan on this day")
+        self.phase_label.setWordWrap(True)
+        self.phase_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         header.addWidget(date_label)
         header.addWidget(self.date_edit)
+        header.addWidget(self.previous_button)
+        header.addWidget(self.next_button)
         header.addWidget(self.today_button)
         header.addSpacing(16)
         header.addWidget(self.title_label)
@@ -296,9 +312,19 @@ class LogView(QWidget):
         outer.addWidget(self.date_error)
         self.errors: dict[str, ErrorLabel] = {"date": self.date_error}
 
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        outer.addLayout(columns, 1)
+        # The form scrolls on its own, so the Save/Revert row below it never leaves the screen.
+        form_scroll = QScrollArea()
+        form_scroll.setObjectName("logFormScroll")
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_body = QWidget()
+        form_scroll.setWidget(form_body)
+        outer.addWidget(form_scroll, 1)
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, form_body)
+        self.columns.setContentsMargins(0, 0, 4, 0)
+        self.columns.setSpacing(16)
+        columns = self.columns
 
         # Left column: how the day felt.
         left_box = QGroupBox("How your back felt")
@@ -351,7 +377,7 @@ class LogView(QWidget):
         right.setSpacing(12)
         columns.addLayout(right, 6)
 
-        self.flags_box = QGroupBox("Red flags: tick any you have noticed today")
+        self.flags_box = QGroupBox("Red flags")
         flags_layout = QGridLayout(self.flags_box)
         flags_layout.setHorizontalSpacing(12)
         flags_layout.setVerticalSpacing(2)
@@ -405,12 +431,7 @@ class LogView(QWidget):
         self._activity_grid.setRowStretch(99, 1)
         self.no_activities_label = QLabel("No activities on this day yet.")
         self._activity_grid.addWidget(self.no_activities_label, 1, 0, 1, 6)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._activity_grid_widget)
-        scroll.setMinimumHeight(110)
-        activities_layout.addWidget(scroll, 1)
+        activities_layout.addWidget(self._activity_grid_widget, 1)
         self.activity_error = ErrorLabel()
         activities_layout.addWidget(self.activity_error)
         add_row = QHBoxLayout()
@@ -446,6 +467,13 @@ class LogView(QWidget):
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(self.save_action)
+        self.previous_action = QAction("Previous day", self)
+        self.previous_action.setShortcut(QKeySequence("Alt+Left"))
+        self.next_action = QAction("Next day", self)
+        self.next_action.setShortcut(QKeySequence("Alt+Right"))
+        for action in (self.previous_action, self.next_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
         self._recolour_timer = QTimer(self)
         self._recolour_timer.setSingleShot(True)
         self._recolour_timer.setInterval(0)
@@ -488,6 +516,10 @@ class LogView(QWidget):
     def _connect(self) -> None:
         self.date_edit.dateChanged.connect(self._on_date_edit_changed)
         self.today_button.clicked.connect(self._on_today_button_clicked)
+        self.previous_button.clicked.connect(self._on_previous_button_clicked)
+        self.next_button.clicked.connect(self._on_next_button_clicked)
+        self.previous_action.triggered.connect(self._on_previous_button_clicked)
+        self.next_action.triggered.connect(self._on_next_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.save_action.triggered.connect(self._on_save_button_clicked)
         self.revert_button.clicked.connect(self._on_revert_button_clicked)
@@ -504,7 +536,8 @@ class LogView(QWidget):
 
     def _fix_tab_order(self) -> None:
         """Tab through the form in the order it reads: header, left column, right, buttons."""
-        chain: list[QWidget] = [self.date_edit, self.today_button, self.pain_spin,
+        chain: list[QWidget] = [self.date_edit, self.previous_button, self.next_button,
+                                self.today_button, self.pain_spin,
                                 self.pain_activity_spin, self.pain_morning_spin, self.sleep_spin,
                                 self.heat_ice_spin, self.notes_edit,
                                 *self.flag_boxes.values()]
@@ -618,6 +651,12 @@ class LogView(QWidget):
             parts.append("before this episode began")
         parts.append("saved entry" if self._saved_exists else "new entry")
         self.phase_label.setText(" · ".join(parts))
+        today = self._session.today()
+        when = "today" if day == today else f"on {day:%a} {day.day} {day:%b}"
+        self.flags_box.setTitle(f"Red flags: tick any you noticed {when}")
+        self.next_button.setEnabled(day < today)
+        self.next_action.setEnabled(day < today)
+        self.previous_button.setEnabled(day > EARLIEST_DATE)
         unit = self._session.units
         self._activity_headers[1].setText(f"Distance ({unit})")
         self._activity_headers[2].setText("Duration (min)")
@@ -816,6 +855,21 @@ class LogView(QWidget):
     @Slot()
     def _on_today_button_clicked(self) -> None:
         self.show_day(self._session.today())
+
+    @Slot()
+    def _on_previous_button_clicked(self) -> None:
+        self.show_day(self._day - datetime.timedelta(days=1))
+
+    @Slot()
+    def _on_next_button_clicked(self) -> None:
+        self.show_day(min(self._day + datetime.timedelta(days=1), self._session.today()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # overrides QWidget.resizeEvent
+        """Side by side when there is room; otherwise one column, red flags under the pains."""
+        wide = event.size().width() >= 1100
+        self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                  else QBoxLayout.Direction.TopToBottom)
+        super().resizeEvent(event)
 
     @Slot()
     def _on_save_button_clicked(self) -> None:
