@@ -18,7 +18,7 @@ import pathlib
 import sys
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -385,6 +385,7 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
     result = {"code": 1}
     try:
         window = build_main_window(store, remember=False)
+        window.setWindowState(Qt.WindowState.WindowNoState)  # the size asked for, not the screen's
         window.resize(*size)
         if view == "guided":
             start_guided = window.show_page("exercises").start_guided

@@ -130,6 +130,8 @@ VIEWS: tuple[ViewSpec, ...] = (
 VIEW_NAMES: tuple[str, ...] = tuple(v.name for v in VIEWS)
 
 SETTINGS_FILE = "window.ini"
+SMALL_SCREEN = (1280, 800)
+"""Below this free area (width, height) the window opens maximised."""
 
 
 class MainWindow(QMainWindow):
@@ -452,14 +454,36 @@ class MainWindow(QMainWindow):
         """
         settings = self._settings()
         name = "today"
+        restored = False
         if settings is not None:
             geometry = settings.value("window/geometry")
             if isinstance(geometry, QByteArray | bytes):
-                self.restoreGeometry(QByteArray(geometry))
+                restored = self.restoreGeometry(QByteArray(geometry))
             last = settings.value("window/view", "today")
             if last in VIEW_NAMES:
                 name = str(last)
+        if not restored:
+            self.fit_to_screen()
         self.show_view(name)
+
+    def fit_to_screen(self) -> None:
+        """Open at a size that fits the screen's free area (DESIGN §1.1).
+
+        Below 1280×800 every pixel counts, so the window opens maximised; above, it takes most
+        of the screen, centred, and never more than the free area (panels and docks excluded).
+        """
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        if free.width() < SMALL_SCREEN[0] or free.height() < SMALL_SCREEN[1]:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        width = min(free.width(), max(round(free.width() * 0.85), 1200))
+        height = min(free.height(), max(round(free.height() * 0.85), 760))
+        self.resize(width, height)
+        self.move(free.left() + (free.width() - width) // 2,
+                  free.top() + (free.height() - height) // 2)
 
     def save_state(self) -> None:
         settings = self._settings()

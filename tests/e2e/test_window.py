@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from PySide6.QtCore import Qt
 
 from recoverydesk.demo import fill_demo
 from recoverydesk.gui.mainwindow import VIEW_NAMES
@@ -37,6 +38,7 @@ def test_every_view_renders_on_demo_data(qtbot, demo_dir: pathlib.Path,
     try:
         window = build_main_window(store, TODAY, remember=False)
         qtbot.addWidget(window)
+        window.setWindowState(Qt.WindowState.WindowNoState)  # offscreen's small screen maximises
         window.resize(780, 600)
         window.show()
         qtbot.waitExposed(window)

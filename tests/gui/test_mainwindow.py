@@ -182,3 +182,14 @@ def test_back_up_now_then_restore_brings_the_entries_back(qtbot, window: MainWin
     assert log is not None and log.pain == 2
     assert session.status().logged  # the session reads the restored file
     assert "Restored the backup" in window.statusBar().currentMessage()
+
+
+def test_first_opening_fits_a_small_screen_by_maximising(qtbot, store: Store) -> None:
+    window = build_main_window(store, TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    free = window.screen().availableGeometry()
+    assert free.width() < 1280  # offscreen's virtual screen is 800×800
+    assert window.isMaximized()
+    qtbot.waitUntil(lambda: free.contains(window.geometry()))
