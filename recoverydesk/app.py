@@ -69,6 +69,9 @@ def application() -> QApplication:
 
         app.setWindowIcon(app_icon())
         apply_theme(app)
+        from recoverydesk.gui.style import install_legible_style
+
+        install_legible_style(app)
     return app
 
 

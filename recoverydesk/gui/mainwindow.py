@@ -49,8 +49,8 @@ class View:
         show_exercise: Show one exercise's instructions (the Exercises view).
         start_guided: Begin today's guided session (the Exercises view).
         ask_export: Ask where to save the chart on screen, then save it (the Charts view).
-        focus_check_in: Put the cursor in today's pain entry (the Today view; the reminder's
-            click opens it).
+        focus_check_in: Put the keyboard on the morning check-in (the Today view; Ctrl+K and
+            the reminder's click open it).
     """
 
     widget: QWidget
@@ -71,7 +71,7 @@ def _today_view(session: Session) -> View:
 
     view = TodayView(session)
     return View(view, exercise_requested=view.exercise_requested,
-                focus_check_in=lambda: view.pain_spin.setFocus(Qt.FocusReason.OtherFocusReason))
+                focus_check_in=view.focus_check_in)
 
 
 def _log_view(session: Session) -> View:
@@ -130,6 +130,8 @@ VIEWS: tuple[ViewSpec, ...] = (
 VIEW_NAMES: tuple[str, ...] = tuple(v.name for v in VIEWS)
 
 SETTINGS_FILE = "window.ini"
+CHECK_IN_SHORTCUT = "Ctrl+K"
+"""Focuses the morning check-in from anywhere in the window."""
 SMALL_SCREEN = (1280, 800)
 """Below this free area (width, height) the window opens maximised."""
 
@@ -264,6 +266,10 @@ class MainWindow(QMainWindow):
             self.view_actions[spec.name] = self._action(
                 view_menu, f"&{number} {spec.title}",
                 functools.partial(self.show_view, spec.name), f"Ctrl+{number}")
+        view_menu.addSeparator()
+        self.check_in_action = self._action(
+            view_menu, "Morning &check-in", self.open_check_in, CHECK_IN_SHORTCUT,
+            "Today's pain scores: show Today and put the keyboard on pain now")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Red flags", self._on_red_flags_triggered, std.HelpContents,
@@ -320,8 +326,9 @@ class MainWindow(QMainWindow):
         self.show_view(name)
         return self.page(name)
 
+    @Slot()
     def open_check_in(self) -> None:
-        """Show Today with the focus on its pain entry (the check-in; DESIGN §1.1)."""
+        """Show Today with the keyboard on the check-in's pain score (DESIGN §1.1)."""
         focus = self.show_page("today").focus_check_in
         if focus is not None:
             focus()

@@ -6,8 +6,17 @@ yellow-orange, purple, grey-green) used as fills under dark or light text by lig
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QStyleOptionButton,
+    QWidget,
+)
 
 PHASE_COLOURS: dict[str, str] = {
     "rest": "#7aa6d6",
@@ -77,3 +86,66 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
 
 RED_BG, RED_FG = "#a4262c", "#ffffff"
 """Box colours are set together with their text colour, so they read in light and dark themes."""
+
+
+# --- legibility (DESIGN §1.1: text ≥ 4.5:1, control borders ≥ 3:1, a visible focus) -----------
+
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2.1's relative luminance of an sRGB colour."""
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF()))
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """WCAG 2.1's contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def control_border_colour(palette: QPalette) -> QColor:
+    """The edge of a check box: the muted text colour, which stands out from the window and
+    from the box's own fill by at least 3:1 in the light and the dark palette."""
+    return muted_colour(palette)
+
+
+class LegibleStyle(QProxyStyle):
+    """The platform's style with two things WCAG asks for that some styles leave out.
+
+    - Check boxes get an edge in ``control_border_colour`` (Fusion's dark edge all but
+      vanishes on a dark window: about 1.2:1).
+    - Flat buttons ("How to…") get a focus ring, which Fusion draws only on raised ones.
+    """
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element == QStyle.PrimitiveElement.PE_IndicatorCheckBox:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(control_border_colour(option.palette), 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+            painter.restore()
+
+    def drawControl(self, element: QStyle.ControlElement, option: QStyleOption,  # noqa: N802
+                    painter: QPainter, widget: QWidget | None = None) -> None:
+        super().drawControl(element, option, painter, widget)
+        if (element == QStyle.ControlElement.CE_PushButtonBevel
+                and isinstance(option, QStyleOptionButton)
+                and option.features & QStyleOptionButton.ButtonFeature.Flat
+                and option.state & QStyle.StateFlag.State_HasFocus):
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(option.rect.adjusted(1, 1, -1, -1), 3, 3)
+            painter.restore()
+
+
+def install_legible_style(app: QApplication) -> None:
+    """Wrap the application's style in ``LegibleStyle`` (once)."""
+    if not isinstance(app.style(), LegibleStyle):
+        base = QStyleFactory.create(app.style().name())
+        app.setStyle(LegibleStyle(base))

@@ -12,14 +12,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QCheckBox,
     QDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from recoverydesk.core import engine, model
 from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError
 from recoverydesk.gui import style
+from recoverydesk.gui.logform import OptionalSpinBox
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.style import is_dark, scaled_font
 
@@ -49,6 +51,17 @@ GATE_TITLES = {
 }
 
 AMBER_BG, AMBER_FG, AMBER_EDGE = "#fff3cd", "#4d3800", "#d9a400"
+_HAS_LEG_PAIN = "leg_pain" in {field.name for field in dataclasses.fields(DayLog)}
+"""Whether the day's entry has leg pain yet (DESIGN §3); the check-in asks for it when so."""
+
+
+def _focus_chain(widget: QWidget) -> list[QWidget]:
+    """The widgets inside ``widget`` that Tab stops at, in the order they were built (which
+    is the order they read in: each card is built top to bottom, left to right)."""
+    return [w for w in widget.findChildren(QWidget)
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and not isinstance(w.parentWidget(), QSpinBox)]
+
 def describe_activity(activity: Activity, units: str) -> str:
     """"walk 25 min, pain 2" or "run 3.2 km 24 min": short words for one activity."""
     text = model.describe_activity(activity, units)
@@ -84,20 +97,21 @@ class TodayView(QWidget):
     # --- building --------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """Heading, red banner, the morning check-in, warnings, then the cards.
+
+        The cards (today's work, moving on, and any a later feature adds with ``add_card``)
+        flow into one, two or three columns by the width there is (DESIGN §1.1).
+        """
         self.setAccessibleName("Today")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
-        page = QWidget()
-        scroll.setWidget(page)
-        centred = QHBoxLayout(page)
-        body = QWidget(page)
-        # A readable measure: about 80 characters, whatever the font or screen density.
-        body.setMaximumWidth(self.fontMetrics().averageCharWidth() * 150)
-        centred.addWidget(body)
+        body = QWidget()
+        scroll.setWidget(body)
         em = self.fontMetrics().height()
         lay = QVBoxLayout(body)
         lay.setSpacing(round(em * 0.8))
@@ -110,9 +124,6 @@ class TodayView(QWidget):
         self.heading.setAccessibleName("Phase and day")
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.heading)
-
-        self.summary = self._wrapped_label(body, "Phase summary")
-        lay.addWidget(self.summary)
 
         # Red banner: paused by a red flag.
         self.banner = QFrame(body)
@@ -140,6 +151,8 @@ class TodayView(QWidget):
         banner_lay.addLayout(row)
         lay.addWidget(self.banner)
 
+        lay.addWidget(self._build_check_in(body, em))
+
         # Amber box: mileage warnings and notices.
         self.warnings = QLabel(body)
         self.warnings.setObjectName("amberBox")
@@ -152,81 +165,158 @@ class TodayView(QWidget):
         self.warnings.setAccessibleName("Warnings")
         lay.addWidget(self.warnings)
 
-        # Two columns when there is room: today's work and pain | moving on.
-        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.columns.setSpacing(em * 2)
-        left_widget, right_widget = QWidget(body), QWidget(body)
-        left = QVBoxLayout(left_widget)
-        right = QVBoxLayout(right_widget)
-        for column in (left, right):
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(round(em * 0.6))
-        self.columns.addWidget(left_widget, 1)
-        self.columns.addWidget(right_widget, 1)
-        lay.addLayout(self.columns)
-        outer_lay, lay = lay, left
+        self.cards: list[QWidget] = []
+        self._card_columns = 0
+        self.card_grid = QGridLayout()
+        self.card_grid.setHorizontalSpacing(em * 2)
+        self.card_grid.setVerticalSpacing(em)
+        lay.addLayout(self.card_grid)
+        lay.addStretch(1)
 
         # Today's work.
-        lay.addWidget(self._section_title(body, "Today"))
-        self.prescription = self._wrapped_label(body, "Today's prescription")
-        lay.addWidget(self.prescription)
-        self.checklist_box = QWidget(body)
+        work, work_lay = self._card(body, "Today")
+        self.summary = self._wrapped_label(work, "Phase summary")
+        work_lay.addWidget(self.summary)
+        self.prescription = self._wrapped_label(work, "Today's prescription")
+        work_lay.addWidget(self.prescription)
+        self.checklist_box = QWidget(work)
         self.checklist_box.setAccessibleName("Today's checklist")
         self.checklist_layout = QVBoxLayout(self.checklist_box)
         self.checklist_layout.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.checklist_box)
-
-        # Pain: the quick entry and the 24-hour pairing.
-        lay.addWidget(self._section_title(body, "Pain today"))
-        pain_row = QHBoxLayout()
-        self.pain_label = QLabel("&Pain now (0 none – 10 worst):", body)
-        self.pain_spin = QSpinBox(body)
-        self.pain_spin.setRange(0, 10)
-        self.pain_spin.setAccessibleName("Pain now, 0 to 10")
-        self.pain_spin.setToolTip("0 is no pain, 10 the worst imaginable.")
-        self.pain_label.setBuddy(self.pain_spin)
-        self.pain_save = QPushButton("&Save pain", body)
-        self.pain_save.setAccessibleName("Save today's pain")
-        self.pain_save.clicked.connect(self._on_pain_save_clicked)
-        pain_row.addWidget(self.pain_label)
-        pain_row.addWidget(self.pain_spin)
-        pain_row.addWidget(self.pain_save)
-        pain_row.addStretch(1)
-        lay.addLayout(pain_row)
-        self.pain_status = self._wrapped_label(body, "Pain entry status")
-        lay.addWidget(self.pain_status)
-        self.pairing = self._wrapped_label(body, "Yesterday's activity and this morning's pain")
-        lay.addWidget(self.pairing)
-
-        lay.addStretch(1)
+        work_lay.addWidget(self.checklist_box)
+        work_lay.addStretch(1)
+        self.add_card(work)
 
         # The gate.
-        lay = right
-        lay.addWidget(self._section_title(body, "Moving on"))
-        self.gate_summary = self._wrapped_label(body, "What is still needed to move on")
+        gate, gate_lay = self._card(body, "Moving on")
+        self.gate_summary = self._wrapped_label(gate, "What is still needed to move on")
         self.gate_summary.setFont(scaled_font(self, 1.0, bold=True))
-        lay.addWidget(self.gate_summary)
+        gate_lay.addWidget(self.gate_summary)
         self.gate_rows: dict[str, QLabel] = {}
         for rule in GATE_RULES:
-            label = self._wrapped_label(body, GATE_TITLES[rule])
+            label = self._wrapped_label(gate, GATE_TITLES[rule])
             label.setTextFormat(Qt.TextFormat.RichText)
             self.gate_rows[rule] = label
-            lay.addWidget(label)
+            gate_lay.addWidget(label)
         adv_row = QHBoxLayout()
-        self.advance_button = QPushButton("&Advance…", body)
+        self.advance_button = QPushButton("&Advance…", gate)
         self.advance_button.setAccessibleName("Advance to the next phase")
         self.advance_button.clicked.connect(self._on_advance_clicked)
         adv_row.addWidget(self.advance_button)
         adv_row.addStretch(1)
-        lay.addLayout(adv_row)
-        lay.addStretch(1)
-        outer_lay.addStretch(1)
+        gate_lay.addLayout(adv_row)
+        gate_lay.addStretch(1)
+        self.add_card(gate)
+
+    def _build_check_in(self, parent: QWidget, em: int) -> QWidget:
+        """The morning check-in card: pain now, morning pain (and leg pain), Save.
+
+        Every score starts at "—" (empty) on a new day, so nothing records 0 by accident.
+        """
+        card, lay = self._card(parent, "Morning check-in")
+        card.setObjectName("checkInCard")
+        self.check_in = card
+        row = QHBoxLayout()
+        row.setSpacing(round(em * 0.6))
+        self.pain_label = QLabel("&Pain now", card)
+        self.pain_spin = OptionalSpinBox(0, 10, parent=card)
+        self.pain_spin.setAccessibleName("Pain now, 0 to 10")
+        self.pain_spin.setAccessibleDescription(
+            "Empty until you choose: 0 is no pain, 10 the worst imaginable.")
+        self.pain_spin.setToolTip("0 is no pain, 10 the worst imaginable. Needed to save.")
+        self.pain_label.setBuddy(self.pain_spin)
+        self.morning_label = QLabel("&Morning pain", card)
+        self.morning_spin = OptionalSpinBox(0, 10, parent=card)
+        self.morning_spin.setAccessibleName("Morning pain or stiffness, 0 to 10")
+        self.morning_spin.setAccessibleDescription(
+            "On waking, 0 to 10; leave it at the dash if you did not note it.")
+        self.morning_label.setBuddy(self.morning_spin)
+        spins: list[tuple[QLabel, QSpinBox]] = [(self.pain_label, self.pain_spin),
+                                                (self.morning_label, self.morning_spin)]
+        # LEG PAIN (DESIGN §1.1, §3): the check-in shows it once the day's entry has the field
+        # (it arrives with the outcomes work); until then there is nothing to ask.
+        self.leg_spin: OptionalSpinBox | None = None
+        if _HAS_LEG_PAIN:
+            leg_label = QLabel("&Leg pain", card)
+            self.leg_spin = OptionalSpinBox(0, 10, parent=card)
+            self.leg_spin.setAccessibleName("Leg pain, 0 to 10")
+            self.leg_spin.setAccessibleDescription(
+                "Pain spreading into a leg, 0 to 10; leave it at the dash if there is none "
+                "to note.")
+            leg_label.setBuddy(self.leg_spin)
+            spins.append((leg_label, self.leg_spin))
+        for label, spin in spins:
+            spin.setMinimumWidth(em * 4)
+            row.addWidget(label)
+            row.addWidget(spin)
+            row.addSpacing(em // 2)
+        self.pain_save = QPushButton("&Save check-in", card)
+        self.pain_save.setAccessibleName("Save this morning's check-in")
+        self.pain_save.setToolTip("Saves these scores for today; the rest of today's entry "
+                                  "is kept.")
+        self.pain_save.clicked.connect(self._on_pain_save_clicked)
+        row.addWidget(self.pain_save)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.pain_status = self._wrapped_label(card, "Check-in status")
+        lay.addWidget(self.pain_status)
+        self.pairing = self._wrapped_label(card, "Yesterday's activity and this morning's pain")
+        lay.addWidget(self.pairing)
+        self._check_in_loaded: tuple[int, ...] = ()
+        return card
+
+    def _card(self, parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:
+        """A titled, framed box: the unit Today is made of."""
+        card = QFrame(parent)
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setAccessibleName(title)
+        em = self.fontMetrics().height()
+        lay = QVBoxLayout(card)
+        lay.setContentsMargins(em, round(em * 0.7), em, em)
+        lay.setSpacing(round(em * 0.5))
+        lay.addWidget(self._section_title(card, title))
+        return card, lay
+
+    def add_card(self, card: QWidget) -> None:
+        """Add a card after the others; it takes its place in the columns."""
+        self.cards.append(card)
+        self._card_columns = 0  # lay out afresh
+        self._flow_cards(self.width())
+
+    def _flow_cards(self, width: int) -> None:
+        """One column when narrow, two when there is room, three on a wide screen."""
+        char = self.fontMetrics().averageCharWidth()
+        columns = 1 if width < char * 110 else 2 if width < char * 200 else 3
+        columns = max(1, min(columns, len(self.cards)))
+        if columns == self._card_columns:
+            return
+        self._card_columns = columns
+        for card in self.cards:
+            self.card_grid.removeWidget(card)
+        for index, card in enumerate(self.cards):
+            self.card_grid.addWidget(card, index // columns, index % columns)
+        for column in range(3):
+            self.card_grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._fix_tab_order()
+
+    def _fix_tab_order(self) -> None:
+        """Tab in reading order: the check-in, then the cards row by row."""
+        chain: list[QWidget] = [self.clearance_button, self.pain_spin, self.morning_spin]
+        if self.leg_spin is not None:
+            chain.append(self.leg_spin)
+        chain.append(self.pain_save)
+        for card in self.cards:
+            chain += [w for w in _focus_chain(card) if w not in chain]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def focus_check_in(self) -> None:
+        """Put the keyboard on the check-in's pain score (the window's shortcut)."""
+        self.pain_spin.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.pain_spin.selectAll()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # overrides QWidget.resizeEvent
-        """One column when narrow, two when there is room for both to stay readable."""
-        wide = event.size().width() > self.fontMetrics().averageCharWidth() * 120
-        self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide
-                                  else QBoxLayout.Direction.TopToBottom)
+        self._flow_cards(event.size().width())
         super().resizeEvent(event)
 
     @staticmethod
@@ -271,17 +361,50 @@ class TodayView(QWidget):
         self.prescription.setText(f"Day {status.phase_day} of {plan.name}: <b>{label}</b>")
         self.prescription.setTextFormat(Qt.TextFormat.RichText)
         self._show_checklist(status.phase, session.ticks(today))
-        self.pain_spin.setEnabled(True)
-        self.pain_save.setEnabled(True)
-        if log is not None:
-            self.pain_spin.setValue(log.pain)
-            self.pain_status.setText(f"Today's pain is logged: {log.pain}. Change it and save to "
-                                     "update it; the rest of today's entry is kept.")
-        else:
-            self.pain_status.setText("Not logged yet today.")
+        self._show_check_in(log)
         self.pairing.setText(self.pairing_text())
         self.pairing.show()
         self._show_gate(status)
+
+    def _check_in_inputs(self) -> list[OptionalSpinBox]:
+        spins = [self.pain_spin, self.morning_spin]
+        return [*spins, self.leg_spin] if self.leg_spin is not None else spins
+
+    def _show_check_in(self, log: DayLog | None) -> None:
+        """Show today's saved scores, unless the runner is part-way through changing them."""
+        spins: list[Any] = self._check_in_inputs()
+        for spin in spins:
+            spin.setEnabled(True)
+        self.pain_save.setEnabled(True)
+        shown = tuple(spin.value() for spin in spins)
+        if not self._check_in_loaded or shown == self._check_in_loaded:
+            values = [log.pain if log else None, log.pain_morning if log else None]
+            if self.leg_spin is not None:
+                values.append(getattr(log, "leg_pain", None) if log else None)
+            for spin, value in zip(spins, values, strict=True):
+                with QSignalBlocker(spin):
+                    spin.set_value_or_none(value)
+            self._check_in_loaded = tuple(spin.value() for spin in spins)
+        self.pain_status.setText(self.check_in_text(log))
+
+    def check_in_text(self, log: DayLog | None) -> str:
+        """What is saved for today, with the pain for the day the plan goes by (§3)."""
+        if log is None:
+            return "Not logged yet today: choose your pain now, then Save check-in."
+        episode = self._session.episode
+        parts = [f"pain now {log.pain}"]
+        if log.pain_morning is not None:
+            parts.append(f"morning {log.pain_morning}")
+        leg = getattr(log, "leg_pain", None)
+        if leg is not None:
+            parts.append(f"leg {leg}")
+        text = "Logged today: " + ", ".join(parts) + "."
+        worst = episode.worst(log.day) if episode is not None else None
+        if worst is not None:
+            text += (f" Pain for the day: {worst}" +
+                     (" (the highest you logged; the plan goes by it)." if worst != log.pain
+                      else "."))
+        return text
 
     def heading_text(self, status: engine.DayStatus) -> str:
         """"Walk — day 3 of at least 4"; "Full training — day 12"; a pause is said too."""
@@ -310,7 +433,8 @@ class TodayView(QWidget):
         self.prescription.setText("Once an episode has begun, this page shows what today asks "
                                   "of you, how your pain is doing, and when you can move on.")
         self._show_checklist(None, frozenset())
-        self.pain_spin.setEnabled(False)
+        for widget in self._check_in_inputs():
+            widget.setEnabled(False)
         self.pain_save.setEnabled(False)
         self.pain_status.setText("")
         self.pairing.hide()
@@ -396,6 +520,7 @@ class TodayView(QWidget):
                     row_lay.addWidget(how, 0, Qt.AlignmentFlag.AlignTop)
                 self.checklist_layout.addWidget(row)
                 self._checkboxes[item.id] = box
+            self._fix_tab_order()
         for item_id, box in self._checkboxes.items():
             box.blockSignals(True)
             box.setChecked(item_id in ticks)
@@ -556,7 +681,32 @@ class TodayView(QWidget):
 
     @Slot()
     def _on_pain_save_clicked(self) -> None:
-        self.save_pain(self.pain_spin.value())
+        self.save_check_in()
+
+    def save_check_in(self) -> bool:
+        """Save the check-in's scores for today; an empty pain now saves nothing."""
+        pain = self.pain_spin.value_or_none()
+        if pain is None:
+            self.pain_status.setText("Not saved: choose your pain now first (0 no pain – 10 "
+                                     "the worst imaginable).")
+            self.pain_spin.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        session = self._session
+        today = session.today()
+        episode = session.episode
+        old = episode.logs.get(today) if episode else None
+        changes: dict[str, Any] = {"pain": pain,
+                                   "pain_morning": self.morning_spin.value_or_none()}
+        if self.leg_spin is not None:
+            changes["leg_pain"] = self.leg_spin.value_or_none()
+        log = dataclasses.replace(old, **changes) if old else DayLog(today, **changes)
+        self._check_in_loaded = ()  # show what was saved
+        try:
+            session.save_day(log, replace_activities=False, text=f"Check-in: pain {pain} today")
+        except ValidationError as error:
+            self.pain_status.setText(f"Not saved: {error}")
+            return False
+        return True
 
     def save_pain(self, pain: int) -> None:
         """Save today's pain; an existing entry keeps everything but ``pain``."""
@@ -565,12 +715,11 @@ class TodayView(QWidget):
         episode = session.episode
         old = episode.logs.get(today) if episode else None
         log = dataclasses.replace(old, pain=pain) if old else DayLog(today, pain)
+        self._check_in_loaded = ()  # show what was saved
         try:
             session.save_day(log, replace_activities=False, text=f"Pain {pain} today")
         except ValidationError as error:
             self.pain_status.setText(f"Not saved: {error}")
-            return
-        self.pain_status.setText(f"Saved: pain {pain} today.")
 
 
 class _CheckLabel(QLabel):

@@ -193,3 +193,12 @@ def test_first_opening_fits_a_small_screen_by_maximising(qtbot, store: Store) ->
     assert free.width() < 1280  # offscreen's virtual screen is 800×800
     assert window.isMaximized()
     qtbot.waitUntil(lambda: free.contains(window.geometry()))
+
+
+def test_check_in_shortcut_shows_today_with_pain_focused(qtbot, window: MainWindow) -> None:
+    window.show_view("history")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_view() == "today"
+    qtbot.waitUntil(lambda: window.view("today").pain_spin.hasFocus())

@@ -179,3 +179,35 @@ def test_controls_have_accessible_names(view: TodayView) -> None:
     for widget in (view.pain_spin, view.pain_save, view.advance_button, view.clearance_button,
                    *view._checkboxes.values()):
         assert widget.accessibleName()
+
+
+def test_check_in_starts_empty_so_save_records_nothing(qtbot, view: TodayView,
+                                                       store: Store) -> None:
+    """A hurried click on Save must not log "no pain" (issue #13)."""
+    assert view.pain_spin.text() == "—"
+    assert view.morning_spin.text() == "—"
+    qtbot.mouseClick(view.pain_save, Qt.MouseButton.LeftButton)
+    assert store.day_log(TODAY) is None
+    assert "choose your pain now" in view.pain_status.text()
+    assert view.pain_spin.hasFocus() or not view.isActiveWindow()
+
+
+def test_check_in_saves_pain_and_morning_pain_and_says_pain_for_the_day(
+        qtbot, view: TodayView, session: Session, store: Store) -> None:
+    session.save_day(DayLog(TODAY - dt.timedelta(days=1), 1))
+    view.pain_spin.setValue(3)
+    view.morning_spin.setValue(5)
+    qtbot.mouseClick(view.pain_save, Qt.MouseButton.LeftButton)
+    log = store.day_log(TODAY)
+    assert log is not None and (log.pain, log.pain_morning) == (3, 5)
+    # One meaning: the day's pain is the worst logged (§3), and Today says which it is.
+    assert "pain now 3" in view.pain_status.text()
+    assert "Pain for the day: 5" in view.pain_status.text()
+
+
+def test_check_in_keeps_what_the_runner_is_typing_when_something_else_saves(
+        view: TodayView, session: Session) -> None:
+    view.pain_spin.setValue(4)
+    item = session.content.plan.phase("rest").checklist[0].id
+    session.set_tick(TODAY, item, True)  # reloads Today
+    assert view.pain_spin.value() == 4
