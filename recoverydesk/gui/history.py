@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -85,6 +85,9 @@ class RowTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._columns = list(columns)
         self.endResetModel()
+
+    def column(self, index: int) -> Column:
+        return self._columns[index]
 
     def row_at(self, row: int) -> Any:
         return self._rows[row]
@@ -276,6 +279,33 @@ class HistoryTable(QTableView):
             rows = [self.currentIndex().row()]
         return [self.proxy.index(r, 0).data(KEY_ROLE) for r in rows]
 
+    def fit_width(self) -> None:
+        """Narrow the widest columns until the table fits its width: no sideways scrolling.
+
+        Each cell's full text stays in its tooltip, and a column can still be widened by hand.
+        """
+        header = self.horizontalHeader()
+        count = header.count()
+        if count < 2:
+            return
+        em = self.fontMetrics().height()
+        room = self.viewport().width() - em * 6  # what the last (stretching) column keeps
+        # Only words give way (activities, red flags, notes): dates, numbers and titles stay.
+        widths = {i: header.sectionSize(i) for i in range(1, count - 1)
+                  if not self.source_model.column(i).numeric}
+        excess = sum(widths.values()) - room
+        for column in sorted(widths, key=lambda i: -widths[i]):
+            if excess <= 0:
+                break
+            cut = min(excess, max(0, widths[column] - em * 5))
+            if cut:
+                header.resizeSection(column, widths[column] - cut)
+                excess -= cut
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # overrides QTableView.resizeEvent
+        super().resizeEvent(event)
+        self.fit_width()
+
     def select_key(self, key: Any) -> None:
         """Make the row with ``key`` current (after a reload), if it still exists."""
         for row in range(self.proxy.rowCount()):
@@ -389,6 +419,8 @@ class HistoryView(QWidget):
                 table.resizeColumnsToContents()
         self.entries.setColumnWidth(5, min(max(self.entries.columnWidth(5), 180), 300))
         self.entries.setColumnWidth(4, min(max(self.entries.columnWidth(4), 90), 240))
+        for table in (self.entries, self.activities):
+            table.fit_width()
         self._stale = False
         self._update_count()
 
