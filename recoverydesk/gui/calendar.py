@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.core import schedule, words
 from recoverydesk.core.engine import DayStatus
+from recoverydesk.core.markers import MARKERS
 from recoverydesk.core.model import PHASES
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
@@ -482,9 +483,12 @@ class MonthGrid(QWidget):
 
 
 def paint_badge(painter: QPainter, box: QRectF, badge: str) -> None:
-    """A small round marker: red flag (!), advance (▲), regression (▼), clearance (✓)."""
-    colour = QColor({"flag": style.RED_FLAG, "advance": style.ADVANCE,
-                     "regression": style.REGRESSION, "clearance": "#2f6fb3"}[badge])
+    """A small round marker: red flag (◆), advance (▲), regression (▼), clearance (✓).
+
+    Shapes and colours are the ones every view uses (``core/markers.py``); the badge is
+    white on the marker's colour, so it reads on any phase colour.
+    """
+    colour = QColor(MARKERS[badge].light)
     painter.save()
     painter.setOpacity(painter.opacity())
     painter.setPen(QPen(QColor("#ffffff"), 1.2))
@@ -503,8 +507,7 @@ def paint_badge(painter: QPainter, box: QRectF, badge: str) -> None:
     elif badge == "regression":
         painter.drawPolygon(QPolygonF([at(0, 1), at(1, -0.7), at(-1, -0.7)]))
     elif badge == "flag":
-        painter.drawRect(QRectF(c.x() - r * 0.22, c.y() - r * 1.15, r * 0.44, r * 1.45))
-        painter.drawEllipse(QPointF(c.x(), c.y() + r * 0.85), r * 0.24, r * 0.24)
+        painter.drawPolygon(QPolygonF([at(0, -1.1), at(1.1, 0), at(0, 1.1), at(-1.1, 0)]))
     else:
         pen = QPen(QColor("#ffffff"), max(1.4, box.width() / 8))
         painter.setPen(pen)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+from recoverydesk.core.markers import MARKERS
 from recoverydesk.gui.style import PHASE_COLOURS, is_dark
 
 
@@ -61,14 +62,19 @@ def chart_colours(palette: QPalette) -> ChartColours:
         pain_mean=QColor("#BFE4FA") if dark else QColor("#003A66"),
         distance=distance,
         distance_solid=blend(distance, palette.color(QPalette.ColorRole.Base)),
-        red_flag=QColor("#FF6B4A") if dark else QColor("#D55E00"),
-        advance=QColor("#2FD3A0") if dark else QColor("#009E73"),
-        regression=QColor("#E79BC6") if dark else QColor("#CC79A7"),
+        red_flag=_marker("flag", dark),
+        advance=_marker("advance", dark),
+        regression=_marker("regression", dark),
         band_alpha=60 if dark else 48,
         comfortable=comfortable,
         danger=QColor("#FF6B4A") if dark else QColor("#D55E00"),
         dark=dark,
     )
+
+
+def _marker(kind: str, dark: bool) -> QColor:
+    marker = MARKERS[kind]
+    return QColor(marker.dark if dark else marker.light)
 
 
 def blend(colour: QColor, background: QColor) -> QColor:

@@ -58,7 +58,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -76,8 +75,9 @@ PAIN_RANGE = (-0.4, 12.0)
 MARKER_Y = 10.9
 DOTS_UP_TO_DAYS = 190
 """Show the daily pain dots only while at most this many days are on screen."""
-EXPORT_SIZES: tuple[tuple[int, int], ...] = ((1200, 800), (1600, 1000), (800, 500),
+EXPORT_SIZES: tuple[tuple[int, int], ...] = ((800, 500), (1200, 800), (1600, 1000),
                                              (1920, 1080))
+"""The PNG sizes offered, smallest first."""
 EMPTY_PAIN = "Log a few days of pain and a run or two to see this chart."
 EMPTY_WEEKLY = ("Log a run with its distance (or import one from your watch) to see your "
                 "weekly mileage.")
@@ -237,6 +237,21 @@ class DateAxis(pg.DateAxisItem):
                 v = v[gap >= 0.45 * max(step, spacing)]
             out.append((spacing, v.tolist()))
             taken = np.concatenate([taken, v])
+        return out
+
+    def tickStrings(self, values: list[float], scale: float,  # noqa: N802 - pyqtgraph's name
+                    spacing: float) -> list[str]:  # overrides DateAxisItem.tickStrings
+        """One way of writing a date on every level: "8 Nov", never "Nov" beside "08"."""
+        day = 86400.0
+        out: list[str] = []
+        for value in values:
+            when = datetime.datetime.fromtimestamp(value)
+            if spacing >= 300 * day:
+                out.append(str(when.year))
+            elif spacing >= day:
+                out.append(f"{when.day} {when:%b}")
+            else:
+                out.append(f"{when:%H:%M}")
         return out
 
 
@@ -1035,11 +1050,10 @@ class ChartsView(QWidget):
                                strict=False):
             self.tabs.addTab(page, title)
         self.tabs.addTab(self.pages[-1], "Cadence")
-        self.export_button = QToolButton(self)
-        self.export_button.setText("Export PNG…")
+        # A push button draws its menu arrow beside the text (a tool button's overlaps it).
+        self.export_button = QPushButton("Export PNG", self)
         self.export_button.setAccessibleName("Export the chart as a PNG image")
-        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setAccessibleDescription("Opens a menu of picture sizes")
         menu = QMenu(self.export_button)
         for w, h in EXPORT_SIZES:
             action = menu.addAction(f"{w} × {h} pixels")

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recoverydesk.core.markers import MARKERS
+
 PHASE_COLOURS: dict[str, str] = {
     "rest": "#7aa6d6",
     "walk": "#5fb3a1",
@@ -25,9 +27,10 @@ PHASE_COLOURS: dict[str, str] = {
     "run": "#b08ad8",
     "full": "#9aa58a",
 }
-RED_FLAG = "#d64545"
-ADVANCE = "#2e8b57"
-REGRESSION = "#c2571a"
+RED_FLAG = MARKERS["flag"].light
+ADVANCE = MARKERS["advance"].light
+REGRESSION = MARKERS["regression"].light
+"""The marker colours of ``core/markers.py`` (one meaning everywhere), for older callers."""
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from recoverydesk.core import engine, model
+from recoverydesk.core.markers import MARKERS
 from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError
 from recoverydesk.gui import style
 from recoverydesk.gui.logform import OptionalSpinBox
@@ -451,8 +452,9 @@ class TodayView(QWidget):
         red_flags = self._session.content.red_flags
         texts = self._session.content.texts
         emergency = any(red_flags[f].emergency for f in flags if f in red_flags)
-        self.banner_title.setText("Seek care now — the plan is paused" if emergency else
-                                  "The plan is paused: please see a clinician")
+        flag = MARKERS["flag"].symbol  # the red flag's mark in every view
+        self.banner_title.setText(f"{flag} Seek care now — the plan is paused" if emergency
+                                  else f"{flag} The plan is paused: please see a clinician")
         parts = [texts["banner_emergency" if emergency else "banner_soon"]]
         for flag in flags:
             if flag in red_flags:
