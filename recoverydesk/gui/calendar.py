@@ -230,12 +230,13 @@ class MonthGrid(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(7 * 64, 24 + ROWS * 56)
+        self.setMinimumSize(7 * 64, 24 + ROWS * 46)  # a whole month fits at 1024×600
         self.setAccessibleName("Plan calendar")
         self.focus_day: datetime.date = view.session.today()
 
     def sizeHint(self) -> QSize:  # overrides QWidget.sizeHint
-        return QSize(7 * 140, 28 + ROWS * 100)
+        """Modest, so the month fits a small screen; the grid grows into any room there is."""
+        return QSize(7 * 120, 28 + ROWS * 60)
 
     # --- geometry ----------------------------------------------------------------------------
 
