@@ -1060,6 +1060,14 @@ class ChartsView(QWidget):
             action.triggered.connect(lambda _=False, s=(w, h): self._on_export_chosen(s))
         self.export_button.setMenu(menu)
         self.tabs.setCornerWidget(self.export_button, Qt.Corner.TopRightCorner)
+        QWidget.setTabOrder(self.tabs.tabBar(), self.export_button)  # it reads beside the tabs
+        for page, title in zip(self.pages, ("Pain and mileage", "Weekly mileage",
+                                            "Pain against the week's running",
+                                            "Workload ratio"), strict=True):
+            page.chart.setAccessibleName(f"{title} chart")
+            page.chart.setAccessibleDescription(
+                "Drag or use the wheel to pan and zoom; hover over a day for its figures. "
+                "The same figures are in the History view.")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tabs)

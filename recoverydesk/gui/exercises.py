@@ -282,6 +282,7 @@ class ExercisesView(QWidget):
         self.search_edit.setPlaceholderText("Search by name")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search exercises by name")
+        self.search_edit.setAccessibleDescription("Type part of a name; Enter goes to the list")
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         left.addWidget(self.search_edit)
@@ -293,6 +294,7 @@ class ExercisesView(QWidget):
         self.phase_combo.setToolTip("Show the exercises of one phase, with that phase's dose")
         self.target_combo = QComboBox()
         self.target_combo.setAccessibleName("Body area filter")
+        self.target_combo.setToolTip("Show the exercises for one part of the body")
         self.target_combo.addItem("All areas", _ALL)
         for target in TARGETS:
             self.target_combo.addItem(target_label(target), target)

@@ -358,6 +358,8 @@ class LogView(QWidget):
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setPlaceholderText("How the day went, what helped, what made it worse…")
         self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setAccessibleDescription(
+            f"Free text about the day, up to {MAX_NOTES:,} characters. Tab moves on.")
         self.notes_edit.setMinimumHeight(90)
         notes_label.setBuddy(self.notes_edit)
         self.notes_counter = QLabel()
@@ -734,6 +736,11 @@ class LogView(QWidget):
             row.distance.setAccessibleName(f"Activity {number} distance in {row.units}")
             row.duration.setAccessibleName(f"Activity {number} duration in minutes")
             row.pain.setAccessibleName(f"Activity {number} pain, 0 to 10")
+            row.kind.setAccessibleDescription("Walk, run, swim, cycle or another activity")
+            row.distance.setAccessibleDescription(
+                f"In {row.units}; leave it at the dash if you did not measure it")
+            row.duration.setAccessibleDescription("Minutes; the dash if not timed")
+            row.pain.setAccessibleDescription("Worst pain during it, 0 to 10; the dash if none")
             row.source.setAccessibleName(f"Activity {number} source")
             row.remove.setAccessibleName(f"Remove activity {number} ({name})")
             row.remove.setToolTip(f"Remove activity {number} from this day")

@@ -314,6 +314,11 @@ class MainWindow(QMainWindow):
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(page.widget)
+            # Scrolling areas follow the focus; as Tab stops of their own they hold nothing
+            # to use (a "dead stop", DESIGN §1.1).
+            for area in (scroll, *page.widget.findChildren(QScrollArea)):
+                if type(area) is QScrollArea:
+                    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             layout = self._pages[name].layout()
             assert layout is not None  # every page gets its layout in __init__
             layout.addWidget(scroll)
