@@ -173,9 +173,17 @@ class PreferencesDialog(QDialog):
         self.baseline.setRange(0, 2000)
         self.baseline.setDecimals(1)
         self.baseline.setAccessibleName("Weekly running distance before the pain")
-        if info and info.baseline_weekly_m:
-            self.baseline.setValue(from_metres(info.baseline_weekly_m, units))
+        self.baseline.setAccessibleDescription("In the units above; 0 if you do not know")
+        self.baseline.setSuffix(f" {units}")
+        # The stored distance, and the figure it showed as: an untouched figure keeps the
+        # exact stored metres, and a change of units converts it rather than relabelling it.
+        self._baseline_m = info.baseline_weekly_m if info else None
+        self._shown_units = units
+        if self._baseline_m:
+            self.baseline.setValue(from_metres(self._baseline_m, units))
+        self._baseline_shown = self.baseline.value()
         form.addRow("&Weekly distance before the pain:", self.baseline)
+        self.units.currentIndexChanged.connect(self._on_units_changed)
         self.auto = QCheckBox("Move on &automatically on the first day the gate opens", self)
         self.auto.setChecked(session.rules.auto_advance)
         self.auto.setAccessibleName("Advance automatically")
@@ -186,7 +194,7 @@ class PreferencesDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
+        self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
@@ -242,6 +250,22 @@ class PreferencesDialog(QDialog):
         elif autostart.is_enabled():
             autostart.disable()
 
+    def baseline_metres(self) -> float | None:
+        """The weekly distance the dialog holds, in metres (None when 0)."""
+        shown = self.baseline.value()
+        if shown == self._baseline_shown:
+            return self._baseline_m
+        return to_metres(shown, self._shown_units) if shown else None
+
+    @Slot(int)
+    def _on_units_changed(self, _index: int) -> None:
+        metres = self.baseline_metres()
+        units = self.units.currentData()
+        self._baseline_m, self._shown_units = metres, units
+        self.baseline.setSuffix(f" {units}")
+        self.baseline.setValue(from_metres(metres, units) if metres else 0.0)
+        self._baseline_shown = self.baseline.value()
+
     @Slot()
     def _on_buttons_accepted(self) -> None:
         import dataclasses
@@ -253,11 +277,8 @@ class PreferencesDialog(QDialog):
         info = session.info
         try:
             if info is not None:
-                units = self.units.currentData()
-                baseline = self.baseline.value()
-                new = dataclasses.replace(info, units=units,
-                                          baseline_weekly_m=to_metres(baseline, units)
-                                          if baseline else None)
+                new = dataclasses.replace(info, units=self.units.currentData(),
+                                          baseline_weekly_m=self.baseline_metres())
                 if new != info:
                     session.update_episode(new)
             if self.auto.isChecked() != session.rules.auto_advance:
