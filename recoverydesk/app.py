@@ -169,28 +169,37 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
     window: MainWindow | None = None
     try:
         store = open_with_messages(data_dir)
-        if store is None:
-            return 1
-        if store.current_episode() is None:
+        while store is not None:
+            if store.current_episode() is None:
+                if hidden:
+                    return 0  # nothing to remind about before the runner has begun
+                store = first_run(store)
+                if store is None:
+                    return 0
+            window = opened = build_main_window(store)
+
+            def desktop(opened: MainWindow = opened) -> None:
+                _accept_dropped_files(opened)
+                _watch_for_devices(opened)
+                _become_desktop_citizen(opened, data_dir, files, check_in)
+
             if hidden:
-                return 0  # nothing to remind about before the runner has begun
-            store = first_run(store)
-            if store is None:
-                return 0
-        window = opened = build_main_window(store)
-
-        def desktop() -> None:
-            _accept_dropped_files(opened)
-            _watch_for_devices(opened)
-            _become_desktop_citizen(opened, data_dir, files, check_in)
-
-        if hidden:
-            QTimer.singleShot(0, desktop)
-        else:
-            after_first_paint(opened, desktop)
-            opened.show()
-        code = app.exec()
-        return int(code)
+                QTimer.singleShot(0, desktop)
+            else:
+                after_first_paint(opened, desktop)
+                opened.show()
+            code = app.exec()
+            if not opened.leave_demo_requested:
+                return int(code)
+            # File → Leave demo: close the demo and go on with the runner's own folder.
+            _made, backup_failure = opened.session.close()
+            opened.deleteLater()
+            window, store, hidden = None, None, False
+            if backup_failure is not None:
+                print(f"RecoveryDesk: the daily backup failed: {backup_failure}",
+                      file=sys.stderr)
+            store = open_with_messages(data_dir)
+        return 1
     finally:
         failure: StoreError | None = None
         if window is not None:  # the session closes the file it has (a restore reopens it)

@@ -130,6 +130,9 @@ VIEWS: tuple[ViewSpec, ...] = (
 VIEW_NAMES: tuple[str, ...] = tuple(v.name for v in VIEWS)
 
 SETTINGS_FILE = "window.ini"
+APP_TITLE = "RecoveryDesk"
+DEMO_TITLE = "Demo data — RecoveryDesk"
+"""Ends with the display name, so Qt does not add "— RecoveryDesk" a second time."""
 CHECK_IN_SHORTCUT = "Ctrl+K"
 """Focuses the morning check-in from anywhere in the window."""
 SMALL_SCREEN = (1280, 800)
@@ -166,7 +169,9 @@ class MainWindow(QMainWindow):
         # Asked in turn when the window is closed: any True keeps the app running, hidden
         # (the tray adds one; DESIGN §1.1).
         self.keep_running_on_close: list[Callable[[], bool]] = []
-        self.setWindowTitle("RecoveryDesk (demo data)" if demo else "RecoveryDesk")
+        self.demo = demo
+        self.leave_demo_requested = False
+        self.setWindowTitle(DEMO_TITLE if demo else APP_TITLE)
         self.setAccessibleName(self.windowTitle())
         em = self.fontMetrics().height()
         self.resize(em * 64, em * 42)
@@ -244,6 +249,10 @@ class MainWindow(QMainWindow):
         self.restore_action = self._action(file_menu, "&Restore from backup…",
                                            self._on_restore_triggered)
         file_menu.addSeparator()
+        self.leave_demo_action = self._action(
+            file_menu, "Leave &demo", self._on_leave_demo_triggered, None,
+            "Close the demo recovery and start your own")
+        self.leave_demo_action.setVisible(self.demo)
         self.quit_action = self._action(file_menu, "&Quit", self.quit_app, std.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -425,6 +434,12 @@ class MainWindow(QMainWindow):
             self.session.restore_backup(info)
         except StoreError as error:
             QMessageBox.warning(self, "Restore from backup", str(error))
+
+    @Slot()
+    def _on_leave_demo_triggered(self) -> None:
+        """Close the demo; the app then opens the runner's own data (first-run setup)."""
+        self.leave_demo_requested = True
+        self.quit_app()  # for good, even with a tray: the app then opens the runner's data
 
     # --- dialogs ---------------------------------------------------------------------------
 

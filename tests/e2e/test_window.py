@@ -42,7 +42,7 @@ def test_every_view_renders_on_demo_data(qtbot, demo_dir: pathlib.Path,
         window.resize(780, 600)
         window.show()
         qtbot.waitExposed(window)
-        assert window.windowTitle() == "RecoveryDesk (demo data)"
+        assert window.windowTitle() == "Demo data — RecoveryDesk"
         for name in VIEW_NAMES:
             window.show_view(name)
             qtbot.wait(10)

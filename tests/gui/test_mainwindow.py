@@ -97,7 +97,7 @@ def test_menus_follow_the_design(window: MainWindow) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&View", "&Help"]
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions()
-                  if not a.isSeparator()]
+                  if not a.isSeparator() and a.isVisible()]
     assert file_items == ["&Import activities…", "&Export…", "Export &chart as PNG…",
                           "&Clinician report…", "&Back up now", "&Restore from backup…",
                           "&Quit"]
@@ -202,3 +202,21 @@ def test_check_in_shortcut_shows_today_with_pain_focused(qtbot, window: MainWind
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view() == "today"
     qtbot.waitUntil(lambda: window.view("today").pain_spin.hasFocus())
+
+
+def test_demo_says_so_once_and_offers_a_way_out(qtbot, store: Store) -> None:
+    store.set_setting("demo", True)
+    window = build_main_window(store, TODAY)
+    qtbot.addWidget(window)
+    assert window.windowTitle().lower().count("demo") == 1
+    assert window.windowTitle().count("RecoveryDesk") == 1
+    assert window.leave_demo_action.isVisible()
+    window.show()
+    window.leave_demo_action.trigger()
+    assert window.leave_demo_requested
+    assert not window.isVisible()
+
+
+def test_own_data_has_no_leave_demo(window: MainWindow) -> None:
+    assert not window.leave_demo_action.isVisible()
+    assert "demo" not in window.windowTitle().lower()

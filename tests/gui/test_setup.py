@@ -56,7 +56,7 @@ def test_demo_choice_opens_a_filled_separate_folder(qtbot, tmp_path) -> None:
         assert not (tmp_path / "data" / "recoverydesk.sqlite").exists()
         window = build_main_window(demo, TODAY)
         qtbot.addWidget(window)
-        assert window.windowTitle() == "RecoveryDesk (demo data)"
+        assert window.windowTitle() == "Demo data — RecoveryDesk"
         status = window.session.status()
         assert status is not None and status.phase == "run"
     finally:
