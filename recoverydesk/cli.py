@@ -230,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "given at all, the screen is recorded on the start date")
 
     p = add("log", "record (or update) a day's entry")
-    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default today)")
     p.add_argument("--pain", required=True, metavar="N", help="pain today, 0-10")
     p.add_argument("--pain-activity", metavar="N", help="worst pain during activity, 0-10")
     p.add_argument("--pain-morning", metavar="N", help="pain/stiffness on waking, 0-10")
@@ -396,7 +396,7 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.core import engine  # only the commands that decide load it (start-up)
 
     today = ctx.today
-    day = parse_date(args.date, today)
+    day = today if args.date is None else parse_date(args.date, today)
     pain = parse_int("pain", args.pain, 0, 10)
     assert pain is not None
     pain_activity = parse_int("pain_activity", args.pain_activity, 0, 10)

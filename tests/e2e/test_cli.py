@@ -498,6 +498,8 @@ def test_import_a_strava_export_prints_a_line_per_member_and_adds_nothing_twice(
     again = run_program("--data-dir", str(data), "import", str(export))
     assert "2 already imported" in again.stdout.splitlines()[-1]
     assert data_digest(data) == digest
+
+
 def test_worked_example_5_3_through_the_cli(cli) -> None:
     """§5.3: stage 3 reached on 8 May; runs on 10 and 11 May; pain 1 unless said."""
     start = dt.date(2026, 4, 21)
@@ -534,3 +536,16 @@ def test_ready_and_screen_refuse_bad_dates_and_unknown_risks(example) -> None:
     assert status(example, "2026-03-05")["hold"] is True
     assert example("clear", "--date", "2026-03-05", "--note", "seen by physio").code == 0
     assert status(example, "2026-03-05")["hold"] is False
+
+
+def test_log_without_a_date_logs_today(cli, data_dir) -> None:
+    today = dt.date.today()
+    assert cli("start", "--date", (today - dt.timedelta(days=3)).isoformat()).code == 0
+    result = cli("log", "--pain", "3")
+    assert result.code == 0, result.err
+    store = open_store(data_dir)
+    try:
+        log = store.day_log(today)
+        assert log is not None and log.pain == 3
+    finally:
+        store.close()
