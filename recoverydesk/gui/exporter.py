@@ -103,6 +103,9 @@ def choose_export(window: QWidget | None, session: Session) -> ExportChoice | No
         if not name:
             return None
         path = Path(name) if Path(name).suffix else Path(name).with_suffix(".json")
+        # The file chooser asked about the name typed; ".json" added makes another name.
+        if path != Path(name) and path.exists() and not ask_replace(window, path):
+            return None
         session.last_folders.export = path.parent
         return ExportChoice("json", path)
     name = QFileDialog.getExistingDirectory(window, "Export CSV files into a folder", str(start))
@@ -110,6 +113,19 @@ def choose_export(window: QWidget | None, session: Session) -> ExportChoice | No
         return None
     session.last_folders.export = Path(name)
     return ExportChoice("csv", Path(name))
+
+
+def ask_replace(window: QWidget | None, path: Path) -> bool:
+    """Ask before an export replaces a file (DESIGN §8); Cancel is the default."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Replace the file?",
+                      f"{path.name} already exists in {path.parent}. Replace it with this "
+                      "export?", parent=window)
+    replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is replace
 
 
 def csv_target(folder: Path, today: datetime.date) -> Path:

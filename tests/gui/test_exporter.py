@@ -113,3 +113,32 @@ def test_format_dialog_offers_both(qtbot):
     assert dialog.chosen_format() == "csv"
     dialog.json_button.setChecked(True)
     assert dialog.chosen_format() == "json"
+
+
+def test_json_export_asks_before_replacing_a_file(qtbot, filled, tmp_path: pathlib.Path,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    """Typed without ".json", the name the file chooser checked is not the file written."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+
+    existing = tmp_path / "mine.json"
+    existing.write_text("keep me", encoding="utf-8")
+    monkeypatch.setattr(exporter.ExportFormatDialog, "exec",
+                        lambda self: (self.json_button.setChecked(True),
+                                      QDialog.DialogCode.Accepted)[1])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "mine"), "")))
+    asked: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            box.defaultButton().click()  # the safe default: keep the file
+        else:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(20, answer)
+    assert exporter.choose_export(None, filled) is None
+    assert asked and "mine.json" in asked[0]
+    assert existing.read_text(encoding="utf-8") == "keep me"
