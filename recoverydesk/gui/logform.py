@@ -84,11 +84,22 @@ ACTIVITY_FIELDS = {
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
-    """Ask a yes/no question in a dialog; No is the default, since it changes nothing."""
-    answer = QMessageBox.question(parent, title, text,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    """Ask a question whose buttons say what they do; the one that changes nothing is the
+    default. The buttons come from the title's question ("Remove a red flag?" gives
+    "Remove the red flag" and "Keep it")."""
+    yes, no = ANSWERS.get(title, ("Yes", "No"))
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is go
+
+
+REMOVE_FLAG_TITLE = "Remove a red flag?"
+ANSWERS = {REMOVE_FLAG_TITLE: ("Remove the red flag", "Keep it")}
+"""Button words for the form's questions, by the question's title."""
 
 
 def ask_save_discard_cancel(parent: QWidget, title: str, text: str) -> str:
@@ -825,8 +836,8 @@ class LogView(QWidget):
                 f"has this red flag "
                 f"ticked:\n{names}\n\nRemoving it can lift the pause on your plan. Remove it "
                 "only if it was ticked by mistake or a clinician has seen you; if you still have "
-                "this sign, keep it and see a clinician.\n\nRemove the red flag?")
-        return self.confirm("Remove a red flag?", text)
+                "this sign, keep it and see a clinician.")
+        return self.confirm(REMOVE_FLAG_TITLE, text)
 
     def _update_flag_advice(self) -> None:
         ticked = [self._session.content.red_flags[f] for f, box in self.flag_boxes.items()

@@ -293,3 +293,26 @@ def test_paint_runs_cleanly_in_light_and_dark(qtbot, view) -> None:
     label = view.errors["pain"]
     qtbot.waitUntil(lambda: label.palette().color(label.foregroundRole()).lightness() > 150)
     assert not view.grab().toImage().isNull()
+
+
+def test_removing_a_red_flag_asks_with_words_and_keeps_it_by_default(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+    from recoverydesk.gui.logform import REMOVE_FLAG_TITLE, ask_yes_no
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[list[str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append([b.text() for b in box.buttons()])
+        box.defaultButton().click()
+
+    QTimer.singleShot(20, answer)
+    assert ask_yes_no(parent, REMOVE_FLAG_TITLE, "Sure?") is False
+    assert sorted(seen[0]) == ["Keep it", "Remove the red flag"]
