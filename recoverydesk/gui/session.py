@@ -246,7 +246,7 @@ class Session(QObject):
         self._store.save_day(log, activities, replace_activities=replace_activities,
                             today=self.today())
         after = self._day_snapshot(log.day)
-        label = text or f"Save {words.date_text(log.day, year=False)}"
+        label = text or change_words(before, after, log.day)
         self.undo_stack.push(_DayCommand(self, log.day, before, after, label))
         self.notify(f"Saved {words.weekday_text(log.day)}.")
 
@@ -405,6 +405,36 @@ def _activity_order(activity: Activity) -> tuple[datetime.date, str, int]:
     return activity.day, start, activity.id or 0
 
 
+_FIELD_WORDS = (("pain", "pain"), ("pain_activity", "activity pain"),
+                ("pain_morning", "morning pain"), ("red_flags", "red flags"),
+                ("sleep_hours", "sleep"), ("heat_ice_min", "heat/ice"), ("notes", "notes"))
+
+
+def change_words(before: DayEntry, after: DayEntry, day: datetime.date) -> str:
+    """An undo step's name from what it changed: "pain 4 → 5 on 29 Nov", not "Save 29 Nov"
+    for every step."""
+    when = words.date_text(day, year=False)
+    old, new = before[0], after[0]
+    if new is None:
+        return f"delete {when}"
+    if old is None:
+        return f"new entry, pain {new.pain}, on {when}"
+    changed = [(said, getattr(old, name), getattr(new, name)) for name, said in _FIELD_WORDS
+               if getattr(old, name) != getattr(new, name)]
+    def content(acts: list[Activity]) -> list[tuple[object, ...]]:
+        return sorted((a.kind, a.distance_m or 0.0, a.duration_s or 0.0, a.pain or -1,
+                       str(a.start_time)) for a in acts)
+
+    if content(before[1]) != content(after[1]):
+        changed.append(("activities", None, None))
+    if len(changed) == 1 and isinstance(changed[0][2], int | float):
+        said, was, now = changed[0]
+        return f"{said} {'–' if was is None else was} → {now} on {when}"
+    if not changed:
+        return f"save {when} (no change)"
+    return f"edit {when}: " + ", ".join(words for words, _was, _now in changed)
+
+
 class _Command(QUndoCommand):
     """An undo step of a Session.
 
@@ -443,9 +473,11 @@ class _DayCommand(_Command):
             self._session._invalidate([self._day])
             return
         self._session._restore_day(self._day, self._after)
+        self._session.notify(f"Redone: {self.text()}.")
 
     def undo(self) -> None:  # overrides QUndoCommand.undo
         self._session._restore_day(self._day, self._before)
+        self._session.notify(f"Undone: {self.text()}.")  # not the "Deleted…" of before
 
 
 class _TickCommand(_Command):

@@ -70,3 +70,18 @@ def test_undo_of_a_deleted_day_brings_back_its_entry_and_activities(session) -> 
     assert [(a.kind, a.distance_m) for a in activities] == [("walk", 2000.0)]
     session.undo_stack.redo()
     assert session.day(day) == (None, [])
+
+
+def test_undo_steps_are_named_by_what_changed_and_undo_says_so(qtbot, session) -> None:
+    from recoverydesk.core.model import DayLog
+    from tests.gui.conftest import TODAY
+
+    session.save_day(DayLog(TODAY, 4))
+    session.save_day(DayLog(TODAY, 5))
+    stack = session.undo_stack
+    assert stack.text(0) != stack.text(1)
+    assert "4 → 5" in stack.text(1)
+    session.delete_day(TODAY)
+    with qtbot.waitSignal(session.message) as said:
+        stack.undo()
+    assert said.args[0].startswith("Undone")
