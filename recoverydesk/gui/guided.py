@@ -548,8 +548,10 @@ class GuidedSession(QWidget):
 
     def _fill_summary(self) -> None:
         total = len(self._exercises)
-        done = set(self._recorded)
-        count = len(done)
+        today = self._session.today()
+        earlier = set(self._session.exercises_done(today, today).get(today, {}))
+        done = set(self._recorded) | earlier  # done today, in this session or before it
+        count = len(done & {e.id for e in self._exercises})
         if count == total:
             self.summary_title.setText("Well done: today's routine is complete.")
         elif self._stopped:
@@ -558,10 +560,13 @@ class GuidedSession(QWidget):
             self.summary_title.setText("Session finished.")
         rows = []
         for exercise in self._exercises:
-            if exercise.id in done:
-                rows.append(f"<li>✓ {html.escape(exercise.name)}: recorded for today</li>")
+            name = html.escape(exercise.name)
+            if exercise.id in self._recorded:
+                rows.append(f"<li>✓ {name}: recorded for today</li>")
+            elif exercise.id in done:
+                rows.append(f"<li>✓ {name}: already done earlier today</li>")
             else:
-                rows.append(f"<li>– {html.escape(exercise.name)}: not done</li>")
+                rows.append(f"<li>– {name}: not done yet today</li>")
         self.summary_label.setText(
             f"<p>{count} of {total} exercises recorded for today.</p>"
             f"<ul style='list-style-type:none; margin-left:-20px'>{''.join(rows)}</ul>")

@@ -224,3 +224,14 @@ def test_guided_done_mark_survives_a_restart(qtbot, session, store: Store,
 def test_an_empty_session_is_refused(qtbot, session) -> None:
     with pytest.raises(ValueError):
         GuidedSession(session, [], "rest")
+
+
+def test_summary_counts_an_exercise_done_earlier_today(qtbot, session) -> None:
+    """Issue #13: the summary said "not done" for an exercise already marked done."""
+    session.set_exercise_done(TODAY, "cat_cow")
+    guided = make(qtbot, session, ids=["cat_cow"])
+    qtbot.keyClick(guided, Qt.Key.Key_Right)  # skip it in this session
+    summary = guided.summary_label.text()
+    assert "not done" not in summary
+    assert "already done earlier today" in summary
+    assert "1 of 1 exercises recorded" in summary
