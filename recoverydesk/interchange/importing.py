@@ -94,8 +94,11 @@ class Prepared:
             if not added:
                 return Outcome("already", "already imported")
             count = len(parsed.activities)
-            return Outcome("imported", f"imported {words.count_text(count, 'activity')}",
-                           count)
+            info = store.current_episode()
+            text = (f"imported {words.count_text(count, 'activity')}"
+                    + when_words([a.day for a in parsed.activities],
+                                 info.start if info else None))
+            return Outcome("imported", text, count)
         if self.diary is not None:
             from recoverydesk.interchange import diary
 
@@ -111,6 +114,27 @@ class Prepared:
         return Outcome("imported",
                        f"imported a backup: {counts['episodes']} episodes, {counts['days']} days, "
                        f"{counts['activities']} activities", counts["activities"])
+
+
+BEFORE_EPISODE = "before your episode began: kept in History, not in the plan"
+"""Said of imported activities dated before the episode's start (DESIGN §1.1)."""
+
+
+def when_words(days: Collection[datetime.date], start: datetime.date | None) -> str:
+    """" (Fri 6 Mar 2026)", with a word for the days before the episode began."""
+    if not days:
+        return ""
+    ordered = sorted(set(days))
+
+    when = words.date_text(ordered[0], weekday=True)
+    if len(ordered) > 1:
+        when += f" to {words.date_text(ordered[-1], weekday=True)}"
+    before = [d for d in days if start is not None and d < start]
+    if before and len(before) == len(days):
+        when += f"; {BEFORE_EPISODE}"
+    elif before:
+        when += f"; {len(before)} of them {BEFORE_EPISODE}"
+    return f" ({when})"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

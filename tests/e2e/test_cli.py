@@ -302,7 +302,7 @@ def test_import_reports_each_file_and_exit_1_when_one_fails(example, tmp_path,
     result = example("import", str(run), str(junk), str(days))
     assert result.code == 1
     lines = result.out.strip().splitlines()
-    assert lines[0] == "morning.gpx: imported 1 activity"
+    assert lines[0] == "morning.gpx: imported 1 activity (Fri 6 Mar 2026)"
     assert lines[1].startswith("junk.fit: not imported — ")
     assert lines[2] == "days.csv: imported 2 days"
 
@@ -315,6 +315,20 @@ def test_import_reports_each_file_and_exit_1_when_one_fails(example, tmp_path,
         (run_activity,) = store.activities(dt.date(2026, 3, 6), dt.date(2026, 3, 6))
         assert (run_activity.kind, run_activity.source) == ("run", "gpx")
         assert run_activity.distance_m == pytest.approx(2224, rel=0.01)
+    finally:
+        store.close()
+
+
+def test_import_flags_activities_from_before_the_episode(example, tmp_path, data_dir) -> None:
+    old = tmp_path / "last-year.gpx"
+    old.write_text(GPX.replace("2026-03-06", "2025-06-14"), encoding="utf-8")
+    result = example("import", str(old))
+    assert result.code == 0
+    assert result.out.strip() == ("last-year.gpx: imported 1 activity (Sat 14 Jun 2025; before "
+                                  "your episode began: kept in History, not in the plan)")
+    store = open_store(data_dir)
+    try:
+        assert len(store.activities(dt.date(2025, 6, 14), dt.date(2025, 6, 14))) == 1
     finally:
         store.close()
 

@@ -81,7 +81,9 @@ def test_import_lists_every_file_and_reloads_the_session(qtbot, early_session):
     assert list(by_name) == [p.name for p in paths]
     for name in GOOD:
         assert by_name[name].status == "imported"
-        assert by_name[name].line == f"{name}: imported 1 activity"
+        assert by_name[name].line.startswith(f"{name}: imported 1 activity (")
+        assert " 2017)" in by_name[name].line  # each activity's date
+        assert "before your episode" not in by_name[name].line
     assert by_name[BAD].status == "failed"
     assert by_name[BAD].line.startswith(f"{BAD}: not imported — ")
     assert len(session.imported_hashes()) == 3
