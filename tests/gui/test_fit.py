@@ -33,7 +33,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     folder = tmp_path_factory.mktemp("fit") / "demo"
     store = Store.open(folder)
     fill_demo(store, TODAY)
-    store.close(backup=False)
+    store.close()
     return folder
 
 
@@ -45,7 +45,7 @@ def demo_window(qtbot, demo_dir: pathlib.Path) -> Iterator[MainWindow]:
     window.setWindowState(Qt.WindowState.WindowNoState)
     yield window
     window.close()
-    store.close(backup=False)
+    store.close()
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])

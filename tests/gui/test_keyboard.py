@@ -42,7 +42,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     folder = tmp_path_factory.mktemp("keys") / "demo"
     store = Store.open(folder)
     fill_demo(store, TODAY)
-    store.close(backup=False)
+    store.close()
     return folder
 
 
@@ -59,7 +59,7 @@ def window(qtbot, demo_dir: pathlib.Path) -> Iterator[MainWindow]:
     qtbot.waitUntil(win.isActiveWindow)
     yield win
     win.close()
-    store.close(backup=False)
+    store.close()
 
 
 def spoken_name(widget: QWidget) -> str:
