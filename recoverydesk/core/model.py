@@ -270,12 +270,15 @@ def from_metres(metres: float, units: str) -> float:
 
 
 def describe_activity(activity: Activity, units: str) -> str:
-    """Short words for one activity, e.g. "run 3.2 km 24 min" (distance in ``units``)."""
+    """Short words for one activity, e.g. "run 3.2 km 24:10" (distance in ``units``, the
+    time on a clock as everywhere: mm:ss, or h:mm:ss from an hour)."""
+    from recoverydesk.core import words  # words reads this module's kinds
+
     parts = [activity.kind]
     if activity.distance_m:
-        parts.append(f"{from_metres(activity.distance_m, units):.1f} {units}")
+        parts.append(words.distance_text(activity.distance_m, units))
     if activity.duration_s:
-        parts.append(f"{round(activity.duration_s / 60)} min")
+        parts.append(words.duration_text(activity.duration_s))
     return " ".join(parts)
 
 

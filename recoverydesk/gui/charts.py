@@ -745,7 +745,7 @@ class WeeklyMileageChart(_DatePlot):
                  f"(Mon–Sun {words.date_text(sunday, year=False)})",
                  f"Run {week.run_m / data.per_unit:.1f} {data.units} · all activities "
                  f"{week.distance_m / data.per_unit:.1f} {data.units}, "
-                 f"{week.duration_s / 60:.0f} min"]
+                 f"{words.duration_text(week.duration_s)}"]
         if self.limits[w] == self.limits[w]:
             lines.append(f"Guide: about {self.limits[w]:.1f} {data.units} "
                          f"(last week + 10 %); warned above {self.warn_limits[w]:.1f} "

@@ -144,8 +144,8 @@ def _date_text(day: datetime.date) -> str:
     return words.date_text(day, weekday=True)
 
 
-def _minutes(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / 60:.0f} min"
+def _duration(seconds: float | None) -> str:
+    return "" if seconds is None else words.duration_text(seconds)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ class EntryRow:
                 parts.append(f"{activity.kind} "
                              f"{words.distance_text(activity.distance_m, self.units)}")
             elif activity.duration_s is not None:
-                parts.append(f"{activity.kind} {activity.duration_s / 60:.0f} min")
+                parts.append(f"{activity.kind} {words.duration_text(activity.duration_s)}")
             else:
                 parts.append(activity.kind)
         return ", ".join(parts)
@@ -225,7 +225,7 @@ def activity_columns(units: str) -> list[Column]:
         Column(f"Distance ({units})",
                lambda a: "" if a.distance_m is None else f"{from_metres(a.distance_m, units):.2f}",
                lambda a: _number(a.distance_m), numeric=True),
-        Column("Duration", lambda a: _minutes(a.duration_s), lambda a: _number(a.duration_s),
+        Column("Duration", lambda a: _duration(a.duration_s), lambda a: _number(a.duration_s),
                numeric=True),
         Column("Pain", lambda a: _score(a.pain), lambda a: _number(a.pain), numeric=True),
         Column("Source", lambda a: sources.get(a.source, a.source), lambda a: a.source,

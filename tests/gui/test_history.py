@@ -57,7 +57,7 @@ def test_entries_show_each_day_with_its_activities(view) -> None:
     assert row == ["Fri 6 Mar 2026", "2", "3", "2",
                    "A temperature of 38 °C or more, or feeling hot and shivery", "run 5.0 km",
                    "5.0", "7.5", ""]
-    assert column(view.entries, 5) == ["cycle 20.0 km", "run 5.0 km", "walk 20 min"]
+    assert column(view.entries, 5) == ["cycle 20.0 km", "run 5.0 km", "walk 20:00"]
     assert view.count_label.text() == "3 daily entries · 3 activities"
 
 
@@ -76,7 +76,7 @@ def test_activities_show_the_imported_source_and_start(view) -> None:
     assert column(view.activities, 6) == ["typed in", "typed in", "FIT file"]
     assert column(view.activities, 1) == ["", "", "07:30"]
     assert column(view.activities, 3) == ["", "5.00", "20.00"]
-    assert column(view.activities, 4) == ["20 min", "30 min", "60 min"]
+    assert column(view.activities, 4) == ["20:00", "30:00", "1:00:00"]
 
 
 def test_enter_and_double_click_ask_to_open_the_day(qtbot, view) -> None:

@@ -163,7 +163,7 @@ def test_pairing_line_pairs_yesterday_with_this_morning(view: TodayView,
     session.save_day(DayLog(yesterday, 2), [Activity(yesterday, "walk", None, 25 * 60.0, 2)])
     assert "this morning's pain is not logged" in view.pairing.text()
     session.save_day(DayLog(TODAY, 2, pain_morning=2))
-    assert view.pairing.text() == "Yesterday: walk 25 min, pain 2 → this morning 2"
+    assert view.pairing.text() == "Yesterday: walk 25:00, pain 2 → this morning 2"
 
 
 def test_exercise_link_emits_its_id(qtbot, view: TodayView, session: Session) -> None:
