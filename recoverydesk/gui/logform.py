@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QSignalBlocker, Qt, QTime, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QResizeEvent, QShowEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QBoxLayout,
@@ -153,6 +153,52 @@ class OptionalDoubleSpinBox(_Optional, QDoubleSpinBox):
         super().__init__(parent)
         self.setDecimals(decimals)
         self._set_up_empty(low, high, step, empty_at, suffix)
+
+
+class DurationSpinBox(OptionalDoubleSpinBox):
+    """A duration in minutes that reads and types like a clock: "25:00", "1:02:03".
+
+    Plain minutes ("25") and decimal minutes are understood too; the lowest value is "—".
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, MAX_DURATION_S / 60, step=1, decimals=4, empty_at=0,
+                         parent=parent)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - overrides QDoubleSpinBox
+        return words.duration_text(value * 60)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - overrides QDoubleSpinBox
+        minutes = _clock_minutes(text)
+        return self.minimum() if minutes is None else minutes
+
+    def validate(self, text: str,  # overrides QDoubleSpinBox.validate
+                 pos: int) -> tuple[QValidator.State, str, int]:
+        stripped = text.strip()
+        if stripped in ("", "—"):
+            return QValidator.State.Intermediate, text, pos
+        if not all(c.isdigit() or c in ":." for c in stripped):
+            return QValidator.State.Invalid, text, pos
+        minutes = _clock_minutes(stripped)
+        ok = minutes is not None and 0 <= minutes <= self.maximum()
+        return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
+
+
+def _clock_minutes(text: str) -> float | None:
+    """Minutes from "25", "25.5", "25:30" or "1:02:03"; None when it is not a time."""
+    parts = text.strip().split(":")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return None
+    if len(numbers) == 1:
+        return numbers[0]
+    if len(numbers) > 3 or any(n >= 60 for n in numbers[1:]):
+        return None
+    seconds = 0.0
+    for number in numbers:
+        seconds = seconds * 60 + number
+    return seconds / 60
 
 
 class ErrorLabel(QLabel):
@@ -672,7 +718,7 @@ class LogView(QWidget):
         self.previous_button.setEnabled(day > EARLIEST_DATE)
         unit = self._session.units
         self._activity_headers[1].setText(f"Distance ({unit})")
-        self._activity_headers[2].setText("Duration (min)")
+        self._activity_headers[2].setText("Duration")
 
     def _state(self) -> tuple[Any, ...]:
         return (self.pain_spin.value(), self.pain_activity_spin.value(),
@@ -692,7 +738,7 @@ class LogView(QWidget):
         distance = OptionalDoubleSpinBox(0, _max_distance(units), step=0.5,
                                          decimals=_distance_decimals(units), empty_at=0)
         distance.setMinimumWidth(90)
-        duration = OptionalDoubleSpinBox(0, MAX_DURATION_S / 60, step=5, decimals=1, empty_at=0)
+        duration = DurationSpinBox()
         duration.setMinimumWidth(90)
         pain = OptionalSpinBox(0, 10)
         pain.setMinimumWidth(60)
@@ -707,7 +753,7 @@ class LogView(QWidget):
                               else round(from_metres(activity.distance_m, units), 2))
             distance.set_value_or_none(shown_distance)
             shown_duration = (None if activity.duration_s is None
-                              else round(activity.duration_s / 60.0, 1))
+                              else round(activity.duration_s / 60.0, 4))
             duration.set_value_or_none(shown_duration)
             row.shown_distance = distance.value_or_none()
             row.shown_duration = duration.value_or_none()
@@ -745,12 +791,13 @@ class LogView(QWidget):
             name = KIND_WORDS[row.kind.currentData()]
             row.kind.setAccessibleName(f"Activity {number} kind")
             row.distance.setAccessibleName(f"Activity {number} distance in {row.units}")
-            row.duration.setAccessibleName(f"Activity {number} duration in minutes")
+            row.duration.setAccessibleName(f"Activity {number} duration")
             row.pain.setAccessibleName(f"Activity {number} pain, 0 to 10")
             row.kind.setAccessibleDescription("Walk, run, swim, cycle or another activity")
             row.distance.setAccessibleDescription(
                 f"In {row.units}; leave it at the dash if you did not measure it")
-            row.duration.setAccessibleDescription("Minutes; the dash if not timed")
+            row.duration.setAccessibleDescription(
+                "Minutes and seconds, e.g. 25:00, or hours as 1:05:00; the dash if not timed")
             row.pain.setAccessibleDescription("Worst pain during it, 0 to 10; the dash if none")
             row.source.setAccessibleName(f"Activity {number} source")
             row.remove.setAccessibleName(f"Remove activity {number} ({name})")

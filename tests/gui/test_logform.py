@@ -316,3 +316,18 @@ def test_removing_a_red_flag_asks_with_words_and_keeps_it_by_default(qtbot) -> N
     QTimer.singleShot(20, answer)
     assert ask_yes_no(parent, REMOVE_FLAG_TITLE, "Sure?") is False
     assert sorted(seen[0]) == ["Keep it", "Remove the red flag"]
+
+
+def test_duration_reads_and_types_like_a_clock(qtbot) -> None:
+    from recoverydesk.gui.logform import DurationSpinBox
+
+    box = DurationSpinBox()
+    qtbot.addWidget(box)
+    assert box.text() == "—"
+    box.setValue(75.05)  # minutes
+    assert box.text() == "1:15:03"
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "25:30")
+    box.interpretText()
+    assert box.value() == pytest.approx(25.5)
+    assert box.text() == "25:30"
