@@ -197,6 +197,13 @@ class DailyFigures:
     def day(self, k: int) -> datetime.date:
         return self.first + datetime.timedelta(days=k)
 
+    @property
+    def pain_mean_drawn(self) -> tuple[float | None, ...]:
+        """The 7-day mean only on logged days, so a chart's line breaks where nothing was
+        logged instead of being drawn across the gap (DESIGN §1.1)."""
+        return tuple(mean if pain is not None else None
+                     for mean, pain in zip(self.pain_mean_7d, self.pain, strict=True))
+
 
 def daily_figures(logs: Mapping[datetime.date, DayLog], activities: Iterable[Activity],
                   first: datetime.date, last: datetime.date) -> DailyFigures:

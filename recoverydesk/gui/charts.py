@@ -195,7 +195,7 @@ def build_chart_data(session: Session) -> ChartData | None:
     return ChartData(
         first=first, units=units, x=noon_timestamps(first, n), figures=figures,
         pain=_floats(figures.pain), morning=_floats(figures.morning),
-        mean=_floats(figures.pain_mean_7d), run=_floats(figures.run_m, per_unit),
+        mean=_floats(figures.pain_mean_drawn), run=_floats(figures.run_m, per_unit),
         phases=tuple(phases), paused=tuple(paused),
         events=tuple(events), phase_names=names,
         weeks=tuple(load.weekly_totals(episode.activities, first, last)),

@@ -10,7 +10,7 @@ otherwise. An import-linter contract keeps QtWidgets out of this package.
 - **Black and white first.** Reports get photocopied. Nothing is told by colour alone: pain
   is a solid line with dots, its 7-day mean a dashed line, running distance grey bars, phases
   alternating grey shades each labelled in words, a red-flag pause hatched and labelled, a red
-  flag a triangle.
+  flag a diamond (◆, as in every view); the mean breaks on days with no entry.
 - **Page numbers as "page N of M"** in a footer that also names the runner's episode, so a
   loose page can be put back.
 """
@@ -200,7 +200,7 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
     mean_pen = QPen(QColor("#404040"), 1.5)
     mean_pen.setDashPattern([4.0, 2.5])
     _polyline(p, [(x_of(k), y_pain(v)) if v is not None else None
-                  for k, v in enumerate(figures.pain_mean_7d)], mean_pen)
+                  for k, v in enumerate(figures.pain_mean_drawn)], mean_pen)
     pain_pen = QPen(black, 1.6)
     pain_points = [(x_of(k), y_pain(v)) if v is not None else None
                    for k, v in enumerate(figures.pain)]
@@ -212,12 +212,12 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
         if point is not None:
             p.drawEllipse(QPointF(*point), radius, radius)
 
-    # Red flags: a triangle at the top of the day.
+    # Red flags: a diamond (◆, as in every view) at the top of the day.
     p.setPen(QPen(black, 0.8))
     p.setBrush(black)
     for k, flagged in enumerate(figures.red_flags):
         if flagged:
-            p.drawPolygon(_triangle(x_of(k), plot.top() + 2, 7.0))
+            p.drawPolygon(_diamond(x_of(k), plot.top() + 6, 8.0))
 
     # Frame and dates.
     p.setBrush(Qt.BrushStyle.NoBrush)
@@ -273,7 +273,7 @@ def _paint_legend(p: QPainter, area: QRectF, with_runs: bool, units: str, mean_p
     def flag_sample(x0: float) -> None:
         p.setPen(QPen(black, 0.8))
         p.setBrush(black)
-        p.drawPolygon(_triangle(x0 + 9, y - 4, 7.0))
+        p.drawPolygon(_diamond(x0 + 9, y, 8.0))
 
     items.append(("pain", pain_sample))
     items.append(("7-day mean of pain", mean_sample))
@@ -302,9 +302,11 @@ def _hatch(p: QPainter, rect: QRectF, spacing: float = 4.5) -> None:
     p.restore()
 
 
-def _triangle(x: float, y: float, size: float) -> QPolygonF:
-    return QPolygonF([QPointF(x - size / 2, y), QPointF(x + size / 2, y),
-                      QPointF(x, y + size * 0.9)])
+def _diamond(x: float, y: float, size: float) -> QPolygonF:
+    """The red flag's marker (``core/markers.py``: ◆), centred on (x, y)."""
+    half = size / 2
+    return QPolygonF([QPointF(x, y - half), QPointF(x + half, y), QPointF(x, y + half),
+                      QPointF(x - half, y)])
 
 
 def _polyline(p: QPainter, points: Sequence[tuple[float, float] | None], pen: QPen) -> None:

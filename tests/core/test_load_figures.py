@@ -253,3 +253,13 @@ def test_daily_figures_agree_with_the_single_figures() -> None:
     assert list(figures.run_7d_m) == run_distances_7d(RUNS, d(1), d(10))
     assert not hasattr(figures, "ratio")  # no workload ratio anywhere (§5.1)
     assert list(figures.pain_mean_7d) == pain_means_7d(entries, d(1), d(10))
+
+
+def test_the_drawn_mean_breaks_on_days_with_no_entry() -> None:
+    """One meaning everywhere (§1.1): no chart draws the mean across an unlogged day."""
+    first = datetime.date(2026, 3, 1)
+    logs = {first + datetime.timedelta(days=k): DayLog(first + datetime.timedelta(days=k), p)
+            for k, p in ((0, 4), (1, 2), (3, 6))}  # day 2 not logged
+    figures = daily_figures(logs, [], first, first + datetime.timedelta(days=3))
+    assert figures.pain_mean_7d[2] == pytest.approx(3.0)  # the mean itself is defined there
+    assert figures.pain_mean_drawn == (4.0, 3.0, None, 4.0)
