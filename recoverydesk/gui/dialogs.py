@@ -7,9 +7,11 @@ clinician reviewing the wording edits text, not code.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -17,15 +19,22 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.core.explain import day_words
 from recoverydesk.core.model import RED_FLAGS, from_metres, to_metres
 from recoverydesk.gui.session import Session
+
+if TYPE_CHECKING:
+    from recoverydesk.gui.session import BackupInfo
 
 
 def _paragraphs_html(text: str) -> str:
@@ -293,3 +302,80 @@ class PreferencesDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+REASON_WORDS = {"daily": "the daily backup", "manual": "Back up now",
+                "before-restore": "kept before a restore", "before-upgrade": "kept before an "
+                "upgrade", "damaged": "kept when the file was found damaged"}
+"""Why a backup was taken, in words (the reason part of its file name)."""
+
+
+class RestoreDialog(QDialog):
+    """File → Restore from backup…: every backup with its date and time, why it was taken,
+    and how many days and activities it holds (counted apart, not as "entries")."""
+
+    def __init__(self, infos: list[BackupInfo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Restore from backup")
+        self._infos = infos
+        lay = QVBoxLayout(self)
+        intro = QLabel("Choose the backup to go back to. What you have now is kept as a "
+                       "backup of its own, so a restore can itself be undone.", self)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.table = QTableWidget(len(infos), 4, self)
+        self.table.setHorizontalHeaderLabels(["Taken", "Why", "Days", "Activities"])
+        self.table.setAccessibleName("Backups")
+        self.table.setAccessibleDescription("Newest first; Enter restores the one selected")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        for row, info in enumerate(infos):
+            taken = info.taken_at
+            cells = [f"{words.date_text(taken.date(), weekday=True)}, {taken:%H:%M}",
+                     REASON_WORDS.get(info.reason, info.reason.replace("-", " ")),
+                     "–" if info.days is None else f"{info.days:,}",
+                     "–" if info.activities is None else f"{info.activities:,}"]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectRow(0)
+        self.table.doubleClicked.connect(self.accept)
+        lay.addWidget(self.table, 1)
+        self.buttons = QDialogButtonBox(self)
+        self.restore_button = self.buttons.addButton("Restore…",
+                                                     QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        em = self.fontMetrics().height()
+        self.resize(em * 34, em * 20)
+
+    def chosen(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._infos[rows[0].row()] if rows else None
+
+
+def confirm_restore(parent: QWidget | None, info: BackupInfo) -> bool:
+    """The last word before a restore; keeping the data as it is is the default."""
+    taken = info.taken_at
+    box = QMessageBox(QMessageBox.Icon.Warning, "Replace your data?",
+                      f"Replace your data with the backup from "
+                      f"{words.date_text(taken.date(), weekday=True)} at {taken:%H:%M} "
+                      f"({info.holds()})?", parent=parent)
+    box.setInformativeText("What you have now is kept as a backup of its own, so this can "
+                           "be undone by restoring that one.")
+    restore = box.addButton("Restore this backup", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep my data", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is restore

@@ -408,8 +408,6 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_restore_triggered(self) -> None:
         """Pick a backup, confirm, then let the session swap the data file."""
-        from PySide6.QtWidgets import QInputDialog
-
         infos = self.session.backups()
         if not infos:
             QMessageBox.information(self, "Restore from backup",
@@ -417,18 +415,13 @@ class MainWindow(QMainWindow):
                                     "one each day you use it, and File → Back up now makes "
                                     "one at any time.")
             return
-        names = [i.describe() + f" — {i.reason}" for i in infos]
-        choice, ok = QInputDialog.getItem(self, "Restore from backup",
-                                          "Replace your data with the backup from:", names, 0,
-                                          False)
-        if not ok:
+        from recoverydesk.gui.dialogs import RestoreDialog, confirm_restore
+
+        dialog = RestoreDialog(infos, self)
+        if dialog.exec() != RestoreDialog.DialogCode.Accepted:
             return
-        info = infos[names.index(choice)]
-        sure = QMessageBox.question(
-            self, "Restore from backup",
-            f"Replace your data with the backup from {info.describe()}? What you have now "
-            "is kept as a backup of its own, so this can be undone by restoring that.")
-        if sure != QMessageBox.StandardButton.Yes:
+        info = dialog.chosen()
+        if info is None or not confirm_restore(self, info):
             return
         try:
             self.session.restore_backup(info)

@@ -25,7 +25,7 @@ from recoverydesk.storage.store import Store, StoreError
 
 if TYPE_CHECKING:
     from recoverydesk.interchange.importing import Outcome, Prepared
-    from recoverydesk.storage.backup import BackupInfo
+    from recoverydesk.storage.backup import BackupInfo as BackupInfo  # for the dialogs
 
 __all__ = ["DayEntry", "LastFolders", "Session", "StoreError"]
 

@@ -71,6 +71,8 @@ class BackupInfo:
         taken_at: Local date-time it was taken (from its name).
         reason: Why: daily, manual, before-restore, before-upgrade...
         entries: Day logs + activities in it; None when it cannot be read.
+        days: The daily entries in it (None when it cannot be read).
+        activities: The activities in it (None when it cannot be read).
         readable: Opens and passes ``PRAGMA quick_check`` (only when listed with check=True).
         schema_version: Its ``user_version``; a newer one cannot be restored by this version.
         size: Bytes on disk.
@@ -81,6 +83,8 @@ class BackupInfo:
     reason: str
     entries: int | None = None
     readable: bool = False
+    days: int | None = None
+    activities: int | None = None
     schema_version: int | None = None
     size: int = 0
 
@@ -97,6 +101,13 @@ class BackupInfo:
         if self.entries is not None:
             text += f" ({words.count_text(self.entries, 'entry')})"
         return text
+
+    def holds(self) -> str:
+        """'143 days, 98 activities': what the backup holds, each counted on its own."""
+        if self.days is None or self.activities is None:
+            return "contents unknown"
+        return (f"{words.count_text(self.days, 'day')}, "
+                f"{words.count_text(self.activities, 'activity')}")
 
 
 def backup_dir(data_dir: pathlib.Path) -> pathlib.Path:
@@ -253,14 +264,16 @@ def inspect_backup(info: BackupInfo) -> BackupInfo:
                 return dataclasses.replace(info, schema_version=version)
             tables = {row[0] for row in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            entries = None
+            days = activities = entries = None
             if {"day_logs", "activities"} <= tables:
-                entries = conn.execute(
-                    "SELECT (SELECT count(*) FROM day_logs) + (SELECT count(*) FROM activities)"
-                ).fetchone()[0]
+                days, activities = conn.execute(
+                    "SELECT (SELECT count(*) FROM day_logs), (SELECT count(*) FROM activities)"
+                ).fetchone()
+                entries = days + activities
     except sqlite3.Error:
         return dataclasses.replace(info, readable=False)
-    return dataclasses.replace(info, entries=entries, readable=True, schema_version=version)
+    return dataclasses.replace(info, entries=entries, readable=True, schema_version=version,
+                               days=days, activities=activities)
 
 
 def list_backups(data_dir: pathlib.Path, *, check: bool = True) -> list[BackupInfo]:

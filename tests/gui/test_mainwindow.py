@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from recoverydesk.app import acquire_lock, build_main_window
 from recoverydesk.core.model import DayLog
+from recoverydesk.gui.dialogs import RestoreDialog
 from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow
 from recoverydesk.storage.store import Store
 from tests.gui.conftest import TODAY
@@ -166,18 +167,27 @@ def test_back_up_now_then_restore_brings_the_entries_back(qtbot, window: MainWin
     session.save_day(DayLog(TODAY, 7))
     seen: list[str] = []
 
-    def press_yes(box: QWidget) -> None:
+    listed: list[list[str]] = []
+    offered: list[str] = []
+
+    def press_restore(box: QWidget) -> None:
         assert isinstance(box, QMessageBox)
-        box.button(QMessageBox.StandardButton.Yes).click()
+        offered.append(box.defaultButton().text())
+        next(b for b in box.buttons() if b.text() == "Restore this backup").click()
 
     def choose_first(dialog: QWidget) -> None:
-        assert isinstance(dialog, QInputDialog)
-        QTimer.singleShot(0, lambda: _answer_modal(press_yes, seen))
+        assert isinstance(dialog, RestoreDialog)
+        listed.append([dialog.table.item(0, c).text() for c in range(4)])
+        QTimer.singleShot(0, lambda: _answer_modal(press_restore, seen))
         dialog.accept()
 
     QTimer.singleShot(0, lambda: _answer_modal(choose_first, seen))
     window.restore_action.trigger()
-    assert seen == ["QInputDialog", "QMessageBox"]
+    assert seen == ["RestoreDialog", "QMessageBox"]
+    taken, why, days, activities = listed[0]
+    assert ":" in taken  # the time, not only the day
+    assert (why, days, activities) == ("Back up now", "1", "0")  # counted apart
+    assert offered == ["Keep my data"]  # the safe choice is the default
     log, _activities = session.day(TODAY)
     assert log is not None and log.pain == 2
     assert session.status().logged  # the session reads the restored file
