@@ -65,8 +65,11 @@ def offer_to_open(window: QWidget | None, path: Path) -> QMessageBox:
     box.addButton(QMessageBox.StandardButton.Close)
 
     def on_clicked(button: QAbstractButton) -> None:
-        if button is show:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        if button is show and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))):
+            # No file manager answered: say so, with the place to find it by hand.
+            QMessageBox(QMessageBox.Icon.Information, TITLE,
+                        f"No file manager could be opened here. The report is in "
+                        f"{path.parent}, named {path.name}.", parent=window).open()
 
     box.buttonClicked.connect(on_clicked)
     box.open()
