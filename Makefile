@@ -67,18 +67,22 @@ else
 endif
 	touch $@ $(VENV)/.installed
 
-# The README's pictures: every view on the demo recovery, light and dark, 1200x800, and a
-# contact sheet of all the exercise drawings.
+# The README's pictures: every view on the demo recovery at the three screen sizes of
+# DESIGN §1.1 (view-WxH.png), guided mode, Today, Log and Charts in the dark palette, and the
+# contact sheet of the exercise drawings.
+SIZES := 1024x600 1366x768 1920x1080
+SHOT  := QT_QPA_PLATFORM=offscreen $(BIN)/recoverydesk screenshot --data-dir build/demo
 screenshots: sysdeps-test $(VENV)/.installed
 	rm -rf build/demo && $(BIN)/recoverydesk --data-dir build/demo demo
-	@for view in today log calendar exercises charts history guided; do \
-		QT_QPA_PLATFORM=offscreen $(BIN)/recoverydesk screenshot --data-dir build/demo \
-			--view $$view --size 1200x800 --out docs/screenshots/$$view.png || exit 1; \
+	@for size in $(SIZES); do for view in today log calendar exercises charts history; do \
+		$(SHOT) --view $$view --size $$size --out docs/screenshots/$$view-$$size.png \
+			|| exit 1; \
+	done; done
+	$(SHOT) --view guided --size 1366x768 --out docs/screenshots/guided-1366x768.png
+	@for view in today log charts; do \
+		RECOVERYDESK_THEME=dark $(SHOT) --view $$view --size 1366x768 \
+			--out docs/screenshots/$$view-dark-1366x768.png || exit 1; \
 	done
-	QT_QPA_PLATFORM=offscreen RECOVERYDESK_THEME=dark $(BIN)/recoverydesk screenshot \
-		--data-dir build/demo --view today --size 1200x800 --out docs/screenshots/today-dark.png
-	QT_QPA_PLATFORM=offscreen RECOVERYDESK_THEME=dark $(BIN)/recoverydesk screenshot \
-		--data-dir build/demo --view charts --size 1200x800 --out docs/screenshots/charts-dark.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_contact_sheet.py \
 		--out docs/screenshots/exercises-all.png
 
