@@ -934,6 +934,9 @@ class LogView(QWidget):
         wide = event.size().width() >= 1100
         self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide
                                   else QBoxLayout.Direction.TopToBottom)
+        # In one column the notes stay a few lines tall, so the red flags come into view.
+        self.notes_edit.setMaximumHeight(16777215 if wide else
+                                         self.fontMetrics().height() * 7)
         super().resizeEvent(event)
 
     @Slot()

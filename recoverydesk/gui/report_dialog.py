@@ -1,4 +1,5 @@
-"""File → Clinician report…: ask the page size and the file, write the PDF, show where it went.
+"""File → Clinician report…: one form (period, page size, where to save, a preview of page 1),
+then the PDF, then where it went.
 
 The contents come from ``interchange/report_data.py`` and the PDF from
 ``render/report_pdf.py``; this module holds only the dialogs.
@@ -9,16 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QLocale, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
-    QInputDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QMessageBox,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
+from recoverydesk.core import words
 from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.render.report_pdf import PAGE_SIZES
 
@@ -36,21 +47,108 @@ def default_page_size() -> str:
     return "Letter" if imperial else "A4"
 
 
+class ReportDialog(QDialog):
+    """The report's form: what period it covers, the page size, where it goes, and page 1
+    as it will print (redrawn when the page size changes)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.setWindowTitle(TITLE)
+        columns = QHBoxLayout(self)
+        form_side = QVBoxLayout()
+        columns.addLayout(form_side, 1)
+        form = QFormLayout()
+        form_side.addLayout(form)
+        info = session.info
+        today = session.today()
+        period = (f"the whole episode, {words.date_text(info.start)} to "
+                  f"{words.date_text(today)}" if info else "no episode yet")
+        self.period_label = QLabel(period, self)
+        self.period_label.setWordWrap(True)
+        self.period_label.setAccessibleName("Period the report covers")
+        form.addRow("Period:", self.period_label)
+        self.page_size = QComboBox(self)
+        self.page_size.addItems(list(PAGE_SIZES))
+        self.page_size.setCurrentText(default_page_size())
+        self.page_size.setAccessibleName("Page size")
+        self.page_size.setAccessibleDescription("A4, or Letter for North American paper")
+        form.addRow("&Page size:", self.page_size)
+        folder = session.last_folders.report or Path.home()
+        self.path_edit = QLineEdit(str(folder / f"recoverydesk-report-{today.isoformat()}.pdf"),
+                                   self)
+        self.path_edit.setAccessibleName("Where to save the report")
+        self.path_edit.setAccessibleDescription("A PDF file; Browse… picks another place")
+        self.path_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 44)
+        browse = QPushButton("&Browse…", self)
+        browse.clicked.connect(self._on_browse_clicked)
+        where = QHBoxLayout()
+        where.addWidget(self.path_edit, 1)
+        where.addWidget(browse)
+        where_label = QLabel("&Save to:", self)
+        where_label.setBuddy(self.path_edit)
+        form.addRow(where_label, where)
+        contents = QLabel("It holds the episode summary, the phase history with its reasons, "
+                          "the pain and mileage chart, red flags and clearances, the exercises "
+                          "done, and a table of every day logged.", self)
+        contents.setWordWrap(True)
+        form_side.addWidget(contents)
+        form_side.addStretch(1)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("Save report",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form_side.addWidget(self.buttons)
+        em = self.fontMetrics().height()
+        self.preview = QLabel(self)
+        self.preview.setAccessibleName("Preview of page 1")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setFrameShape(QFrame.Shape.StyledPanel)
+        self.preview.setFixedSize(em * 18, round(em * 18 * 1.414))
+        columns.addWidget(self.preview)
+        self.page_size.currentTextChanged.connect(self._on_page_size_changed)
+        self._on_page_size_changed(self.page_size.currentText())
+
+    def choice(self) -> ReportChoice:
+        """Where to save the PDF (".pdf" added when missing) and its page size."""
+        path = Path(self.path_edit.text().strip()).expanduser()
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        return path, self.page_size.currentText()
+
+    @Slot(str)
+    def _on_page_size_changed(self, size: str) -> None:
+        try:
+            image = self._session.preview_report(size)
+        except (OSError, StoreError, ValueError) as error:
+            self.preview.setText(f"No preview: {error}")
+            return
+        self.preview.setPixmap(QPixmap.fromImage(image).scaled(
+            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+    @Slot()
+    def _on_browse_clicked(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, "Save the clinician report",
+                                                    self.path_edit.text(),
+                                                    "PDF document (*.pdf)")
+        if name:
+            self.path_edit.setText(name)
+
+
 def choose_report(window: QWidget | None, session: Session) -> ReportChoice | None:
-    """Ask the page size, then where to save; None when the user backs out."""
-    sizes = list(PAGE_SIZES)
-    size, ok = QInputDialog.getItem(window, TITLE, "Page size:", sizes,
-                                    sizes.index(default_page_size()), False)
-    if not ok:
+    """The report's form; None when the user backs out."""
+    dialog = ReportDialog(session, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    folder = session.last_folders.report or Path.home()
-    name, _filter = QFileDialog.getSaveFileName(
-        window, "Save the clinician report",
-        str(folder / f"recoverydesk-report-{session.today().isoformat()}.pdf"),
-        "PDF document (*.pdf)")
-    if not name:
-        return None
-    path = Path(name) if Path(name).suffix.lower() == ".pdf" else Path(name + ".pdf")
+    path, size = dialog.choice()
+    if path.exists():  # never replace a file without asking (DESIGN §8)
+        from recoverydesk.gui.exporter import ask_replace
+
+        if not ask_replace(window, path):
+            return None
     session.last_folders.report = path.parent
     return path, size
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QImage, QUndoCommand, QUndoStack
 
 from recoverydesk.core import engine, words
 from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeInfo
@@ -384,6 +384,13 @@ class Session(QObject):
 
         write_report(self._store, path, page_size, today=self.today(), content=self.content,
                      replace=replace)
+
+    def preview_report(self, page_size: str) -> QImage:
+        """Page 1 of the clinician report as it will print (the report dialog's preview)."""
+        from recoverydesk.render.report_pdf import preview_first_page
+
+        return preview_first_page(self._store, page_size, today=self.today(),
+                                  content=self.content)
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""

@@ -18,6 +18,7 @@ otherwise. An import-linter contract keeps QtWidgets out of this package.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import math
 import os
@@ -35,6 +36,7 @@ from PySide6.QtGui import (
     QImage,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPainterPath,
     QPdfWriter,
@@ -399,24 +401,38 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
     write_private(out, pdf, replace=replace)  # private temp file, 0600, atomic rename
 
 
-def _print(data: ReportData, device: QIODevice, page_size: str) -> None:
-    writer = QPdfWriter(device)
-    writer.setResolution(RESOLUTION_DPI)
-    writer.setTitle("RecoveryDesk clinician report")
-    writer.setCreator("RecoveryDesk")
-    writer.setPageLayout(QPageLayout(
-        QPageSize(PAGE_SIZES[page_size]), QPageLayout.Orientation.Portrait,
-        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
-    page = writer.pageLayout().paintRectPixels(RESOLUTION_DPI)
-    px_per_css = RESOLUTION_DPI / 96.0
+@dataclasses.dataclass
+class _Laid:
+    """The report laid out for one page size and resolution."""
 
+    doc: QTextDocument
+    page: QRectF
+    body: QSizeF
+    footer_h: float
+    font: QFont
+    dpi: int
+
+    @property
+    def pages(self) -> int:
+        return self.doc.pageCount()
+
+
+def _page_layout(page_size: str) -> QPageLayout:
+    return QPageLayout(QPageSize(PAGE_SIZES[page_size]), QPageLayout.Orientation.Portrait,
+                       QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+                       QPageLayout.Unit.Millimeter)
+
+
+def _lay_out(data: ReportData, page_size: str, device: QPaintDevice, dpi: int) -> _Laid:
+    page = QRectF(_page_layout(page_size).paintRectPixels(dpi))
+    px_per_css = dpi / 96.0
     doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
+    doc.documentLayout().setPaintDevice(device)
     font = QFont(QGuiApplication.font())
     font.setPointSizeF(FONT_PT)
     doc.setDefaultFont(font)
     doc.setDocumentMargin(0)
-    footer_h = QFontMetricsF(font, writer).height() * 2.2
+    footer_h = QFontMetricsF(font, device).height() * 2.2
     body = QSizeF(page.width(), page.height() - footer_h)
     doc.setPageSize(body)
 
@@ -433,38 +449,79 @@ def _print(data: ReportData, device: QIODevice, page_size: str) -> None:
             # leave page 2 nearly empty, so let the history follow on directly.
             doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h),
                                     break_after_overview=False))
+    return _Laid(doc, page, body, footer_h, font, dpi)
 
-    pages = doc.pageCount()
+
+def _paint_page(painter: QPainter, laid: _Laid, data: ReportData, index: int) -> None:
+    """Paint page ``index`` (from 0) with its footer."""
+    body, page, footer_h = laid.body, laid.page, laid.footer_h
+    footer_font = QFont(laid.font)
+    footer_font.setPointSizeF(FONT_PT - 1)
+    info = data.episode.info
+    left_text = (f"RecoveryDesk clinician report · episode begun "
+                 f"{words.date_text(info.start)} · made {words.date_text(data.today)}")
+    painter.save()
+    clip = QRectF(0, index * body.height(), body.width(), body.height())
+    painter.translate(0, -clip.top())
+    painter.setClipRect(clip)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.clip = clip
+    laid.doc.documentLayout().draw(painter, context)
+    painter.restore()
+    painter.setFont(footer_font)
+    y = page.height() - footer_h * 0.6
+    rect = QRectF(0, y, page.width(), footer_h * 0.6)
+    painter.setPen(QPen(QColor("#8c8c8c"), laid.dpi / 300))
+    painter.drawLine(QPointF(0, y), QPointF(page.width(), y))
+    painter.setPen(QColor("black"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, left_text)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                     f"page {index + 1} of {laid.pages}")
+
+
+def _print(data: ReportData, device: QIODevice, page_size: str) -> None:
+    writer = QPdfWriter(device)
+    writer.setResolution(RESOLUTION_DPI)
+    writer.setTitle("RecoveryDesk clinician report")
+    writer.setCreator("RecoveryDesk")
+    writer.setPageLayout(_page_layout(page_size))
+    laid = _lay_out(data, page_size, writer, RESOLUTION_DPI)
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError("Qt could not open the PDF writer")
     try:
-        footer_font = QFont(font)
-        footer_font.setPointSizeF(FONT_PT - 1)
-        info = data.episode.info
-        left_text = (f"RecoveryDesk clinician report · episode begun "
-                     f"{words.date_text(info.start)} · made {words.date_text(data.today)}")
-        for index in range(pages):
+        for index in range(laid.pages):
             if index:
                 writer.newPage()
-            painter.save()
-            clip = QRectF(0, index * body.height(), body.width(), body.height())
-            painter.translate(0, -clip.top())
-            painter.setClipRect(clip)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip
-            doc.documentLayout().draw(painter, context)
-            painter.restore()
-            painter.setFont(footer_font)
-            painter.setPen(QColor("black"))
-            y = page.height() - footer_h * 0.6
-            rect = QRectF(0, y, page.width(), footer_h * 0.6)
-            painter.setPen(QPen(QColor("#8c8c8c"), RESOLUTION_DPI / 300))
-            painter.drawLine(QPointF(0, y), QPointF(page.width(), y))
-            painter.setPen(QColor("black"))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                             left_text)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                             f"page {index + 1} of {pages}")
+            _paint_page(painter, laid, data, index)
     finally:
         painter.end()
+
+
+PREVIEW_DPI = 120
+"""The preview's resolution: enough to read the headings, a small fraction of the PDF's."""
+
+
+def preview_first_page(store: Store, page_size: str = "A4", *,
+                       today: datetime.date | None = None,
+                       content: Content | None = None) -> QImage:
+    """Page 1 of the report as it will print, on white (for the report dialog's preview)."""
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
+    data = gather(store, today or datetime.date.today(), content)
+    layout = _page_layout(page_size)
+    full = layout.fullRectPixels(PREVIEW_DPI)
+    image = QImage(full.size(), QImage.Format.Format_RGB32)
+    dots = round(PREVIEW_DPI / 0.0254)
+    image.setDotsPerMeterX(dots)
+    image.setDotsPerMeterY(dots)
+    image.fill(QColor("white"))
+    laid = _lay_out(data, page_size, image, PREVIEW_DPI)
+    painter = QPainter(image)
+    try:
+        margin = layout.paintRectPixels(PREVIEW_DPI).topLeft()
+        painter.translate(margin.x(), margin.y())
+        _paint_page(painter, laid, data, 0)
+    finally:
+        painter.end()
+    return image

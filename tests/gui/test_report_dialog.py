@@ -53,3 +53,25 @@ def test_save_report_backing_out_writes_nothing(qtbot, demo_store, tmp_path):
     # under the folder that holds the data.
     assert messages == [] and offered == []
     assert sorted(tmp_path.rglob("*")) == files_before
+
+
+def test_report_form_shows_period_page_size_place_and_page_one(qtbot, demo_store, tmp_path):
+    session = Session(demo_store, today=lambda: TODAY)
+    session.last_folders.report = tmp_path
+    dialog = report.ReportDialog(session)
+    qtbot.addWidget(dialog)
+    info = session.info
+    assert info is not None
+    assert str(info.start.year) in dialog.period_label.text()
+    assert dialog.page_size.currentText() in ("A4", "Letter")
+    path, size = dialog.choice()
+    assert path.parent == tmp_path and path.suffix == ".pdf"
+    pixmap = dialog.preview.pixmap()
+    assert pixmap is not None and not pixmap.isNull()
+    image = pixmap.toImage()
+    # Page 1 has ink on it (the title, the summary, the chart), not just white paper.
+    dark = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
+               if image.pixelColor(x, y).lightness() < 128)
+    assert dark > 50
+    dialog.path_edit.setText(str(tmp_path / "for-the-physio"))
+    assert dialog.choice() == (tmp_path / "for-the-physio.pdf", size)
