@@ -654,7 +654,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     except OSError as exc:
         raise written(exc, args.out) from None
     what = "days.csv, activities.csv and the other tables in" if args.format == "csv" else ""
-    _out(f"Exported {counts['day_logs']} days and {counts['activities']} activities to "
+    _out(f"Exported {words.count_text(counts['day_logs'], 'day')} and "
+         f"{words.count_text(counts['activities'], 'activity')} to "
          f"{(what + ' ') if what else ''}{out}.")
     return EXIT_OK
 
@@ -670,8 +671,9 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
                       "--data-dir with a new folder.")
     fill_demo(store, ctx.today)
     counts = store.counts()
-    _out(f"Demo recovery written to {ctx.data_dir}: {counts['day_logs']} days, "
-         f"{counts['activities']} activities.")
+    _out(f"Demo recovery written to {ctx.data_dir}: "
+         f"{words.count_text(counts['day_logs'], 'day')}, "
+         f"{words.count_text(counts['activities'], 'activity')}.")
     return EXIT_OK
 
 

@@ -74,7 +74,8 @@ def about_dialog(session: Session, parent: QWidget | None = None) -> TextDialog:
     html = (f'<p><img src="{icon}" width="64" height="64" alt=""></p>'
             f"<h2>RecoveryDesk {version}</h2>" + _paragraphs_html(session.content.texts["about"])
             + f"<p>Data folder: <tt>{_escape(str(session.data_dir))}</tt><br>"
-              f"{counts['day_logs']} daily entries, {counts['activities']} activities.</p>")
+              f"{words.count_text(counts['day_logs'], 'daily entry', 'daily entries')}, "
+              f"{words.count_text(counts['activities'], 'activity')}.</p>")
     return TextDialog("About RecoveryDesk", html, parent)
 
 

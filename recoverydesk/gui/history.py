@@ -427,7 +427,8 @@ class HistoryView(QWidget):
     def _update_count(self) -> None:
         entries = self.entries_model.rowCount()
         activities = self.activities_model.rowCount()
-        self.count_label.setText(f"{entries:,} daily entries · {activities:,} activities")
+        self.count_label.setText(f"{words.count_text(entries, 'daily entry', 'daily entries')}"
+                                 f" · {words.count_text(activities, 'activity')}")
 
     def _current_table(self) -> HistoryTable:
         return self.entries if self.tabs.currentIndex() == 0 else self.activities
