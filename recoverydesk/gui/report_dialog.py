@@ -14,6 +14,7 @@ from PySide6.QtCore import QLocale, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -31,12 +32,14 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.core import words
 from recoverydesk.gui.session import Session, StoreError
+from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
 from recoverydesk.render.report_pdf import PAGE_SIZES
 
 TITLE = "Clinician report"
 
-ReportChoice = tuple[Path, str]
-"""Where to save the PDF and its page size ("A4" or "Letter")."""
+ReportChoice = tuple[Path, str] | tuple[Path, str, frozenset[str]]
+"""Where to save the PDF, its page size ("A4" or "Letter") and, optionally, the optional
+sections to include (``OPTIONAL_SECTIONS``; all when not given)."""
 Chooser = Callable[[QWidget | None, Session], ReportChoice | None]
 OfferOpen = Callable[[QWidget | None, Path], object]
 
@@ -88,11 +91,18 @@ class ReportDialog(QDialog):
         where_label = QLabel("&Save to:", self)
         where_label.setBuddy(self.path_edit)
         form.addRow(where_label, where)
-        contents = QLabel("It holds the episode summary, the phase history with its reasons, "
-                          "the pain and mileage chart, red flags and clearances, the exercises "
-                          "done, and a table of every day logged.", self)
+        contents = QLabel("Always in: the episode summary, the pain and mileage chart, where "
+                          "things stand, and every red flag with its clearance. Also include:",
+                          self)
         contents.setWordWrap(True)
         form_side.addWidget(contents)
+        self.sections: dict[str, QCheckBox] = {}
+        for section, text in OPTIONAL_SECTIONS.items():
+            box = QCheckBox(text, self)
+            box.setChecked(True)
+            box.toggled.connect(self._on_section_toggled)
+            form_side.addWidget(box)
+            self.sections[section] = box
         form_side.addStretch(1)
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton("Save report",
@@ -111,17 +121,24 @@ class ReportDialog(QDialog):
         self.page_size.currentTextChanged.connect(self._on_page_size_changed)
         self._on_page_size_changed(self.page_size.currentText())
 
-    def choice(self) -> ReportChoice:
-        """Where to save the PDF (".pdf" added when missing) and its page size."""
+    def included(self) -> frozenset[str]:
+        return frozenset(s for s, box in self.sections.items() if box.isChecked())
+
+    def choice(self) -> tuple[Path, str, frozenset[str]]:
+        """Where to save the PDF (".pdf" added when missing), its page size and sections."""
         path = Path(self.path_edit.text().strip()).expanduser()
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        return path, self.page_size.currentText()
+        return path, self.page_size.currentText(), self.included()
+
+    @Slot(bool)
+    def _on_section_toggled(self, _checked: bool) -> None:
+        self._on_page_size_changed(self.page_size.currentText())
 
     @Slot(str)
     def _on_page_size_changed(self, size: str) -> None:
         try:
-            image = self._session.preview_report(size)
+            image = self._session.preview_report(size, self.included())
         except (OSError, StoreError, ValueError) as error:
             self.preview.setText(f"No preview: {error}")
             return
@@ -143,14 +160,14 @@ def choose_report(window: QWidget | None, session: Session) -> ReportChoice | No
     dialog = ReportDialog(session, window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    path, size = dialog.choice()
+    path, size, include = dialog.choice()
     if path.exists():  # never replace a file without asking (DESIGN §8)
         from recoverydesk.gui.exporter import ask_replace
 
         if not ask_replace(window, path):
             return None
     session.last_folders.report = path.parent
-    return path, size
+    return path, size, include
 
 
 def offer_to_open(window: QWidget | None, path: Path) -> QMessageBox:
@@ -185,10 +202,11 @@ def save_report(window: QWidget | None, session: Session, *, choose: Chooser | N
     choice = (choose or choose_report)(window, session)
     if choice is None:
         return None
-    path, size = choice
+    path, size = choice[0], choice[1]
+    include = choice[2] if len(choice) > 2 else None
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        session.write_report(path, size)
+        session.write_report(path, size, include)
     except (OSError, StoreError, ValueError) as error:
         QGuiApplication.restoreOverrideCursor()
         text = f"The report could not be saved to {path}: {error}"

@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 import pathlib
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -376,21 +376,26 @@ class Session(QObject):
 
         return close_after_daily_backup(self._store)
 
-    def write_report(self, path: pathlib.Path, page_size: str, *,
-                     replace: bool = True) -> None:
+    def write_report(self, path: pathlib.Path, page_size: str, *, replace: bool = True,
+                     include: Collection[str] | None = None) -> None:
         """Write the clinician report of the open episode as a PDF (``render/report_pdf``);
-        an existing file is replaced (the window's save dialog has asked)."""
+        an existing file is replaced (the window's form has asked); ``include`` names its
+        optional sections (None: all of them)."""
+        from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
         from recoverydesk.render.report_pdf import write_report
 
         write_report(self._store, path, page_size, today=self.today(), content=self.content,
-                     replace=replace)
+                     replace=replace,
+                     include=tuple(OPTIONAL_SECTIONS) if include is None else include)
 
-    def preview_report(self, page_size: str) -> QImage:
+    def preview_report(self, page_size: str, include: Collection[str] | None = None) -> QImage:
         """Page 1 of the clinician report as it will print (the report dialog's preview)."""
+        from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
         from recoverydesk.render.report_pdf import preview_first_page
 
-        return preview_first_page(self._store, page_size, today=self.today(),
-                                  content=self.content)
+        return preview_first_page(
+            self._store, page_size, today=self.today(), content=self.content,
+            include=tuple(OPTIONAL_SECTIONS) if include is None else include)
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from recoverydesk.core import engine, words
@@ -155,12 +155,23 @@ td.n, th.n { text-align: right; }
 """
 
 
+OPTIONAL_SECTIONS: dict[str, str] = {
+    "history": "Phase history with its reasons",
+    "adherence": "Exercises and checklist done",
+    "days": "A table of every day logged",
+}
+"""Sections the runner may leave out (by id, with their words). The summary, the chart, where
+things stand and the red flags are always in: a clinician must never miss a red flag."""
+
+
 def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float], *,
-                break_after_overview: bool = True) -> str:
+                break_after_overview: bool = True,
+                include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> str:
     """The report as the HTML subset QTextDocument reads.
 
     With ``break_after_overview`` the phase history starts a new page, so page 1 is the
     overview (summary, chart, where things stand) and no heading is stranded at its foot.
+    ``include`` names the optional sections to put in (``OPTIONAL_SECTIONS``).
     """
     today_status = data.timeline[-1] if data.timeline else None
     parts: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
@@ -177,10 +188,13 @@ def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float
                  "the chart.</p>")
     if today_status is not None:
         parts.append(_current_html(data, today_status))
-    parts.append(_history_html(data, break_after_overview))
+    if "history" in include:
+        parts.append(_history_html(data, break_after_overview))
     parts.append(_flags_html(data))
-    parts.append(_adherence_html(data))
-    parts.append(_days_html(data))
+    if "adherence" in include:
+        parts.append(_adherence_html(data))
+    if "days" in include:
+        parts.append(_days_html(data))
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -22,7 +22,7 @@ import dataclasses
 import datetime
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,12 @@ from PySide6.QtGui import (
 from recoverydesk.core import words
 from recoverydesk.core.model import from_metres
 from recoverydesk.core.plan import Content
-from recoverydesk.interchange.report_data import ReportData, gather, report_html
+from recoverydesk.interchange.report_data import (
+    OPTIONAL_SECTIONS,
+    ReportData,
+    gather,
+    report_html,
+)
 
 if TYPE_CHECKING:
     from recoverydesk.storage.store import Store
@@ -366,7 +371,8 @@ def gui_app() -> Iterator[QGuiApplication]:
 
 def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
                  today: datetime.date | None = None, content: Content | None = None,
-                 replace: bool = False) -> None:
+                 replace: bool = False,
+                 include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> None:
     """Write the clinician report of the open episode as a PDF.
 
     Args:
@@ -376,6 +382,7 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
             is replaced only with ``replace`` (the window's save dialog has asked).
         page_size: ``A4`` or ``Letter``.
         today: The report's date (default: the local date).
+        include: The optional sections to put in (``OPTIONAL_SECTIONS``; default all).
 
     Raises:
         ValueError: No episode yet, or an unknown page size.
@@ -392,7 +399,7 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
     with gui_app():
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        _print(data, buffer, page_size)
+        _print(data, buffer, page_size, include)
         pdf = bytes(buffer.data().data())
     if not pdf:
         raise OSError(f"Qt could not write {out}")
@@ -423,7 +430,8 @@ def _page_layout(page_size: str) -> QPageLayout:
                        QPageLayout.Unit.Millimeter)
 
 
-def _lay_out(data: ReportData, page_size: str, device: QPaintDevice, dpi: int) -> _Laid:
+def _lay_out(data: ReportData, page_size: str, device: QPaintDevice, dpi: int,
+             include: Collection[str]) -> _Laid:
     page = QRectF(_page_layout(page_size).paintRectPixels(dpi))
     px_per_css = dpi / 96.0
     doc = QTextDocument()
@@ -440,7 +448,7 @@ def _lay_out(data: ReportData, page_size: str, device: QPaintDevice, dpi: int) -
     chart_h = round(chart_w * 0.44)
     chart = draw_pain_chart(data, chart_w, chart_h)
     doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart://pain"), chart)
-    doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h)))
+    doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h), include=include))
     heading = doc.find("Phase history")
     if not heading.isNull():
         top = doc.documentLayout().blockBoundingRect(heading.block()).top()
@@ -448,7 +456,7 @@ def _lay_out(data: ReportData, page_size: str, device: QPaintDevice, dpi: int) -
             # The overview did not fit on page 1 (Letter is shorter): a forced break would
             # leave page 2 nearly empty, so let the history follow on directly.
             doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h),
-                                    break_after_overview=False))
+                                    break_after_overview=False, include=include))
     return _Laid(doc, page, body, footer_h, font, dpi)
 
 
@@ -479,13 +487,14 @@ def _paint_page(painter: QPainter, laid: _Laid, data: ReportData, index: int) ->
                      f"page {index + 1} of {laid.pages}")
 
 
-def _print(data: ReportData, device: QIODevice, page_size: str) -> None:
+def _print(data: ReportData, device: QIODevice, page_size: str,
+           include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> None:
     writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle("RecoveryDesk clinician report")
     writer.setCreator("RecoveryDesk")
     writer.setPageLayout(_page_layout(page_size))
-    laid = _lay_out(data, page_size, writer, RESOLUTION_DPI)
+    laid = _lay_out(data, page_size, writer, RESOLUTION_DPI, include)
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError("Qt could not open the PDF writer")
@@ -504,7 +513,8 @@ PREVIEW_DPI = 120
 
 def preview_first_page(store: Store, page_size: str = "A4", *,
                        today: datetime.date | None = None,
-                       content: Content | None = None) -> QImage:
+                       content: Content | None = None,
+                       include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> QImage:
     """Page 1 of the report as it will print, on white (for the report dialog's preview)."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
@@ -516,7 +526,7 @@ def preview_first_page(store: Store, page_size: str = "A4", *,
     image.setDotsPerMeterX(dots)
     image.setDotsPerMeterY(dots)
     image.fill(QColor("white"))
-    laid = _lay_out(data, page_size, image, PREVIEW_DPI)
+    laid = _lay_out(data, page_size, image, PREVIEW_DPI, include)
     painter = QPainter(image)
     try:
         margin = layout.paintRectPixels(PREVIEW_DPI).topLeft()

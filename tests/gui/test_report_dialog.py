@@ -64,8 +64,9 @@ def test_report_form_shows_period_page_size_place_and_page_one(qtbot, demo_store
     assert info is not None
     assert str(info.start.year) in dialog.period_label.text()
     assert dialog.page_size.currentText() in ("A4", "Letter")
-    path, size = dialog.choice()
+    path, size, include = dialog.choice()
     assert path.parent == tmp_path and path.suffix == ".pdf"
+    assert include == {"history", "adherence", "days"}
     pixmap = dialog.preview.pixmap()
     assert pixmap is not None and not pixmap.isNull()
     image = pixmap.toImage()
@@ -74,4 +75,16 @@ def test_report_form_shows_period_page_size_place_and_page_one(qtbot, demo_store
                if image.pixelColor(x, y).lightness() < 128)
     assert dark > 50
     dialog.path_edit.setText(str(tmp_path / "for-the-physio"))
-    assert dialog.choice() == (tmp_path / "for-the-physio.pdf", size)
+    dialog.sections["days"].setChecked(False)
+    assert dialog.choice() == (tmp_path / "for-the-physio.pdf", size,
+                               frozenset({"history", "adherence"}))
+
+
+def test_a_left_out_section_is_not_in_the_report_but_red_flags_always_are(demo_store) -> None:
+    from recoverydesk.interchange.report_data import gather, report_html
+
+    data = gather(demo_store, TODAY)
+    full = report_html(data, "chart://pain", (600, 260))
+    short = report_html(data, "chart://pain", (600, 260), include=())
+    assert "Phase history" in full and "Phase history" not in short
+    assert "Red flags" in full and "Red flags" in short
