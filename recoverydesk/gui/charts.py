@@ -1061,10 +1061,8 @@ class ChartsView(QWidget):
         self.export_button.setMenu(menu)
         self.tabs.setCornerWidget(self.export_button, Qt.Corner.TopRightCorner)
         QWidget.setTabOrder(self.tabs.tabBar(), self.export_button)  # it reads beside the tabs
-        for page, title in zip(self.pages, ("Pain and mileage", "Weekly mileage",
-                                            "Pain against the week's running",
-                                            "Workload ratio"), strict=True):
-            page.chart.setAccessibleName(f"{title} chart")
+        for index, page in enumerate(self.pages):
+            page.chart.setAccessibleName(f"{self.tabs.tabText(index)} chart")
             page.chart.setAccessibleDescription(
                 "Drag or use the wheel to pan and zoom; hover over a day for its figures. "
                 "The same figures are in the History view.")

@@ -68,8 +68,8 @@ def test_the_appstream_metadata_validates() -> None:
                    f"<launchable type=\"desktop-id\">{APP_ID}.desktop</launchable>"):
         assert needed in text
     for shot in ("today", "charts", "calendar", "exercises"):
-        assert f"docs/screenshots/{shot}.png" in text
-        assert (REPO / "docs" / "screenshots" / f"{shot}.png").is_file()
+        assert f"docs/screenshots/{shot}-1366x768.png" in text
+        assert (REPO / "docs" / "screenshots" / f"{shot}-1366x768.png").is_file()
 
 
 def _source_copy(tmp_path: pathlib.Path) -> pathlib.Path:

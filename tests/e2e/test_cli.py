@@ -502,10 +502,11 @@ def test_import_a_strava_export_prints_a_line_per_member_and_adds_nothing_twice(
     first = run_program("--data-dir", str(data), "import", str(export))
     lines = first.stdout.splitlines()
     assert first.returncode == 1, first.stderr  # one member is damaged
-    assert lines[0] == "export_12345.zip › activities/8.fit.gz: imported 1 activity"
+    assert lines[0] == ("export_12345.zip › activities/8.fit.gz: imported 1 activity "
+                        "(Sun 11 Jun 2017)")
     assert lines[1].startswith("export_12345.zip › activities/9.gpx.gz: not imported — ")
     assert lines[2] == ("export_12345.zip › activities.csv row 2 (activity 7): "
-                        "imported 1 activity")
+                        "imported 1 activity (Tue 5 Jan 2021)")
     assert lines[3].startswith("export_12345.zip: total 3 — 2 imported (2 activities), "
                                "0 already imported, 1 not imported, 1 other entry skipped")
     digest = data_digest(data)

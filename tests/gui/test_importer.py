@@ -269,8 +269,9 @@ def test_an_archive_imports_member_by_member_with_a_line_each(qtbot, early_sessi
                                                    if job.progress else ""))
     qtbot.waitUntil(lambda: not job.running, timeout=60_000)
     assert job.wait()
-    assert [r.line for r in job.results] == [
+    assert [r.line.split(" (")[0] for r in job.results] == [
         f"export_1.zip › activities/{n}.gpx.gz: imported 1 activity" for n in range(3)]
+    assert all(r.line.endswith(")") for r in job.results)  # each with its activity's date
     assert labels[-1] == "Reading export_1.zip: 3 of 3 members…"
     assert len(session.activities()) == 3
     again = _run(qtbot, session, [archive])
