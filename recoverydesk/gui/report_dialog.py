@@ -206,7 +206,7 @@ def save_report(window: QWidget | None, session: Session, *, choose: Chooser | N
     include = choice[2] if len(choice) > 2 else None
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        session.write_report(path, size, include)
+        session.write_report(path, size, include=include)
     except (OSError, StoreError, ValueError) as error:
         QGuiApplication.restoreOverrideCursor()
         text = f"The report could not be saved to {path}: {error}"
