@@ -71,7 +71,7 @@ endif
 # DESIGN §1.1 (view-WxH.png), guided mode, Today, Log and Charts in the dark palette, and the
 # contact sheet of the exercise drawings.
 SIZES := 1024x600 1366x768 1920x1080
-SHOT  := QT_QPA_PLATFORM=offscreen $(BIN)/recoverydesk screenshot --data-dir build/demo
+SHOT  := QT_QPA_PLATFORM=offscreen $(BIN)/recoverydesk screenshot --force --data-dir build/demo
 screenshots: sysdeps-test $(VENV)/.installed
 	rm -rf build/demo && $(BIN)/recoverydesk --data-dir build/demo demo
 	@for size in $(SIZES); do for view in today log calendar exercises charts history; do \
