@@ -53,7 +53,7 @@ from recoverydesk.core.model import (
 from recoverydesk.storage.store import EpisodeExists, StoreError, resolve_data_dir
 
 if TYPE_CHECKING:
-    from recoverydesk.core.engine import DayStatus
+    from recoverydesk.core.engine import DayStatus, Decision
     from recoverydesk.core.model import Episode
     from recoverydesk.core.rules import Rules
     from recoverydesk.storage.store import Store
@@ -427,6 +427,14 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def _refusal(what: str, day: datetime.date, decision: Decision) -> Refused:
+    """A refused request with every failing rule (all of them when none is marked failing)."""
+    failing = [r for r in decision.reasons if not r.ok] or list(decision.reasons)
+    lines = [f"{what} refused on {day.isoformat()}:"]
+    lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
+    return Refused("\n".join(lines))
+
+
 def cmd_advance(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.core import engine  # only the commands that decide load it (start-up)
 
@@ -438,10 +446,7 @@ def cmd_advance(args: argparse.Namespace, ctx: Context) -> int:
     decision = engine.check_advance(episode, rules, day, ctx.today)
     names = _phase_names()
     if not decision.accepted:
-        failing = [r for r in decision.reasons if not r.ok] or list(decision.reasons)
-        lines = [f"Advance refused on {day.isoformat()}:"]
-        lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
-        raise Refused("\n".join(lines))
+        raise _refusal("Advance", day, decision)
     store.add_action(Action(day, "advance"), today=ctx.today)
     status = engine.status_on(ctx.episode(), rules, day)
     begins = (day + datetime.timedelta(days=1)).isoformat()
@@ -462,10 +467,7 @@ def cmd_clear(args: argparse.Namespace, ctx: Context) -> int:
     rules = store.rules()
     decision = engine.check_clearance(episode, rules, day, ctx.today)
     if not decision.accepted:
-        failing = [r for r in decision.reasons if not r.ok] or list(decision.reasons)
-        lines = [f"Clearance refused on {day.isoformat()}:"]
-        lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
-        raise Refused("\n".join(lines))
+        raise _refusal("Clearance", day, decision)
     store.add_action(action, today=ctx.today)
     if decision.reasons[0].why == "can_clear_hold":
         _out(f"Clearance recorded on {day.isoformat()}: the hold on running is lifted.")

@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime
+import functools
 import gzip
 import hashlib
 import io
@@ -222,17 +223,9 @@ class ArchiveReader:
             if kind == "zip":
                 yield from self._nested(archive, info, shown, depth)
                 continue
-            file_name = _strip_gz(PurePosixPath(_normal(info.filename)).name)
-            try:
-                data = self._read_zip_member(archive, info, MAX_FILE_BYTES)
-                if _normal(info.filename).endswith(".gz"):
-                    data = self._gunzip(io.BytesIO(data))
-            except ArchiveRefused:
-                raise
-            except ImportRefused as exc:
-                yield Member(shown, file_name, refused=exc.reason)
-                continue
-            yield Member(shown, file_name, data=data)
+            name = PurePosixPath(_normal(info.filename)).name
+            yield self._member(shown, name, functools.partial(
+                self._read_zip_member, archive, info, MAX_FILE_BYTES))
         yield from rows
 
     def _nested(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str,
@@ -310,18 +303,22 @@ class ArchiveReader:
                 with archive:
                     yield from self._zip(archive, shown, depth=1)
                 continue
-            file_name = _strip_gz(full.name)
-            try:
-                data = self._read_path(full, MAX_FILE_BYTES)
-                if full.name.lower().endswith(".gz"):
-                    data = self._gunzip(io.BytesIO(data))
-            except ArchiveRefused:
-                raise
-            except ImportRefused as exc:
-                yield Member(shown, file_name, refused=exc.reason)
-                continue
-            yield Member(shown, file_name, data=data)
+            yield self._member(shown, full.name,
+                               functools.partial(self._read_path, full, MAX_FILE_BYTES))
         yield from rows
+
+    def _member(self, shown: str, name: str, read: Callable[[], bytes]) -> Member:
+        """One file member: read (and un-gzipped when its name says so), or refused in one
+        line; a refusal of the whole archive (a cap) goes on up."""
+        try:
+            data = read()
+            if name.lower().endswith(".gz"):
+                data = self._gunzip(io.BytesIO(data))
+        except ImportRefused as exc:
+            if isinstance(exc, ArchiveRefused):
+                raise
+            return Member(shown, _strip_gz(name), refused=exc.reason)
+        return Member(shown, _strip_gz(name), data=data)
 
     def _read_path(self, path: Path, limit: int) -> bytes:
         try:
