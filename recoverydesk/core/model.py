@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 PHASES: tuple[str, ...] = ("rest", "walk", "low_impact", "run", "full")
@@ -284,20 +284,19 @@ def describe_activity(activity: Activity, units: str) -> str:
 
 def parse_red_flags(text: str | Iterable[str]) -> frozenset[str]:
     """Read red flags from a ``;``-separated cell or a list, refusing unknown ids."""
-    items = text.split(";") if isinstance(text, str) else list(text)
-    flags = frozenset(i.strip() for i in items if i.strip())
-    unknown = sorted(flags - set(RED_FLAGS))
-    if unknown:
-        raise ValidationError("red_flag", unknown[0], "one of " + ", ".join(RED_FLAGS))
-    return flags
+    return _parse_ids(text, RED_FLAGS, "red_flag")
 
 
 def parse_risks(text: str | Iterable[str]) -> frozenset[str]:
     """Read risk-screen yes answers from a ``;``-separated cell or a list, refusing unknown
     ids with the known ones named (§9: exit 2)."""
+    return _parse_ids(text, RISKS, "risk")
+
+
+def _parse_ids(text: str | Iterable[str], known: Sequence[str], field: str) -> frozenset[str]:
     items = text.split(";") if isinstance(text, str) else list(text)
-    risks = frozenset(i.strip() for i in items if i.strip())
-    unknown = sorted(risks - set(RISKS))
+    ids = frozenset(i.strip() for i in items if i.strip())
+    unknown = sorted(ids - set(known))
     if unknown:
-        raise ValidationError("risk", unknown[0], "one of " + ", ".join(RISKS))
-    return risks
+        raise ValidationError(field, unknown[0], "one of " + ", ".join(known))
+    return ids
