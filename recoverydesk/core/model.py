@@ -36,6 +36,13 @@ RISKS: tuple[str, ...] = (
 resources/risk_screen.toml; which ones pause is the ``Rules.pause_risks`` setting."""
 ACTION_KINDS: tuple[str, ...] = ("advance", "clearance", "ready", "screen")
 UNITS: tuple[str, ...] = ("km", "mi")
+BODY_SITES: tuple[str, ...] = (
+    "low_back_left", "low_back_centre", "low_back_right", "buttock_left", "buttock_right",
+    "thigh_left", "thigh_right", "below_knee_left", "below_knee_right",
+)
+"""Body-map region ids (§3), back to feet. Their names live in resources/body_map.toml."""
+BELOW_KNEE_SITES: frozenset[str] = frozenset({"below_knee_left", "below_knee_right"})
+MAX_STIFFNESS_MIN = 240
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 MAX_DISTANCE_M = 300_000.0
@@ -95,6 +102,12 @@ class DayLog:
     sleep_hours: float | None = None
     heat_ice_min: int | None = None
     notes: str = ""
+    leg_pain: int | None = None
+    """Worst leg pain today, apart from the back (nerve-root pain has its own scale)."""
+    stiffness_min: int | None = None
+    """Minutes of stiffness after getting up."""
+    pain_sites: frozenset[str] = frozenset()
+    """Where it hurt: body-map ids (BODY_SITES)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -218,6 +231,9 @@ def validate_day(log: DayLog, today: datetime.date) -> None:
     if not isinstance(log.notes, str) or len(log.notes) > MAX_NOTES:
         raise ValidationError("notes", f"{len(log.notes)} characters",
                               f"at most {MAX_NOTES:,} characters")
+    _check_int("leg_pain", log.leg_pain, 0, 10, optional=True)
+    _check_int("stiffness_min", log.stiffness_min, 0, MAX_STIFFNESS_MIN, optional=True)
+    parse_pain_sites(log.pain_sites)
 
 
 def validate_activity(activity: Activity, today: datetime.date) -> None:
@@ -300,3 +316,15 @@ def _parse_ids(text: str | Iterable[str], known: Sequence[str], field: str) -> f
     if unknown:
         raise ValidationError(field, unknown[0], "one of " + ", ".join(known))
     return ids
+
+
+def parse_pain_sites(text: str | Iterable[str]) -> frozenset[str]:
+    """Read body-map ids from a ``;``-separated cell or a list, refusing unknown ids with the
+    known ones named."""
+    return _parse_ids(text, BODY_SITES, "pain_sites")
+
+
+def below_knee(sites: Iterable[str]) -> int:
+    """How many legs the pain reached below the knee on (0, 1 or 2): the body map's
+    suggestion of §3 points at one red flag for one leg and another for both."""
+    return len(BELOW_KNEE_SITES.intersection(sites))

@@ -79,3 +79,26 @@ def m004_cadence(db: Database) -> None:
     """
     db.execute("ALTER TABLE activities ADD COLUMN cadence_spm REAL")
     db.execute("PRAGMA user_version = 4")
+
+
+@migrations()
+def m005_outcomes(db: Database) -> None:
+    """Outcomes a clinician reads (DESIGN §3, §3.1): leg pain, morning stiffness and the body
+    map's sites on each day, and the Patient-Specific Functional Scale's activities and
+    weekly scores. Existing days get empty values: nothing is invented. Named 5: engine v2's
+    ``m003_engine_v2`` and the archives' ``m004_cadence`` come first."""
+    days = db.table("day_logs")
+    days.add_column("leg_pain", int)
+    days.add_column("stiffness_min", int)
+    days.add_column("pain_sites", str, not_null_default="")
+    db.table("psfs_activities").create(
+        {"id": int, "name": str, "created": str, "retired": int},
+        pk="id", not_null={"name", "created", "retired"}, defaults={"retired": 0},
+    )
+    db.table("psfs_scores").create(
+        {"day": str, "activity_id": int, "score": int},
+        pk=("day", "activity_id"), not_null={"score"},
+        foreign_keys=[("activity_id", "psfs_activities", "id")],
+    )
+    db.table("psfs_scores").create_index(["activity_id"])
+    db.execute("PRAGMA user_version = 5")

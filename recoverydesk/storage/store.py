@@ -25,10 +25,18 @@ from recoverydesk.core.model import (
     Episode,
     EpisodeInfo,
     ValidationError,
+    check_date,
     validate_action,
     validate_activity,
     validate_day,
     validate_info,
+)
+from recoverydesk.core.psfs import (
+    PsfsActivity,
+    PsfsScore,
+    check_active_count,
+    clean_name,
+    validate_score,
 )
 from recoverydesk.core.rules import Rules
 from recoverydesk.storage import dump as dumping
@@ -52,7 +60,7 @@ __all__ = [
     "StoreError", "StoreUnavailable", "default_data_dir", "resolve_data_dir",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The number of migrations this version knows; ``PRAGMA user_version`` after migrating."""
 DB_NAME = "recoverydesk.sqlite"
 APP_NAME = "RecoveryDesk"
@@ -471,21 +479,23 @@ class Store:
     # --- day logs --------------------------------------------------------------------------
 
     _DAY_COLUMNS = ("day, pain, pain_activity, pain_morning, red_flags, sleep_hours, "
-                    "heat_ice_min, notes")
+                    "heat_ice_min, notes, leg_pain, stiffness_min, pain_sites")
 
     @staticmethod
     def _day_log(row: tuple[Any, ...]) -> DayLog:
-        day, pain, pain_activity, pain_morning, flags, sleep, heat_ice, notes = row
+        (day, pain, pain_activity, pain_morning, flags, sleep, heat_ice, notes, leg_pain,
+         stiffness, sites) = row
         return DayLog(_date(day), pain, pain_activity, pain_morning,
                       frozenset(decode_flags(flags)), sleep, heat_ice,
-                      notes or "")
+                      notes or "", leg_pain, stiffness, frozenset(decode_flags(sites)))
 
     @staticmethod
     def _day_row(log: DayLog) -> dict[str, Any]:
         return {"day": log.day.isoformat(), "pain": log.pain, "pain_activity": log.pain_activity,
                 "pain_morning": log.pain_morning, "red_flags": encode_flags(log.red_flags),
                 "sleep_hours": log.sleep_hours, "heat_ice_min": log.heat_ice_min,
-                "notes": log.notes}
+                "notes": log.notes, "leg_pain": log.leg_pain, "stiffness_min": log.stiffness_min,
+                "pain_sites": encode_flags(log.pain_sites)}
 
     def day_log(self, day: datetime.date) -> DayLog | None:
         row = self._conn.execute(f"SELECT {self._DAY_COLUMNS} FROM day_logs WHERE day = ?",
@@ -695,6 +705,112 @@ class Store:
             else:
                 db.execute("DELETE FROM exercises_done WHERE day = ? AND exercise_id = ?",
                            [day.isoformat(), exercise_id])
+
+    # --- function (PSFS, §3.1) -------------------------------------------------------------
+
+    def psfs_activities(self, *, include_retired: bool = True) -> list[PsfsActivity]:
+        """The runner's PSFS activities in the order they were named."""
+        rows = self._conn.execute(
+            "SELECT id, name, created, retired FROM psfs_activities "
+            + ("" if include_retired else "WHERE retired = 0 ") + "ORDER BY id")
+        return [PsfsActivity(name, _date(created), bool(retired), row_id)
+                for row_id, name, created, retired in rows]
+
+    def add_psfs_activities(self, names: Iterable[str], created: datetime.date,
+                            today: datetime.date | None = None) -> list[PsfsActivity]:
+        """Name new activities (first-run setup, Today, or ``psfs`` with a new name).
+
+        Refused when a name is empty or too long, already in use, or when more than
+        MAX_ACTIVITIES would be in use at once; nothing is written then.
+        """
+        today = today or datetime.date.today()
+        check_date("activity created", created, today)
+        cleaned = [clean_name(n) for n in names]
+        active = self.psfs_activities(include_retired=False)
+        self._check_new_names(cleaned, active)
+        check_active_count(len(active) + len(cleaned))
+        with self._write() as db:
+            for name in cleaned:
+                db.execute("INSERT INTO psfs_activities (name, created, retired) "
+                           "VALUES (?, ?, 0)", [name, created.isoformat()])
+        return self.psfs_activities()
+
+    @staticmethod
+    def _check_new_names(names: list[str], active: list[PsfsActivity]) -> None:
+        taken = {a.name.casefold() for a in active}
+        for name in names:
+            if name.casefold() in taken:
+                raise ValidationError("activity", name, "a name not already in use")
+            taken.add(name.casefold())
+
+    def rename_psfs_activity(self, activity_id: int, name: str, day: datetime.date,
+                             today: datetime.date | None = None) -> PsfsActivity:
+        """Rename an activity: a renamed activity counts as a new one (§3.1), so the old one
+        is retired with its scores and the new name starts afresh on ``day``."""
+        today = today or datetime.date.today()
+        check_date("date", day, today)
+        new = clean_name(name)
+        active = [a for a in self.psfs_activities(include_retired=False) if a.id != activity_id]
+        self._check_new_names([new], active)
+        with self._write() as db:
+            db.execute("UPDATE psfs_activities SET retired = 1 WHERE id = ?", [activity_id])
+            db.execute("INSERT INTO psfs_activities (name, created, retired) VALUES (?, ?, 0)",
+                       [new, day.isoformat()])
+        return self.psfs_activities()[-1]
+
+    def set_psfs_retired(self, activity_id: int, retired: bool) -> None:
+        """Retire an activity (it keeps its scores) or bring it back."""
+        if not retired:
+            active = self.psfs_activities(include_retired=False)
+            check_active_count(len(active) + 1)
+        with self._write() as db:
+            db.execute("UPDATE psfs_activities SET retired = ? WHERE id = ?",
+                       [int(retired), activity_id])
+
+    def psfs_scores(self, since: datetime.date | None = None,
+                    until: datetime.date | None = None) -> list[PsfsScore]:
+        rows = self._conn.execute(
+            "SELECT day, activity_id, score FROM psfs_scores WHERE day >= ? AND day <= ? "
+            "ORDER BY day, activity_id", [_iso(since) or "0000", _iso(until) or "9999"])
+        return [PsfsScore(_date(day), activity_id, score) for day, activity_id, score in rows]
+
+    def save_psfs(self, day: datetime.date, scores: dict[int, int],
+                  today: datetime.date | None = None) -> None:
+        """Record a week's scores {activity id: 0–10} on ``day`` in one transaction; a score
+        given again for the same day and activity replaces the earlier one."""
+        today = today or datetime.date.today()
+        known = {a.id for a in self.psfs_activities()}
+        for activity_id, score in scores.items():
+            if activity_id not in known:
+                raise ValidationError("activity", activity_id, "one of the runner's activities")
+            validate_score(PsfsScore(day, activity_id, score), today)
+        with self._write() as db:
+            for activity_id, score in scores.items():
+                db.execute("INSERT OR REPLACE INTO psfs_scores (day, activity_id, score) "
+                           "VALUES (?, ?, ?)", [day.isoformat(), activity_id, score])
+
+    def record_psfs(self, day: datetime.date, scores: dict[str, int],
+                    today: datetime.date | None = None) -> None:
+        """Record scores given by activity name (``psfs --score``): a name not in use is
+        added to the runner's list first. All of it, or nothing."""
+        today = today or datetime.date.today()
+        check_date("date", day, today)
+        for name, score in scores.items():
+            validate_score(PsfsScore(day, 0, score), today)
+            clean_name(name)
+        active = {a.name.casefold(): a for a in self.psfs_activities(include_retired=False)}
+        new = [clean_name(n) for n in scores if clean_name(n).casefold() not in active]
+        check_active_count(len(active) + len(new))
+        with self._write() as db:
+            for name in new:
+                db.execute("INSERT INTO psfs_activities (name, created, retired) "
+                           "VALUES (?, ?, 0)", [name, day.isoformat()])
+            ids = {n.casefold(): i for i, n in db.execute(
+                "SELECT id, name FROM psfs_activities WHERE retired = 0").fetchall()}
+            for name, score in scores.items():
+                db.execute("INSERT OR REPLACE INTO psfs_scores (day, activity_id, score) "
+                           "VALUES (?, ?, ?)", [day.isoformat(), ids[clean_name(name).casefold()],
+                                                score])
 
     # --- settings --------------------------------------------------------------------------
 
