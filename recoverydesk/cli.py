@@ -45,6 +45,7 @@ from recoverydesk.core.model import (
     EpisodeInfo,
     ValidationError,
     from_metres,
+    parse_pain_sites,
     parse_red_flags,
     parse_risks,
     to_metres,
@@ -234,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pain", required=True, metavar="N", help="pain today, 0-10")
     p.add_argument("--pain-activity", metavar="N", help="worst pain during activity, 0-10")
     p.add_argument("--pain-morning", metavar="N", help="pain/stiffness on waking, 0-10")
+    p.add_argument("--leg-pain", metavar="N", help="worst leg pain today, 0-10")
+    p.add_argument("--stiffness", metavar="MINUTES",
+                   help="minutes of stiffness after getting up, 0-240")
+    p.add_argument("--site", action="append", default=[], metavar="ID",
+                   help="where it hurt, a body-map id (repeatable): "
+                        + ", ".join(model.BODY_SITES))
     p.add_argument("--red-flag", action="append", default=[], metavar="ID",
                    help="a red flag (repeatable)")
     p.add_argument("--activity", action="append", default=[],
@@ -242,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", metavar="TEXT", help="the day's notes (replaces them)")
     p.add_argument("--sleep", metavar="H", help="hours slept, 0-24")
     p.add_argument("--heat-ice", metavar="MIN", help="minutes of heat or ice, 0-240")
+
+    p = add("psfs", "record the week's function scores (PSFS); a new activity name is added "
+                    "to your list")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--score", action="append", required=True, metavar='"ACTIVITY=N"',
+                   help="an activity and its score, 0 (unable) to 10 (as before the pain); "
+                        "repeatable")
 
     p = add("advance", "ask to move to the next phase on a date")
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
@@ -402,6 +416,9 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     pain_activity = parse_int("pain_activity", args.pain_activity, 0, 10)
     pain_morning = parse_int("pain_morning", args.pain_morning, 0, 10)
     flags = parse_red_flags(args.red_flag)
+    leg_pain = parse_int("leg_pain", args.leg_pain, 0, 10)
+    stiffness = parse_int("stiffness_min", args.stiffness, 0, model.MAX_STIFFNESS_MIN)
+    sites = parse_pain_sites(args.site)
     activities = [parse_activity(spec, day) for spec in args.activity]
     sleep = parse_number("sleep_hours", args.sleep, 0, 24, " hours")
     heat_ice = parse_int("heat_ice_min", args.heat_ice, 0, 240)
@@ -410,7 +427,7 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     existing = store.day_log(day)
     log = DayLog(
         day=day, pain=pain, pain_activity=pain_activity, pain_morning=pain_morning,
-        red_flags=flags,
+        red_flags=flags, leg_pain=leg_pain, stiffness_min=stiffness, pain_sites=sites,
         sleep_hours=sleep if sleep is not None else (existing.sleep_hours if existing else None),
         heat_ice_min=(heat_ice if heat_ice is not None
                       else (existing.heat_ice_min if existing else None)),
@@ -433,6 +450,28 @@ def _refusal(what: str, day: datetime.date, decision: Decision) -> Refused:
     lines = [f"{what} refused on {day.isoformat()}:"]
     lines += [f"✗ {r.rule}: {r.detail}" for r in failing]
     return Refused("\n".join(lines))
+
+
+def cmd_psfs(args: argparse.Namespace, ctx: Context) -> int:
+    from recoverydesk.core.psfs import mean, parse_score
+
+    day = parse_date(args.date, ctx.today)
+    scores: dict[str, int] = {}
+    for text in args.score:
+        name, score = parse_score(text)
+        if name.casefold() in {n.casefold() for n in scores}:
+            raise ValidationError("score", name, "each activity given once")
+        scores[name] = score
+    store = ctx.store()
+    before = {a.name.casefold() for a in store.psfs_activities(include_retired=False)}
+    store.record_psfs(day, scores, today=ctx.today)
+    added = [n for n in scores if n.casefold() not in before]
+    if added:
+        _out("Added to your activities: " + "; ".join(added) + ".")
+    week = {s.activity_id: s.score for s in store.psfs_scores(since=day, until=day)}
+    _out(f"Function scores saved for {day.isoformat()}: mean {mean(week):.1f} of 10 over "
+         f"{len(week)} activit{'y' if len(week) == 1 else 'ies'}.")
+    return EXIT_OK
 
 
 def cmd_advance(args: argparse.Namespace, ctx: Context) -> int:
@@ -717,9 +756,9 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Context], int]] = {
-    None: cmd_window, "start": cmd_start, "log": cmd_log, "advance": cmd_advance,
-    "clear": cmd_clear, "ready": cmd_ready, "screen": cmd_screen, "status": cmd_status,
-    "timeline": cmd_timeline, "import": cmd_import,
+    None: cmd_window, "start": cmd_start, "log": cmd_log, "psfs": cmd_psfs,
+    "advance": cmd_advance, "clear": cmd_clear, "ready": cmd_ready, "screen": cmd_screen,
+    "status": cmd_status, "timeline": cmd_timeline, "import": cmd_import,
     "export": cmd_export, "report": cmd_report, "demo": cmd_demo,
     "screenshot": cmd_screenshot, "open": cmd_window, "remind": cmd_remind,
 }
