@@ -65,7 +65,10 @@ from recoverydesk.core.model import (
     validate_activity,
     validate_day,
 )
+from recoverydesk.core.outcomes import suggested_flag
+from recoverydesk.core.outcomes import texts as outcome_texts
 from recoverydesk.gui import style
+from recoverydesk.gui.bodymap import BodyMapPicker
 from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
 
@@ -74,6 +77,7 @@ KIND_WORDS = words.kind_names()
 DAY_FIELDS = {
     "date": "Date", "pain": "Pain now", "pain_activity": "Worst pain during activity",
     "pain_morning": "Morning pain / stiffness", "red_flag": "Red flags",
+    "leg_pain": "Leg pain", "stiffness_min": "Morning stiffness", "pain_sites": "Where it hurt",
     "sleep_hours": "Sleep", "heat_ice_min": "Heat / ice", "notes": "Notes",
 }
 ACTIVITY_FIELDS = {
@@ -399,6 +403,12 @@ class LogView(QWidget):
         self.pain_morning_spin = OptionalSpinBox(0, 10)
         self._add_field(grid, "&Morning pain / stiffness", self.pain_morning_spin,
                         "on waking, 0–10", "pain_morning")
+        self.leg_pain_spin = OptionalSpinBox(0, 10)
+        self._add_field(grid, "&Leg pain", self.leg_pain_spin,
+                        "worst pain in a leg today, apart from the back; — if none", "leg_pain")
+        self.stiffness_spin = OptionalSpinBox(0, 240, step=5, suffix=" min")
+        self._add_field(grid, "Morning s&tiffness", self.stiffness_spin,
+                        "minutes stiff after getting up, 0–240", "stiffness_min")
         self.sleep_spin = OptionalDoubleSpinBox(0, 24, step=0.5, decimals=1, suffix=" h")
         self._add_field(grid, "&Sleep", self.sleep_spin, "hours last night", "sleep_hours")
         self.heat_ice_spin = OptionalSpinBox(0, 240, step=5, suffix=" min")
@@ -406,7 +416,8 @@ class LogView(QWidget):
                         self._session.content.texts["heat_ice_hint"],
                         "heat_ice_min")
         for spin in (self.pain_spin, self.pain_activity_spin, self.pain_morning_spin,
-                     self.sleep_spin, self.heat_ice_spin):
+                     self.leg_pain_spin, self.stiffness_spin, self.sleep_spin,
+                     self.heat_ice_spin):
             spin.setMinimumWidth(96)
             spin.setMaximumWidth(120)
 
@@ -435,6 +446,22 @@ class LogView(QWidget):
         right = QVBoxLayout()
         right.setSpacing(12)
         columns.addLayout(right, 6)
+
+        self.sites_box = QGroupBox("Where it hurt: click the drawing or tick the boxes")
+        sites_layout = QVBoxLayout(self.sites_box)
+        self.body_map = BodyMapPicker()
+        sites_layout.addWidget(self.body_map)
+        self.site_suggestion = QLabel()
+        self.site_suggestion.setWordWrap(True)
+        self.site_suggestion.setTextFormat(Qt.TextFormat.RichText)
+        self.site_suggestion.setAccessibleName("What the body map suggests")
+        self.site_suggestion.setFrameShape(QFrame.Shape.StyledPanel)
+        self.site_suggestion.setContentsMargins(8, 6, 8, 6)
+        self.site_suggestion.hide()
+        sites_layout.addWidget(self.site_suggestion)
+        self.errors["pain_sites"] = ErrorLabel()
+        sites_layout.addWidget(self.errors["pain_sites"])
+        right.addWidget(self.sites_box)
 
         self.flags_box = QGroupBox("Red flags")
         flags_layout = QGridLayout(self.flags_box)
@@ -586,8 +613,10 @@ class LogView(QWidget):
         self.notes_edit.textChanged.connect(self._on_notes_edit_changed)
         for check in self.flag_boxes.values():
             check.toggled.connect(self._on_flag_toggled)
-        for spin in (self.pain_spin, self.pain_activity_spin, self.pain_morning_spin):
+        for spin in (self.pain_spin, self.pain_activity_spin, self.pain_morning_spin,
+                     self.leg_pain_spin, self.stiffness_spin):
             spin.valueChanged.connect(self._on_field_changed)
+        self.body_map.sites_changed.connect(self._on_body_map_sites_changed)
         self.sleep_spin.valueChanged.connect(self._on_field_changed)
         self.heat_ice_spin.valueChanged.connect(self._on_field_changed)
         self._session.data_changed.connect(self._on_session_data_changed)
@@ -597,8 +626,9 @@ class LogView(QWidget):
         """Tab through the form in the order it reads: header, left column, right, buttons."""
         chain: list[QWidget] = [self.date_edit, self.previous_button, self.next_button,
                                 self.today_button, self.pain_spin,
-                                self.pain_activity_spin, self.pain_morning_spin, self.sleep_spin,
-                                self.heat_ice_spin, self.notes_edit,
+                                self.pain_activity_spin, self.pain_morning_spin,
+                                self.leg_pain_spin, self.stiffness_spin, self.sleep_spin,
+                                self.heat_ice_spin, self.notes_edit, *self.body_map.widgets(),
                                 *self.flag_boxes.values()]
         for row in self._rows:
             chain += [row.kind, row.distance, row.duration, row.pain, row.remove]
@@ -633,7 +663,10 @@ class LogView(QWidget):
             red_flags=frozenset(f for f, box in self.flag_boxes.items() if box.isChecked()),
             sleep_hours=self.sleep_spin.value_or_none(),
             heat_ice_min=self.heat_ice_spin.value_or_none(),
-            notes=self.notes_edit.toPlainText())
+            notes=self.notes_edit.toPlainText(),
+            leg_pain=self.leg_pain_spin.value_or_none(),
+            stiffness_min=self.stiffness_spin.value_or_none(),
+            pain_sites=self.body_map.sites())
         activities = [row.activity(day) for row in self._rows]
         try:
             validate_day(log, today)
@@ -678,6 +711,9 @@ class LogView(QWidget):
             self.pain_morning_spin.set_value_or_none(log.pain_morning if log else None)
             self.sleep_spin.set_value_or_none(log.sleep_hours if log else None)
             self.heat_ice_spin.set_value_or_none(log.heat_ice_min if log else None)
+            self.leg_pain_spin.set_value_or_none(log.leg_pain if log else None)
+            self.stiffness_spin.set_value_or_none(log.stiffness_min if log else None)
+            self.body_map.set_sites(log.pain_sites if log else ())
             self.notes_edit.setPlainText(log.notes if log else "")
             flags = log.red_flags if log else frozenset()
             for flag_id, box in self.flag_boxes.items():
@@ -691,6 +727,7 @@ class LogView(QWidget):
             self._loading = False
         self._refresh_labels()
         self._update_flag_advice()
+        self._update_site_suggestion()
         self._update_notes_counter()
         self._fix_tab_order()
         self._clean_state = self._state()
@@ -724,6 +761,7 @@ class LogView(QWidget):
         return (self.pain_spin.value(), self.pain_activity_spin.value(),
                 self.pain_morning_spin.value(), self.sleep_spin.value(),
                 self.heat_ice_spin.value(), self.notes_edit.toPlainText(),
+                self.leg_pain_spin.value(), self.stiffness_spin.value(), self.body_map.sites(),
                 tuple(box.isChecked() for box in self.flag_boxes.values()),
                 tuple(row.state() for row in self._rows))
 
@@ -830,6 +868,7 @@ class LogView(QWidget):
                       "pain_activity": self.pain_activity_spin,
                       "pain_morning": self.pain_morning_spin, "sleep_hours": self.sleep_spin,
                       "heat_ice_min": self.heat_ice_spin, "notes": self.notes_edit,
+                      "leg_pain": self.leg_pain_spin, "stiffness_min": self.stiffness_spin,
                       "red_flag": next(iter(self.flag_boxes.values()))}.get(field)
             if target is not None:
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -885,6 +924,25 @@ class LogView(QWidget):
                 "only if it was ticked by mistake or a clinician has seen you; if you still have "
                 "this sign, keep it and see a clinician.")
         return self.confirm(REMOVE_FLAG_TITLE, text)
+
+    def _update_site_suggestion(self) -> None:
+        """Point at the red flag the marked sites suggest, in its own words; never tick it."""
+        flag_id = suggested_flag(self.body_map.sites())
+        flag = self._session.content.red_flags.get(flag_id) if flag_id else None
+        if flag is None or self.flag_boxes[flag.id].isChecked():
+            self.site_suggestion.hide()
+            return
+        intro = outcome_texts()["suggest_both_legs" if flag_id == "both_legs"
+                                else "suggest_one_leg"]
+        self.site_suggestion.setText(f"<p>{intro}</p><p><b>{flag.label}</b>: "
+                                     f"{flag.explanation}</p>")
+        self.site_suggestion.show()
+
+    @Slot(object)
+    def _on_body_map_sites_changed(self, sites: frozenset[str]) -> None:
+        del sites
+        self._update_site_suggestion()
+        self._on_field_changed()
 
     def _update_flag_advice(self) -> None:
         ticked = [self._session.content.red_flags[f] for f, box in self.flag_boxes.items()
@@ -972,6 +1030,7 @@ class LogView(QWidget):
     @Slot(bool)
     def _on_flag_toggled(self, checked: bool) -> None:  # noqa: ARG002 - any toggle redraws
         self._update_flag_advice()
+        self._update_site_suggestion()
         self._on_field_changed()
 
     @Slot()
