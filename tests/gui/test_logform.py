@@ -268,7 +268,8 @@ def test_dates_before_1990_and_after_today_are_out_of_the_pickers_range(view) ->
 def test_every_input_has_an_accessible_name_and_tab_follows_the_form(view) -> None:
     view._on_add_activity_button_clicked()
     inputs = [view.date_edit, view.pain_spin, view.pain_activity_spin, view.pain_morning_spin,
-              view.leg_pain_spin, view.stiffness_spin, view.sleep_spin, view.heat_ice_spin, view.notes_edit, *view.flag_boxes.values(),
+              view.leg_pain_spin, view.stiffness_spin, view.sleep_spin, view.heat_ice_spin,
+              view.notes_edit, *view.flag_boxes.values(),
               view._rows[0].kind, view._rows[0].distance, view._rows[0].remove,
               view.save_button]
     assert all(widget.accessibleName() for widget in inputs)
