@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage, QUndoCommand, QUndoStack
 from recoverydesk.core import engine, words
 from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeInfo
 from recoverydesk.core.plan import Content, load_content
+from recoverydesk.core.psfs import PsfsActivity, PsfsScore
 from recoverydesk.core.rules import Rules
 from recoverydesk.storage.store import Store, StoreError
 
@@ -296,6 +297,35 @@ class Session(QObject):
             self._store.add_action(Action(day, "clearance", note), today=self.today())
             self._invalidate([day])
         return decision
+
+    # --- function (PSFS, DESIGN §3.1) --------------------------------------------------------
+
+    def psfs_activities(self, *, include_retired: bool = True) -> list[PsfsActivity]:
+        return self._store.psfs_activities(include_retired=include_retired)
+
+    def psfs_scores(self) -> list[PsfsScore]:
+        return self._store.psfs_scores()
+
+    def add_psfs_activities(self, names: Sequence[str]) -> None:
+        """Name activities to score weekly. Raises ValidationError, writes nothing."""
+        self._store.add_psfs_activities(names, self.today(), today=self.today())
+        self._invalidate()
+
+    def rename_psfs_activity(self, activity_id: int, name: str) -> None:
+        """Rename: the old name is retired with its scores, the new one starts today."""
+        self._store.rename_psfs_activity(activity_id, name, self.today(), today=self.today())
+        self._invalidate()
+
+    def set_psfs_retired(self, activity_id: int, retired: bool) -> None:
+        self._store.set_psfs_retired(activity_id, retired)
+        self._invalidate()
+
+    def save_psfs(self, scores: dict[int, int], day: datetime.date | None = None) -> None:
+        """Record the week's scores on ``day`` (default today)."""
+        day = day or self.today()
+        self._store.save_psfs(day, scores, today=self.today())
+        self._invalidate([day])
+        self.notify(f"Function scores saved for {day:%A %d %B}.")
 
     def notify(self, text: str) -> None:
         """Put ``text`` in the status bar (the one place ``message`` is emitted)."""

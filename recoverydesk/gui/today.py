@@ -209,6 +209,15 @@ class TodayView(QWidget):
         gate_lay.addStretch(1)
         self.add_card(gate)
 
+        # Function (PSFS, DESIGN §3.1): naming the activities, then the weekly scores.
+        from recoverydesk.gui.psfs import PsfsCard
+
+        function, function_lay = self._card(body, "Function")
+        self.psfs_card = PsfsCard(self._session, function)
+        function_lay.addWidget(self.psfs_card)
+        function_lay.addStretch(1)
+        self.add_card(function)
+
     def _build_check_in(self, parent: QWidget, em: int) -> QWidget:
         """The morning check-in card: pain now, morning pain (and leg pain), Save.
 
@@ -363,6 +372,7 @@ class TodayView(QWidget):
         self.prescription.setTextFormat(Qt.TextFormat.RichText)
         self._show_checklist(status.phase, session.ticks(today))
         self._show_check_in(log)
+        self.psfs_card.reload()
         self.pairing.setText(self.pairing_text())
         self.pairing.show()
         self._show_gate(status)

@@ -1,0 +1,322 @@
+"""Function on the Today view: the PSFS card and its activities dialog (DESIGN.md §3.1).
+
+The card has three faces:
+
+- no activities yet: it asks for 3 to 5, in the runner's own words;
+- a week since the last scores (``core.psfs.prompt_due``): "How are these going?" with a 0–10
+  slider per activity in use and **Save scores**; the sliders start at each activity's last
+  score (0 for a new one) and nothing is recorded until Save;
+- otherwise one line: the last mean and when the next scores are due, with **Score now** and
+  **Activities…** (rename or retire; a renamed activity starts afresh, a retired one keeps
+  its scores).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from recoverydesk.core import psfs
+from recoverydesk.core.model import ValidationError
+from recoverydesk.core.outcomes import texts
+from recoverydesk.gui.session import Session, StoreError
+
+
+class PsfsCard(QWidget):
+    """The PSFS card of the Today view.
+
+    Attributes:
+        name_edits: The activity name fields of the first-time face.
+        sliders: {activity id: its 0–10 slider} on the weekly face.
+        status: One line of what happened (saved, or why not).
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._force_prompt = False
+        self.setAccessibleName("Function (PSFS)")
+        self.name_edits: list[QLineEdit] = []
+        self.sliders: dict[int, QSlider] = {}
+        self._lay = QVBoxLayout(self)
+        self._lay.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.title.setFont(font)
+        self._lay.addWidget(self.title)
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self._lay.addWidget(self.hint)
+        self._body = QWidget(self)
+        self._lay.addWidget(self._body)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Function scores status")
+        self._lay.addWidget(self.status)
+
+    def face(self) -> str:
+        """Which face shows: ``setup``, ``prompt`` or ``summary``."""
+        active = self._session.psfs_activities(include_retired=False)
+        if not self._session.psfs_activities():
+            return "setup"
+        if self._force_prompt or psfs.prompt_due(active, self._session.psfs_scores(),
+                                                 self._session.today()):
+            return "prompt" if active else "summary"
+        return "summary"
+
+    @Slot()
+    def reload(self) -> None:
+        """Rebuild the card for today's state."""
+        self._body.deleteLater()
+        self._body = QWidget(self)
+        self._lay.insertWidget(2, self._body)
+        self.name_edits = []
+        self.sliders = {}
+        {"setup": self._build_setup, "prompt": self._build_prompt,
+         "summary": self._build_summary}[self.face()]()
+
+    # --- faces -----------------------------------------------------------------------------
+
+    def _build_setup(self) -> None:
+        self.title.setText("Function: what does your back make hard?")
+        self.hint.setText(texts()["psfs_intro"])
+        grid = QGridLayout(self._body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index in range(psfs.MAX_ACTIVITIES):
+            edit = QLineEdit(self._body)
+            edit.setMaxLength(psfs.MAX_NAME)
+            edit.setAccessibleName(f"Activity {index + 1}")
+            edit.setPlaceholderText("needed" if index < psfs.MIN_ACTIVITIES else "optional")
+            grid.addWidget(QLabel(f"{index + 1}.", self._body), index, 0)
+            grid.addWidget(edit, index, 1)
+            self.name_edits.append(edit)
+        save = QPushButton("Save activities", self._body)
+        save.setAccessibleName("Save the activities to score weekly")
+        save.clicked.connect(self._on_save_names_clicked)
+        grid.addWidget(save, psfs.MAX_ACTIVITIES, 1, Qt.AlignmentFlag.AlignLeft)
+
+    def _build_prompt(self) -> None:
+        self.title.setText(texts()["psfs_prompt"])
+        self.hint.setText(texts()["psfs_prompt_hint"])
+        grid = QGridLayout(self._body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        last: dict[int, int] = {}
+        for score in self._session.psfs_scores():
+            last[score.activity_id] = score.score
+        for row, activity in enumerate(self._session.psfs_activities(include_retired=False)):
+            assert activity.id is not None
+            slider = QSlider(Qt.Orientation.Horizontal, self._body)
+            slider.setRange(0, 10)
+            slider.setPageStep(1)
+            slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+            slider.setTickInterval(1)
+            slider.setValue(last.get(activity.id, 0))
+            slider.setAccessibleName(f"{activity.name}, 0 unable to 10 as before the pain")
+            value = QLabel(str(slider.value()), self._body)
+            value.setMinimumWidth(value.fontMetrics().horizontalAdvance("10 "))
+            slider.valueChanged.connect(lambda v, label=value: label.setText(str(v)))
+            name = QLabel(activity.name, self._body)
+            name.setBuddy(slider)
+            name.setWordWrap(True)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(slider, row, 1)
+            grid.addWidget(value, row, 2)
+            self.sliders[activity.id] = slider
+        grid.setColumnStretch(1, 1)
+        buttons = QHBoxLayout()
+        save = QPushButton("Save scores", self._body)
+        save.setAccessibleName("Save this week's function scores")
+        save.clicked.connect(self._on_save_scores_clicked)
+        buttons.addWidget(save)
+        buttons.addWidget(self._activities_button())
+        buttons.addStretch(1)
+        grid.addLayout(buttons, len(self.sliders), 0, 1, 3)
+
+    def _build_summary(self) -> None:
+        self.title.setText("Function")
+        scores = self._session.psfs_scores()
+        days = psfs.by_day(scores)
+        if days:
+            last_day = max(days)
+            mean = psfs.mean(days[last_day])
+            due = last_day + datetime.timedelta(days=psfs.PROMPT_EVERY_DAYS)
+            self.hint.setText(f"Last scores on {last_day:%d %B}: mean {mean:.1f} of 10. "
+                              f"Next on {due:%A %d %B}.")
+        else:
+            self.hint.setText("No activity is in use: add one to score your function weekly.")
+        row = QHBoxLayout(self._body)
+        row.setContentsMargins(0, 0, 0, 0)
+        if self._session.psfs_activities(include_retired=False):
+            now = QPushButton("Score now", self._body)
+            now.setAccessibleName("Score the activities now")
+            now.clicked.connect(self._on_score_now_clicked)
+            row.addWidget(now)
+        row.addWidget(self._activities_button())
+        row.addStretch(1)
+
+    def _activities_button(self) -> QPushButton:
+        button = QPushButton("Activities…", self._body)
+        button.setAccessibleName("Rename, retire or add activities")
+        button.clicked.connect(self._on_activities_clicked)
+        return button
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def save_names(self) -> bool:
+        names = [e.text() for e in self.name_edits if e.text().strip()]
+        if len(names) < psfs.MIN_ACTIVITIES:
+            self.status.setText(f"Name at least {psfs.MIN_ACTIVITIES} activities "
+                                f"(up to {psfs.MAX_ACTIVITIES}).")
+            return False
+        try:
+            self._session.add_psfs_activities(names)
+        except (ValidationError, StoreError) as error:
+            self.status.setText(f"Not saved: {error}")
+            return False
+        self.status.setText("Saved. Score them now, then once a week.")
+        return True
+
+    def save_scores(self) -> bool:
+        scores = {activity_id: s.value() for activity_id, s in self.sliders.items()}
+        try:
+            self._session.save_psfs(scores)
+        except (ValidationError, StoreError) as error:
+            self.status.setText(f"Not saved: {error}")
+            return False
+        self._force_prompt = False
+        self.status.setText(f"Saved: mean {psfs.mean(scores):.1f} of 10.")
+        self.reload()
+        return True
+
+    @Slot()
+    def _on_save_names_clicked(self) -> None:
+        self.save_names()
+
+    @Slot()
+    def _on_save_scores_clicked(self) -> None:
+        self.save_scores()
+
+    @Slot()
+    def _on_score_now_clicked(self) -> None:
+        self._force_prompt = True
+        self.reload()
+
+    @Slot()
+    def _on_activities_clicked(self) -> None:
+        PsfsActivitiesDialog(self._session, self).exec()
+
+
+class PsfsActivitiesDialog(QDialog):
+    """Rename, retire, bring back or add PSFS activities.
+
+    Attributes:
+        items: The list of activities (retired ones marked), each item's data its id.
+        status: Why the last change was refused, if it was.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.setWindowTitle("Function activities")
+        lay = QVBoxLayout(self)
+        note = QLabel(texts()["psfs_rename_note"], self)
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        self.items = QListWidget(self)
+        self.items.setAccessibleName("Activities")
+        lay.addWidget(self.items)
+        row = QHBoxLayout()
+        for text, slot in (("Rename…", self._on_rename_clicked),
+                           ("Retire", self._on_retire_clicked),
+                           ("Bring back", self._on_bring_back_clicked),
+                           ("Add…", self._on_add_clicked)):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        lay.addLayout(row)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        lay.addWidget(close)
+        credit = QLabel(texts()["psfs_credit"], self)
+        credit.setWordWrap(True)
+        lay.addWidget(credit)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.items.clear()
+        for activity in self._session.psfs_activities():
+            text = activity.name + (" (retired)" if activity.retired else "")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, activity.id)
+            self.items.addItem(item)
+
+    def _selected(self) -> int | None:
+        item = self.items.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _do(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except (ValidationError, StoreError) as error:
+            self.status.setText(f"Not changed: {error}")
+            return
+        self.status.clear()
+        self._fill()
+
+    def rename(self, activity_id: int, name: str) -> None:
+        self._do(lambda: self._session.rename_psfs_activity(activity_id, name))
+
+    def set_retired(self, activity_id: int, retired: bool) -> None:
+        self._do(lambda: self._session.set_psfs_retired(activity_id, retired))
+
+    def add(self, name: str) -> None:
+        self._do(lambda: self._session.add_psfs_activities([name]))
+
+    @Slot()
+    def _on_rename_clicked(self) -> None:
+        activity_id = self._selected()
+        if activity_id is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename", "New name (it starts afresh):")
+        if ok:
+            self.rename(activity_id, name)
+
+    @Slot()
+    def _on_retire_clicked(self) -> None:
+        activity_id = self._selected()
+        if activity_id is not None:
+            self.set_retired(activity_id, True)
+
+    @Slot()
+    def _on_bring_back_clicked(self) -> None:
+        activity_id = self._selected()
+        if activity_id is not None:
+            self.set_retired(activity_id, False)
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, "Add an activity", "Activity:")
+        if ok:
+            self.add(name)

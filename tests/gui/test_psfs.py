@@ -1,0 +1,115 @@
+"""The PSFS card on Today: naming activities, the weekly prompt, rename and retire (§3.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from recoverydesk.core.outcomes import texts
+from recoverydesk.gui.psfs import PsfsActivitiesDialog
+from recoverydesk.gui.session import Session
+from recoverydesk.gui.today import TodayView
+
+from .conftest import TODAY, show_view
+
+pytestmark = pytest.mark.gui
+FIRST = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def clock():
+    return {"today": TODAY}
+
+
+@pytest.fixture
+def session(qtbot, store, clock):  # noqa: ARG001 - qtbot makes sure a QApplication exists
+    return Session(store, today=lambda: clock["today"])
+
+
+def today_view(qtbot, session) -> TodayView:
+    return show_view(qtbot, TodayView(session), (1200, 900))
+
+
+def test_first_time_asks_for_three_to_five_activities(qtbot, session, store) -> None:
+    card = today_view(qtbot, session).psfs_card
+    assert card.face() == "setup"
+    assert len(card.name_edits) == 5
+    qtbot.keyClicks(card.name_edits[0], "run 5 km easy")
+    qtbot.keyClicks(card.name_edits[1], "sit through a meeting")
+    assert not card.save_names()
+    assert "at least 3" in card.status.text()
+    assert store.psfs_activities() == []
+    qtbot.keyClicks(card.name_edits[2], "lift my child")
+    assert card.save_names()
+    assert [a.name for a in store.psfs_activities()] == [
+        "run 5 km easy", "sit through a meeting", "lift my child"]
+    # never scored yet: it asks straight away
+    assert card.face() == "prompt"
+    assert card.title.text() == texts()["psfs_prompt"]
+
+
+def test_weekly_prompt_appears_seven_days_after_the_last_scores(qtbot, session, store,
+                                                                clock) -> None:
+    store.add_psfs_activities(["run 5 km easy", "sit through a meeting", "lift my child"],
+                              FIRST, today=TODAY)
+    ids = [a.id for a in store.psfs_activities()]
+    store.save_psfs(FIRST, dict(zip(ids, (2, 5, 3), strict=True)), today=TODAY)
+    seen = {}
+    for offset in (1, 6, 7, 9):
+        clock["today"] = FIRST + dt.timedelta(days=offset)
+        view = today_view(qtbot, session)
+        seen[offset] = view.psfs_card.face()
+        view.close()
+    assert seen == {1: "summary", 6: "summary", 7: "prompt", 9: "prompt"}
+
+
+def test_sliders_start_at_last_scores_and_save_with_the_keyboard(qtbot, session, store,
+                                                                 clock) -> None:
+    store.add_psfs_activities(["run 5 km easy", "sit through a meeting", "lift my child"],
+                              FIRST, today=TODAY)
+    ids = [a.id for a in store.psfs_activities()]
+    store.save_psfs(FIRST, dict(zip(ids, (2, 5, 3), strict=True)), today=TODAY)
+    clock["today"] = FIRST + dt.timedelta(days=7)
+    card = today_view(qtbot, session).psfs_card
+    assert [s.value() for s in card.sliders.values()] == [2, 5, 3]
+    slider = card.sliders[ids[0]]  # type: ignore[index]
+    slider.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert card.save_scores()
+    week = {s.activity_id: s.score for s in store.psfs_scores() if s.day == clock["today"]}
+    assert week == dict(zip(ids, (5, 5, 3), strict=True))
+    assert card.face() == "summary"
+    assert "mean 4.3" in card.hint.text()
+
+
+def test_rename_starts_afresh_and_retired_keeps_its_history(qtbot, session, store) -> None:
+    store.add_psfs_activities(["run 5 km easy", "sit through a meeting", "lift my child"],
+                              FIRST, today=TODAY)
+    first, second, third = (a.id for a in store.psfs_activities())
+    store.save_psfs(FIRST, {first: 2, second: 5, third: 3}, today=TODAY)  # type: ignore[dict-item]
+    dialog = PsfsActivitiesDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.rename(third, "carry the shopping")  # type: ignore[arg-type]
+    dialog.set_retired(second, True)  # type: ignore[arg-type]
+    assert [dialog.items.item(i).text() for i in range(dialog.items.count())] == [
+        "run 5 km easy", "sit through a meeting (retired)", "lift my child (retired)",
+        "carry the shopping"]
+    assert len(store.psfs_scores()) == 3  # the retired ones keep their scores
+    dialog.rename(first, "carry the shopping")  # type: ignore[arg-type]
+    assert "not already in use" in dialog.status.text()
+
+
+def test_the_check_in_asks_for_leg_pain_now_the_day_has_it(qtbot, session, store) -> None:
+    view = today_view(qtbot, session)
+    assert view.leg_spin is not None and view.leg_spin.value_or_none() is None
+    view.pain_spin.set_value_or_none(3)
+    assert view.save_check_in()
+    saved = store.day_log(TODAY)
+    assert saved is not None and saved.leg_pain is None
+    view.leg_spin.set_value_or_none(4)
+    assert view.save_check_in()
+    saved = store.day_log(TODAY)
+    assert saved is not None and saved.leg_pain == 4
