@@ -18,6 +18,11 @@ scripted here; only the runner's pain, activities and one red flag are. The stor
 The first-run risk screen is answered "no" to every question. (Six weeks leave no room for a
 week-long layoff; the engine's tests cover it.)
 
+Along the way the outcomes a clinician reads (§3, §3.1): leg pain that fades (with a flare on
+the red-flag day, when the body map shows the pain below the left knee), morning stiffness
+from 45 down to 5 minutes, and weekly function scores whose mean climbs from 3 to 8. They use
+no random numbers, so the story above stays exactly as it was.
+
 It is Qt-free and deterministic: the same ``today`` always gives the same data.
 """
 
@@ -59,6 +64,10 @@ _NOTES = {
     "first_run": "First run in weeks! 1 min run / 2 min walk, felt strange but fine.",
     "stiff": "Stiff this morning after yesterday's run. Easy day; the ladder steps back one.",
 }
+PSFS_ACTIVITIES = ("run 5 km easy", "sit through a work meeting", "put my socks on standing")
+PSFS_WEEKS = ((0, 4, 5), (1, 5, 6), (2, 6, 7), (3, 7, 8), (5, 8, 9), (6, 9, 9))
+"""The weekly scores of each PSFS activity, one row a week: means 3, 4, 5, 6, 7.3, 8."""
+
 _EASY_NOTES = (
     "Felt a bit stiff getting up, eased after a walk.",
     "Good day. Back quiet.",
@@ -171,14 +180,17 @@ class _Writer:
             given = [a.pain for a in activities + imported if a.pain is not None]
             if given:
                 pain_activity = max(given)
+        leg_pain, stiffness, sites = self._outcomes(day, pain)
         log = DayLog(day, pain, pain_activity, morning, flags,
                      sleep_hours=rng.choice((6.5, 7.0, 7.5, 7.5, 8.0, 8.5)),
-                     heat_ice_min=20 if phase == "rest" else None, notes=note)
+                     heat_ice_min=20 if phase == "rest" else None, notes=note,
+                     leg_pain=leg_pain, stiffness_min=stiffness, pain_sites=sites)
         self.store.save_day(log, activities, today=self.today)
         self.last_morning = morning
         for number, activity in enumerate(imported):
             self._import(activity, number)
         self._ticks(day, phase, phase_day)
+        self._psfs(day)
 
         if (self.flag_day is not None
                 and day == self.flag_day + datetime.timedelta(days=_CLEARED_AFTER)):
@@ -187,6 +199,35 @@ class _Writer:
         if phase == "low_impact" and self.low_impact_spells == 2 and phase_day == 8:
             self.store.add_action(Action(day, "ready"), today=self.today)
         self._ask(Action(day, "advance"))
+
+    def _outcomes(self, day: datetime.date, pain: int) -> tuple[int, int, frozenset[str]]:
+        """Leg pain, minutes of stiffness and body-map sites of ``day`` (no randomness)."""
+        i = (day - self.start).days
+        leg = max(0, round(4.5 - 0.12 * i))
+        if self.flag_day is not None and day >= self.flag_day:
+            leg = max(leg, 6 - (day - self.flag_day).days)
+        stiffness = 5 * round((45 - 40 * i / (DEMO_DAYS - 1)) / 5)
+        sites = set()
+        if pain >= 1:
+            sites.add("low_back_centre")
+        if pain >= 3:
+            sites.add("low_back_left")
+        if leg >= 2:
+            sites |= {"buttock_left", "thigh_left"}
+        if leg >= 4:
+            sites.add("below_knee_left")
+        return leg, stiffness, frozenset(sites)
+
+    def _psfs(self, day: datetime.date) -> None:
+        """Name the PSFS activities on the first day and score them once a week."""
+        i = (day - self.start).days
+        if i == 0:
+            self.store.add_psfs_activities(PSFS_ACTIVITIES, day, today=self.today)
+        week, rest = divmod(i, 7)
+        if rest == 0 and week < len(PSFS_WEEKS):
+            ids = [a.id for a in self.store.psfs_activities() if a.id is not None]
+            self.store.save_psfs(day, dict(zip(ids, PSFS_WEEKS[week], strict=True)),
+                                 today=self.today)
 
     def _ask(self, action: Action) -> None:
         """Ask the engine as the window would; store the action only when it is accepted."""

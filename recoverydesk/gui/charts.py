@@ -42,6 +42,7 @@ import datetime
 import math
 import pathlib
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 import pyqtgraph as pg
@@ -66,6 +67,7 @@ from recoverydesk.core import load, words
 from recoverydesk.core.cadence import CadenceHistory, cadence_history
 from recoverydesk.core.explain import phase_name
 from recoverydesk.core.model import METRES_PER_UNIT
+from recoverydesk.core.psfs import PsfsActivity, PsfsScore
 from recoverydesk.gui.chartitems import ChartColours, PhaseBandsItem, band_colour, chart_colours
 from recoverydesk.gui.session import Session
 
@@ -78,6 +80,8 @@ DOTS_UP_TO_DAYS = 190
 EXPORT_SIZES: tuple[tuple[int, int], ...] = ((800, 500), (1200, 800), (1600, 1000),
                                              (1920, 1080))
 """The PNG sizes offered, smallest first."""
+LEG_PAIN_COLOUR = QColor("#CC79A7")
+"""Leg pain's line: Okabe–Ito reddish purple, apart from the back pain's colours."""
 EMPTY_PAIN = "Log a few days of pain and a run or two to see this chart."
 EMPTY_WEEKLY = ("Log a run with its distance (or import one from your watch) to see your "
                 "weekly mileage.")
@@ -150,6 +154,12 @@ class ChartData:
     line."""
     cadence: CadenceHistory | None = None
     """Every run's cadence, those before the episode too, and the usual figure."""
+    leg_pain: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    """Leg pain each day (NaN when absent), the pain chart's optional second line."""
+    sites: tuple[frozenset[str] | None, ...] = ()
+    """The body-map sites of each day (None when the day has no entry)."""
+    psfs_activities: tuple[PsfsActivity, ...] = ()
+    psfs_scores: tuple[PsfsScore, ...] = ()
 
     @property
     def per_unit(self) -> float:
@@ -188,6 +198,7 @@ def build_chart_data(session: Session) -> ChartData | None:
         phases.append(phases[-1] if phases else "rest")
         paused.append(False)
         events.append(None)
+    day_logs = [episode.logs.get(first + datetime.timedelta(days=k)) for k in range(n)]
     try:
         names = {p: session.content.plan.name(p) for p in set(phases)}
     except KeyError:
@@ -204,6 +215,10 @@ def build_chart_data(session: Session) -> ChartData | None:
                                    morning=True)),
         rise_factor=session.rules.weekly_rise_factor,
         cadence=cadence_history(session.activities(), episode.start),
+        leg_pain=_floats([log.leg_pain if log else None for log in day_logs]),
+        sites=tuple(log.pain_sites if log else None for log in day_logs),
+        psfs_activities=tuple(session.psfs_activities()),
+        psfs_scores=tuple(session.psfs_scores()),
     )
 
 
@@ -505,8 +520,13 @@ class PainDistanceChart(_DatePlot):
         for item in (self.pain_curve, self.mean_curve, self.flags, self.advances,
                      self.regressions):
             pi.addItem(item)
+        self.leg_curve = pg.PlotDataItem(connect="finite", symbol="s", symbolSize=5,
+                                         clipToView=True, name="Leg pain")
+        self.leg_curve.setVisible(False)
+        pi.addItem(self.leg_curve)
         self.mean_curve.setZValue(5)
         self.pain_curve.setZValue(4)
+        self.leg_curve.setZValue(3)
         self.legend.addItem(self.pain_curve, "Pain")
         self.legend.addItem(self.mean_curve, "7-day mean")
         self.legend.addItem(self.bars, "Run distance")
@@ -536,6 +556,9 @@ class PainDistanceChart(_DatePlot):
         self.pain_curve.setSymbolBrush(pg.mkBrush(c.pain))
         self.pain_curve.setSymbolPen(dot_pen)
         self.mean_curve.setPen(pg.mkPen(c.pain_mean, width=3))
+        self.leg_curve.setPen(pg.mkPen(LEG_PAIN_COLOUR, width=1, style=Qt.PenStyle.DashLine))
+        self.leg_curve.setSymbolBrush(pg.mkBrush(LEG_PAIN_COLOUR))
+        self.leg_curve.setSymbolPen(dot_pen)
         self.bars.setOpts(brush=pg.mkBrush(c.distance_solid))
         outline = pg.mkPen(c.foreground, width=1)
         self.flags.setPen(outline)
@@ -575,6 +598,10 @@ class PainDistanceChart(_DatePlot):
         else:  # all gaps: the dots' bounds would be NaN (and numpy would say so)
             self.pain_curve.setData([], [])
             self.mean_curve.setData([], [])
+        if len(data.leg_pain) and np.isfinite(data.leg_pain).any():
+            self.leg_curve.setData(x, data.leg_pain, connect="finite")
+        else:
+            self.leg_curve.setData([], [])
         ran = data.run > 0
         self.bars.setOpts(x=x[ran], height=data.run[ran], width=0.8 * DAY_S)
         # The longest run reaches the height of pain 10, so the marker lane stays clear.
@@ -597,6 +624,15 @@ class PainDistanceChart(_DatePlot):
     def is_empty(self) -> bool:
         data = self.data
         return data is None or not bool(np.isfinite(data.pain).any())
+
+    def set_leg_pain_visible(self, visible: bool) -> None:
+        """Show leg pain as a second line (off by default: DESIGN §6 keeps one headline)."""
+        self.leg_curve.setVisible(visible)
+        if visible and self.legend.getLabel(self.leg_curve) is None:
+            self.legend.addItem(self.leg_curve, "Leg pain")
+            _colour_legend(self.legend, self.colours.foreground)
+        elif not visible:
+            self.legend.removeItem(self.leg_curve)
 
     @Slot()
     def _on_x_range_changed(self, *_args: object) -> None:
@@ -621,6 +657,8 @@ class PainDistanceChart(_DatePlot):
                          f"{_pain_words(data.morning[k])} · 7-day mean {_number(data.mean[k])}")
         else:
             lines.append(f"Not logged · 7-day mean {_number(data.mean[k])}")
+        if self.leg_curve.isVisible() and k < len(data.leg_pain):
+            lines.append(f"Leg pain {_pain_words(data.leg_pain[k])}")
         lines.append(f"Run {data.run[k]:.1f} {data.units}" if data.run[k] > 0 else "No run")
         event = data.events[k]
         if data.figures.red_flags[k]:
@@ -912,6 +950,17 @@ class CadenceChart(_BasePlot):
 
 # --- the pages and the view -------------------------------------------------------------------
 
+class Chart(Protocol):
+    """What a ChartPage needs of its chart: the pyqtgraph charts and the body heat map."""
+
+    data: ChartData | None
+    hover: _Hover | None
+
+    def set_series(self, data: ChartData) -> None: ...
+
+    def is_empty(self) -> bool: ...
+
+
 class ChartPage(QWidget):
     """One tab: the chart's controls, then the figure (caption + chart) or its empty state.
 
@@ -922,7 +971,7 @@ class ChartPage(QWidget):
         empty_label: What to log to see this chart.
     """
 
-    def __init__(self, chart: _BasePlot, empty_text: str, controls: Sequence[QWidget] = (),
+    def __init__(self, chart: Chart, empty_text: str, controls: Sequence[QWidget] = (),
                  *, caption: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chart = chart
@@ -950,6 +999,7 @@ class ChartPage(QWidget):
         self.caption.setFont(font)
         self.caption.setVisible(caption)
         fig.addWidget(self.caption)
+        assert isinstance(chart, QWidget)
         fig.addWidget(chart, 1)
         self.empty_label = QLabel(empty_text, self.stack)
         self.empty_label.setWordWrap(True)
@@ -1024,6 +1074,11 @@ class ChartsView(QWidget):
         self.include_all_box.setToolTip("Count every activity with a distance, not only runs.")
         self.include_all_box.toggled.connect(self._on_include_all_toggled)
         weekly_controls.append(self.include_all_box)
+        self.leg_pain_box = QCheckBox("Show leg pain")
+        self.leg_pain_box.setToolTip("Leg pain as a second line (dashed), on the same 0–10 "
+                                     "scale.")
+        self.leg_pain_box.toggled.connect(self.pain_chart.set_leg_pain_visible)
+        pain_controls.insert(len(pain_controls) - 1, self.leg_pain_box)
         self.morning_combo = QComboBox()
         self.morning_combo.addItems(["Pain that day", "Next-morning pain"])
         self.morning_combo.setAccessibleName("Which pain to compare")
@@ -1041,15 +1096,21 @@ class ChartsView(QWidget):
         ]
         cadence_note = QLabel(CADENCE_EVIDENCE)
         cadence_note.setWordWrap(True)
-        self.pages.append(ChartPage(self.cadence_chart, EMPTY_CADENCE, [cadence_note],
-                                    caption=True))
+        self.cadence_page = ChartPage(self.cadence_chart, EMPTY_CADENCE, [cadence_note],
+                                      caption=True)
+        self.pages.append(self.cadence_page)
+        from recoverydesk.gui.outcome_charts import outcome_pages
+
+        outcome = outcome_pages()
+        self.function_chart, self.where_chart = outcome[0][0].chart, outcome[1][0].chart
+        self.pages += [page for page, _title in outcome]
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         for page, title in zip(self.pages, ("Pain vs mileage", "Weekly mileage",
-                                            "Pain vs week's running"),
-                               strict=False):
+                                            "Pain vs week's running", "Cadence",
+                                            *(title for _page, title in outcome)),
+                               strict=True):
             self.tabs.addTab(page, title)
-        self.tabs.addTab(self.pages[-1], "Cadence")
         # A push button draws its menu arrow beside the text (a tool button's overlaps it).
         self.export_button = QPushButton("Export PNG", self)
         self.export_button.setAccessibleName("Export the chart as a PNG image")
@@ -1109,7 +1170,7 @@ class ChartsView(QWidget):
     def _update_caption(self) -> None:
         link = self.scatter_chart.link
         self.pages[2].caption.setText(link.sentence if link is not None else "")
-        self.pages[-1].caption.setText(self.cadence_chart.caption_text())
+        self.cadence_page.caption.setText(self.cadence_chart.caption_text())
 
     @Slot(object)
     def _on_session_data_changed(self, _days: object = None) -> None:

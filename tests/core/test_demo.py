@@ -85,3 +85,23 @@ def test_demo_is_deterministic(tmp_path: pathlib.Path, demo_store: Store) -> Non
 def test_demo_refuses_a_folder_with_an_episode(demo_store: Store) -> None:
     with pytest.raises(EpisodeExists):
         fill_demo(demo_store, TODAY)
+
+
+def test_demo_shows_the_outcomes_improving(demo_store: Store) -> None:
+    from recoverydesk.core import psfs
+
+    logs = demo_store.day_logs()
+    first_week, last_week = logs[:7], logs[-7:]
+    leg = [log.leg_pain for log in logs]
+    assert all(v is not None for v in leg)
+    assert max(leg[:7]) >= 4 and max(leg[-7:]) == 0  # type: ignore[type-var]
+    assert logs[0].stiffness_min == 45 and logs[-1].stiffness_min == 5
+    assert any("below_knee_left" in log.pain_sites for log in first_week)
+    assert not any("below_knee_left" in log.pain_sites for log in last_week)
+    flagged = [log for log in logs if log.red_flags]
+    assert flagged and all("below_knee_left" in log.pain_sites for log in flagged)
+    weeks = psfs.by_day(demo_store.psfs_scores())
+    means = [psfs.mean(w) for w in weeks.values()]
+    assert len(demo_store.psfs_activities()) == 3
+    assert means[0] == 3 and means[-1] == 8
+    assert means == sorted(means)  # type: ignore[type-var]

@@ -154,7 +154,10 @@ def test_export_writes_a_png_of_the_requested_size(qtbot, session, filled, tmp_p
 
 def test_empty_store_shows_what_to_log(qtbot, session) -> None:
     view = make_view(qtbot, session)
-    texts = (EMPTY_PAIN, EMPTY_WEEKLY, EMPTY_SCATTER, EMPTY_CADENCE)
+    from recoverydesk.gui.outcome_charts import EMPTY_FUNCTION, EMPTY_WHERE
+
+    texts = (EMPTY_PAIN, EMPTY_WEEKLY, EMPTY_SCATTER, EMPTY_CADENCE, EMPTY_FUNCTION,
+             EMPTY_WHERE)
     for page, text in zip(view.pages, texts, strict=True):
         assert page.is_showing_empty()
         assert page.empty_label.text() == text
@@ -263,7 +266,7 @@ def test_cadence_without_earlier_runs_uses_the_first_five(qtbot, session, store)
     view = make_view(qtbot, session)
     # the first five runs are days 2-6: 152…156, median 154
     assert view.cadence_chart.usual_line.value() == 154.0
-    assert "first 5 runs" in view.pages[-1].caption.text()
+    assert "first 5 runs" in view.cadence_page.caption.text()
 
 
 def test_cadence_tab_is_empty_without_cadence(qtbot, session, filled) -> None:
