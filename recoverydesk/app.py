@@ -381,7 +381,9 @@ def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
     _FirstPaint(widget, callback)
 
 
-SCREENSHOT_VIEWS = (*VIEW_NAMES, "guided")
+CHART_TAB_VIEWS = {"function": "Function", "where": "Where it hurt"}
+"""Screenshot names of Charts tabs (the README's pictures of the outcomes)."""
+SCREENSHOT_VIEWS = (*VIEW_NAMES, "guided", *CHART_TAB_VIEWS)
 
 
 def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
@@ -415,6 +417,13 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
             start_guided = window.show_page("exercises").start_guided
             assert start_guided is not None  # the Exercises view offers it
             start_guided()
+        elif view in CHART_TAB_VIEWS:
+            from PySide6.QtWidgets import QTabWidget
+
+            tabs = window.show_view("charts").findChild(QTabWidget)
+            assert tabs is not None
+            titles = [tabs.tabText(i) for i in range(tabs.count())]
+            tabs.setCurrentIndex(titles.index(CHART_TAB_VIEWS[view]))
         else:
             window.show_view(view)
 

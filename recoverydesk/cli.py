@@ -67,7 +67,8 @@ EXIT_STORE = 4
 EXIT_INTERNAL = 70
 
 
-VIEWS = ("today", "log", "calendar", "exercises", "charts", "history", "guided")
+VIEWS = ("today", "log", "calendar", "exercises", "charts", "history", "guided", "function",
+         "where")
 DEFAULT_SIZE = (1280, 800)
 
 _INT = re.compile(r"[+-]?[0-9]{1,9}")

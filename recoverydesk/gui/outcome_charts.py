@@ -67,6 +67,9 @@ class FunctionChart(_DatePlot):
         self.band.setZValue(-10)
         self.band.hide()
         pi.addItem(self.band)
+        # The legend cannot draw a region; a bar of the band's colour stands for it there.
+        self.band_sample = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=1.0,
+                                           pen=pg.mkPen(None))
         self.mean_curve = pg.PlotDataItem(symbol="o", symbolSize=8, name="PSFS mean")
         self.mean_curve.setZValue(5)
         pi.addItem(self.mean_curve)
@@ -82,6 +85,7 @@ class FunctionChart(_DatePlot):
         self.mean_curve.setSymbolBrush(pg.mkBrush(c.foreground))
         fill = QColor(c.comfortable)
         self.band.setBrush(pg.mkBrush(fill))
+        self.band_sample.setOpts(brush=pg.mkBrush(fill))
         for line in self.band.lines:
             line.setPen(pg.mkPen(None))
         _colour_legend(self.legend, c.foreground)
@@ -122,7 +126,7 @@ class FunctionChart(_DatePlot):
             self.legend.addItem(curve, activity.name + (" (retired)" if activity.retired
                                                         else ""))
         if days:
-            self.legend.addItem(self.band, f"±{psfs.MEAN_CHANGE:g} around the first week")
+            self.legend.addItem(self.band_sample, f"±{psfs.MEAN_CHANGE:g} around the first week")
         _colour_legend(self.legend, self.colours.foreground)
         self.restore_range()
 
