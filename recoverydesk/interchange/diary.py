@@ -13,7 +13,10 @@ What an import does to the store:
   ``pain_morning``: an empty cell empties the field) and, when the file has a ``red_flags``
   column, their red flags. ``sleep_hours``, ``heat_ice_min`` and ``notes`` are taken when the
   cell is filled; an empty cell keeps what the day already had (as ``log`` keeps a note it was
-  not given).
+  not given). ``leg_pain``, ``stiffness_min`` and ``pain_sites`` (body-map ids separated by
+  ``;``) replace the day's values when the file has their column (an empty cell empties
+  them); a file without them, written before they existed, leaves them as they were. An
+  unknown region id refuses the file, naming the row and listing the known ids.
 - activities.csv rows are added as activities with source ``csv`` (a ``source`` cell saying
   ``manual``, ``gpx``, ``tcx``, ``fit`` or ``csv`` is kept, so an export reads back as it was).
   The file's SHA-256 is recorded like an activity file's, so importing the same file twice adds
@@ -44,11 +47,13 @@ from recoverydesk.core.model import (
     MAX_CADENCE_SPM,
     MAX_DISTANCE_M,
     MAX_DURATION_S,
+    MAX_STIFFNESS_MIN,
     SOURCES,
     Activity,
     DayLog,
     ValidationError,
     parse_date,
+    parse_pain_sites,
     parse_red_flags,
     validate_activity,
     validate_day,
@@ -70,7 +75,7 @@ it would take seconds to import and make History and the report slow for ever af
 
 DAY_COLUMNS: tuple[str, ...] = (
     "date", "pain", "pain_activity", "pain_morning", "red_flags", "sleep_hours", "notes",
-    "heat_ice_min",
+    "heat_ice_min", "leg_pain", "stiffness_min", "pain_sites",
 )
 """days.csv columns: the seven of §7 in their order, then the ones §7 allows to follow."""
 ACTIVITY_COLUMNS: tuple[str, ...] = (
@@ -353,6 +358,10 @@ def _day_from(values: Mapping[str, str], today: datetime.date) -> DayLog:
         sleep_hours=_float("sleep_hours", values.get("sleep_hours", ""), 0, 24, " hours"),
         heat_ice_min=_int("heat_ice_min", values.get("heat_ice_min", ""), 0, 240),
         notes=values.get("notes", ""),
+        leg_pain=whole("leg_pain"),
+        stiffness_min=_int("stiffness_min", values.get("stiffness_min", ""), 0,
+                           MAX_STIFFNESS_MIN),
+        pain_sites=parse_pain_sites(values.get("pain_sites", "")),
     )
 
 
@@ -473,4 +482,8 @@ def _merge(existing: DayLog | None, given: DayLog, present: frozenset[str]) -> D
         heat_ice_min=(given.heat_ice_min if given.heat_ice_min is not None
                       else existing.heat_ice_min),
         notes=given.notes if given.notes else existing.notes,
+        leg_pain=given.leg_pain if "leg_pain" in present else existing.leg_pain,
+        stiffness_min=(given.stiffness_min if "stiffness_min" in present
+                       else existing.stiffness_min),
+        pain_sites=given.pain_sites if "pain_sites" in present else existing.pain_sites,
     )

@@ -1,0 +1,110 @@
+"""The three notices that come with the outcomes (DESIGN.md §5.1, §3, §3.1).
+
+Notices, never pauses: each suggests seeing a clinician and changes nothing in the plan.
+
+- ``leg_pain``: from day 42 of the episode, the 7-day mean of leg pain is 3 or more (pain
+  still travelling down a leg after six weeks deserves a clinician's look);
+- ``psfs_worse``: the latest PSFS scores are 2 or more points below the best earlier week,
+  compared over the activities both weeks scored (a renamed activity is a new one);
+- ``psfs_not_gained``: from day 42, function has not gained 2 points on the first week;
+- ``stiffness``: after day 90, 30 minutes or more of morning stiffness on most logged days of
+  the last two weeks, and the runner said the pain began before 45: NICE NG65 asks GPs to
+  think of inflammatory back pain then.
+
+Days count from 1 on the episode's start (day 42 is start + 41). A mean is taken only over
+days with a value: a day without an entry is not a pain-free day. The words live in
+``resources/outcomes.toml`` under ``[notices]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+
+from recoverydesk.core import psfs
+from recoverydesk.core.model import DayLog
+
+LEG_PAIN_FROM_DAY = 42
+LEG_PAIN_MEAN = 3.0
+PSFS_GAIN_BY_DAY = 42
+STIFFNESS_AFTER_DAY = 90
+STIFFNESS_MIN = 30
+STIFFNESS_WINDOW = 14
+NOTICE_IDS: tuple[str, ...] = ("leg_pain", "psfs_worse", "psfs_not_gained", "stiffness")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutcomeNotice:
+    """A notice's id and the figures its words quote."""
+
+    id: str
+    facts: Mapping[str, object]
+
+
+def _mean(values: Iterable[int | None]) -> float | None:
+    given = [v for v in values if v is not None]
+    return sum(given) / len(given) if given else None
+
+
+def _window(logs: Mapping[datetime.date, DayLog], day: datetime.date,
+            days: int) -> list[DayLog]:
+    return [log for k in range(days)
+            if (log := logs.get(day - datetime.timedelta(days=k))) is not None]
+
+
+def leg_pain_notice(start: datetime.date, logs: Mapping[datetime.date, DayLog],
+                    day: datetime.date) -> OutcomeNotice | None:
+    if (day - start).days + 1 < LEG_PAIN_FROM_DAY:
+        return None
+    mean = _mean(log.leg_pain for log in _window(logs, day, 7))
+    if mean is None or mean < LEG_PAIN_MEAN:
+        return None
+    return OutcomeNotice("leg_pain", {"mean": round(mean, 1)})
+
+
+def psfs_notices(start: datetime.date, scores: Sequence[psfs.PsfsScore],
+                 day: datetime.date) -> list[OutcomeNotice]:
+    weeks = [d for d in psfs.by_day(scores) if d <= day]
+    if not weeks:
+        return []
+    latest = weeks[-1]
+    found: list[OutcomeNotice] = []
+    drops = [c for earlier in weeks[:-1]
+             if (c := psfs.compare(scores, earlier, latest)) is not None]
+    worst = min(drops, key=lambda c: c.delta, default=None)
+    if worst is not None and worst.delta <= -psfs.MEAN_CHANGE:
+        found.append(OutcomeNotice("psfs_worse", {
+            "mean": round(worst.mean_after, 1), "best": round(worst.mean_before, 1),
+            "best_day": worst.before}))
+    if (day - start).days + 1 >= PSFS_GAIN_BY_DAY:
+        gain = psfs.compare(scores, weeks[0], latest) if len(weeks) > 1 else None
+        delta = gain.delta if gain is not None else 0.0
+        if delta < psfs.MEAN_CHANGE:
+            found.append(OutcomeNotice("psfs_not_gained", {
+                "gain": round(delta, 1), "first_day": weeks[0]}))
+    return found
+
+
+def stiffness_notice(start: datetime.date, logs: Mapping[datetime.date, DayLog],
+                     day: datetime.date, onset_before_45: bool | None) -> OutcomeNotice | None:
+    if not onset_before_45 or (day - start).days + 1 <= STIFFNESS_AFTER_DAY:
+        return None
+    given = [log.stiffness_min for log in _window(logs, day, STIFFNESS_WINDOW)
+             if log.stiffness_min is not None]
+    stiff = sum(1 for v in given if v >= STIFFNESS_MIN)
+    if not given or stiff * 2 <= len(given):
+        return None
+    return OutcomeNotice("stiffness", {"days": stiff, "of": len(given)})
+
+
+def outcome_notices(start: datetime.date, logs: Mapping[datetime.date, DayLog],
+                    scores: Sequence[psfs.PsfsScore], day: datetime.date,
+                    onset_before_45: bool | None) -> list[OutcomeNotice]:
+    """Every outcome notice whose condition holds on ``day``."""
+    found = [n for n in (leg_pain_notice(start, logs, day),) if n is not None]
+    found += psfs_notices(start, scores, day)
+    stiff = stiffness_notice(start, logs, day, onset_before_45)
+    if stiff is not None:
+        found.append(stiff)
+    return found
