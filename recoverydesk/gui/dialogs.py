@@ -198,6 +198,12 @@ class PreferencesDialog(QDialog):
         self.auto.setChecked(session.rules.auto_advance)
         self.auto.setAccessibleName("Advance automatically")
         form.addRow(self.auto)
+        self.onset = QCheckBox("My back pain first began before I was &45", self)
+        self.onset.setChecked(bool(session.onset_before_45))
+        self.onset.setAccessibleName("Back pain first began before 45")
+        self.onset.setToolTip("With long morning stiffness after three months, the app then "
+                              "suggests asking your GP about inflammatory back pain.")
+        form.addRow(self.onset)
         self._add_desktop_rows(form)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #c62828;")
@@ -291,6 +297,8 @@ class PreferencesDialog(QDialog):
                                           baseline_weekly_m=self.baseline_metres())
                 if new != info:
                     session.update_episode(new)
+            if self.onset.isChecked() != bool(session.onset_before_45):
+                session.set_onset_before_45(self.onset.isChecked())
             if self.auto.isChecked() != session.rules.auto_advance:
                 session.set_rules(auto_advance=self.auto.isChecked())
             self._save_desktop_rows()

@@ -327,6 +327,30 @@ class Session(QObject):
         self._invalidate([day])
         self.notify(f"Function scores saved for {day:%A %d %B}.")
 
+    ONSET_SETTING = "pain_onset_before_45"
+    """Whether the runner's back pain first began before 45 (the stiffness notice, §5.1)."""
+
+    @property
+    def onset_before_45(self) -> bool | None:
+        value = self._store.setting(self.ONSET_SETTING)
+        return value if isinstance(value, bool) else None
+
+    def set_onset_before_45(self, value: bool) -> None:
+        self._store.set_setting(self.ONSET_SETTING, value)
+        self._invalidate()
+
+    def outcome_notices(self, day: datetime.date | None = None) -> list[str]:
+        """The leg-pain, PSFS and stiffness notices on ``day`` (default today), in words."""
+        from recoverydesk.core.outcome_notices import outcome_notices
+        from recoverydesk.core.outcomes import notice_words
+
+        episode = self.episode
+        if episode is None:
+            return []
+        found = outcome_notices(episode.start, episode.logs, self.psfs_scores(),
+                                day or self.today(), self.onset_before_45)
+        return [notice_words(n) for n in found]
+
     def notify(self, text: str) -> None:
         """Put ``text`` in the status bar (the one place ``message`` is emitted)."""
         self.message.emit(text)

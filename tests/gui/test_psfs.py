@@ -113,3 +113,28 @@ def test_the_check_in_asks_for_leg_pain_now_the_day_has_it(qtbot, session, store
     assert view.save_check_in()
     saved = store.day_log(TODAY)
     assert saved is not None and saved.leg_pain == 4
+
+
+def test_outcome_notices_show_in_todays_warnings(qtbot, session, store, clock) -> None:
+    from recoverydesk.core.model import DayLog
+
+    for k in range(42):
+        d = dt.date(2026, 3, 1) + dt.timedelta(days=k)
+        store.save_day(DayLog(d, 2, leg_pain=4), today=d)
+    clock["today"] = dt.date(2026, 3, 1) + dt.timedelta(days=40)  # day 41: not yet
+    assert not any("leg pain" in line for line in session.outcome_notices())
+    clock["today"] = dt.date(2026, 3, 1) + dt.timedelta(days=41)  # day 42
+    view = today_view(qtbot, session)
+    assert view.warnings.isVisible()
+    assert "about your leg pain" in view.warnings.text()
+
+
+def test_onset_question_in_preferences_is_stored(qtbot, session) -> None:
+    from recoverydesk.gui.dialogs import PreferencesDialog
+
+    assert session.onset_before_45 is None
+    dialog = PreferencesDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.onset.setChecked(True)
+    dialog._on_buttons_accepted()
+    assert session.onset_before_45 is True
