@@ -83,6 +83,8 @@ screenshots: sysdeps-test $(VENV)/.installed
 		RECOVERYDESK_THEME=dark $(SHOT) --view $$view --size 1366x768 \
 			--out docs/screenshots/$$view-dark-1366x768.png || exit 1; \
 	done
+	$(SHOT) --view function --size 1366x768 --out docs/screenshots/function-1366x768.png
+	$(SHOT) --view where --size 1366x768 --out docs/screenshots/where-1366x768.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_contact_sheet.py \
 		--out docs/screenshots/exercises-all.png
 
