@@ -58,6 +58,7 @@ from recoverydesk.core.model import (
     validate_activity,
     validate_day,
 )
+from recoverydesk.core.psfs import clean_name
 from recoverydesk.interchange.activity_files import ImportRefused, file_label, read_limited
 from recoverydesk.interchange.csvsafe import restore
 
@@ -110,11 +111,12 @@ class DiaryFile:
 
     Attributes:
         name: The file name, used in messages.
-        shape: ``days`` or ``activities``.
+        shape: ``days``, ``activities`` or ``psfs``.
         sha256: Hex digest of the file's bytes.
         days: The days' entries as the file gives them (days shape).
         present: Which optional day columns the header has (days shape).
         activities: The activities (activities shape), in file order.
+        scores: (date, activity name, score) rows (psfs shape), in file order.
     """
 
     name: str
@@ -123,6 +125,7 @@ class DiaryFile:
     days: tuple[DayLog, ...] = ()
     present: frozenset[str] = frozenset()
     activities: tuple[Activity, ...] = ()
+    scores: tuple[tuple[datetime.date, str, int], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -139,7 +142,7 @@ class DiaryImport:
         """The words of the import summary line: "imported 12 days"."""
         if self.already:
             return "already imported"
-        noun = "day" if self.shape == "days" else "activity"
+        noun = {"days": "day", "psfs": "function score"}.get(self.shape, "activity")
         text = f"imported {words.count_text(self.count, noun)}"
         if self.known:
             text += f" ({self.known} already present, not added again)"
@@ -150,13 +153,16 @@ class DiaryImport:
 
 def header_shape(header: Iterable[str]) -> str | None:
     """Say which diary shape a header row is: ``activities`` if it names ``date`` and
-    ``kind``, ``days`` if it names ``date`` and ``pain``, else None. Case and surrounding
+    ``kind``, ``days`` if it names ``date`` and ``pain``, ``psfs`` if it names ``date``,
+    ``activity`` and ``score``, else None. Case and surrounding
     spaces are ignored; other columns may be present."""
     names = {_column(h) for h in header}
     if "date" not in names:
         return None
     if "kind" in names:
         return "activities"
+    if {"activity", "score"} <= names:
+        return "psfs"
     if "pain" in names:
         return "days"
     return None
@@ -225,7 +231,8 @@ def parse_diary(data: bytes, name: str, today: datetime.date) -> DiaryFile:
     if shape is None:
         raise DiaryRefused(
             f"{name}: not a diary file: the header row must name the days.csv columns "
-            "(date, pain, …) or the activities.csv columns (date, kind, …)")
+            "(date, pain, …), the activities.csv columns (date, kind, …) or the psfs.csv "
+            "columns (date, activity, score)")
     seen: set[str] = set()
     for column in header:
         if column and column in seen:
@@ -236,6 +243,8 @@ def parse_diary(data: bytes, name: str, today: datetime.date) -> DiaryFile:
         days = _read_days(rows, header, name, today)
         present = frozenset(c for c in DAY_COLUMNS if c in seen)
         return DiaryFile(name, shape, sha256, days=days, present=present)
+    if shape == "psfs":
+        return DiaryFile(name, shape, sha256, scores=_read_scores(rows, header, name, today))
     activities = _read_activities(rows, header, name, today)
     return DiaryFile(name, shape, sha256, activities=activities)
 
@@ -381,6 +390,32 @@ def _read_activities(rows: Iterable[tuple[int, list[str]]], header: list[str], n
     return tuple(activities)
 
 
+def _read_scores(rows: Iterable[tuple[int, list[str]]], header: list[str], name: str,
+                 today: datetime.date) -> tuple[tuple[datetime.date, str, int], ...]:
+    scores: list[tuple[datetime.date, str, int]] = []
+    first_row: dict[tuple[datetime.date, str], int] = {}
+    for number, cells in rows:
+        values = _cells(cells, header, name, number)
+        try:
+            day = parse_date("date", values.get("date", ""), today)
+            activity = clean_name(values.get("activity", ""))
+            score = _int("score", values.get("score", ""), 0, 10, optional=False)
+        except ValidationError as error:
+            raise _refuse(name, number, error) from None
+        assert score is not None
+        key = (day, activity.casefold())
+        if key in first_row:
+            raise DiaryRefused(
+                f"{name} row {number}: activity: '{activity}' is scored twice on "
+                f"{day.isoformat()} (rows {first_row[key]} and {number})",
+                row=number, field="activity")
+        first_row[key] = number
+        scores.append((day, activity, score))
+    if not scores:
+        raise DiaryRefused(f"{name}: nothing to import: the file has a header but no rows")
+    return tuple(scores)
+
+
 def _activity_from(values: Mapping[str, str], today: datetime.date) -> Activity:
     day = parse_date("date", values.get("date", ""), today)
     start_text = values.get("start_time", "").strip()
@@ -437,6 +472,9 @@ def write_diary(store: Store, diary: DiaryFile, today: datetime.date) -> DiaryIm
         added = store.add_file(diary.sha256, diary.name, "csv", new, today=today)
         return DiaryImport("activities", len(new), already=not added,
                            known=len(diary.activities) - len(new))
+    if diary.shape == "psfs":
+        store.import_psfs(diary.scores, today=today)
+        return DiaryImport("psfs", len(diary.scores))
     merged = [_merge(store.day_log(log.day), log, diary.present) for log in diary.days]
     with store.transaction():  # the store's own writes nest as savepoints inside it
         for log in merged:

@@ -812,6 +812,47 @@ class Store:
                            "VALUES (?, ?, ?)", [day.isoformat(), ids[clean_name(name).casefold()],
                                                 score])
 
+    def import_psfs(self, rows: Iterable[tuple[datetime.date, str, int]],
+                    today: datetime.date | None = None) -> None:
+        """Bring in scores by activity name (a ``psfs.csv``), all or nothing.
+
+        A name the store does not know becomes an activity created on its first date, and
+        retired unless the file scores it on its last date (so a file's history does not
+        crowd the activities in use); a known name, retired or not, takes the scores. A score
+        for a day and activity already stored replaces it.
+        """
+        today = today or datetime.date.today()
+        rows = sorted(rows)
+        for day, name, score in rows:
+            validate_score(PsfsScore(day, 0, score), today)
+            clean_name(name)
+        if not rows:
+            return
+        last = rows[-1][0]
+        known: dict[str, PsfsActivity] = {}
+        for activity in self.psfs_activities():  # the newest of a name wins
+            known[activity.name.casefold()] = activity
+        new: dict[str, tuple[str, datetime.date, bool]] = {}
+        for day, name, _score in rows:
+            key = clean_name(name).casefold()
+            if key not in known and key not in new:
+                new[key] = (clean_name(name), day, True)
+            if key in new and day == last:
+                new[key] = (new[key][0], new[key][1], False)
+        active = len(self.psfs_activities(include_retired=False))
+        check_active_count(active + sum(1 for _n, _d, retired in new.values() if not retired))
+        with self._write() as db:
+            for name, created, retired in new.values():
+                db.execute("INSERT INTO psfs_activities (name, created, retired) "
+                           "VALUES (?, ?, ?)", [name, created.isoformat(), int(retired)])
+            ids: dict[str, int] = {}
+            for i, n in db.execute("SELECT id, name FROM psfs_activities ORDER BY id"):
+                ids[n.casefold()] = i
+            for day, name, score in rows:
+                db.execute("INSERT OR REPLACE INTO psfs_scores (day, activity_id, score) "
+                           "VALUES (?, ?, ?)", [day.isoformat(), ids[clean_name(name).casefold()],
+                                                score])
+
     # --- settings --------------------------------------------------------------------------
 
     def setting(self, key: str, default: Any = None) -> Any:

@@ -68,3 +68,40 @@ def test_an_older_file_without_the_columns_keeps_them(store, tmp_path) -> None:
     log = store.day_log(dt.date(2026, 3, 1))
     assert log is not None and log.pain == 2
     assert (log.leg_pain, log.stiffness_min, log.pain_sites) == (4, 30, {"thigh_right"})
+
+
+PSFS_CSV = ("date,activity,score\n"
+            "2026-03-01,run 5 km easy,2\n"
+            "2026-03-01,lift my child,3\n"
+            "2026-03-08,run 5 km easy,4\n"
+            "2026-03-08,carry the shopping,5\n")
+
+
+def test_psfs_csv_imports_names_and_scores(store, tmp_path) -> None:
+    path = tmp_path / "psfs.csv"
+    path.write_text(PSFS_CSV, encoding="utf-8")
+    done = import_diary(store, path, TODAY)
+    assert done.describe() == "imported 4 function scores"
+    acts = {a.name: a for a in store.psfs_activities()}
+    # a name not scored on the file's last date comes in retired, keeping its history
+    assert {n: a.retired for n, a in acts.items()} == {
+        "run 5 km easy": False, "lift my child": True, "carry the shopping": False}
+    assert acts["carry the shopping"].created == dt.date(2026, 3, 8)
+    names = {a.id: a.name for a in acts.values()}
+    assert sorted((s.day.day, names[s.activity_id], s.score) for s in store.psfs_scores()) == [
+        (1, "lift my child", 3), (1, "run 5 km easy", 2), (8, "carry the shopping", 5),
+        (8, "run 5 km easy", 4)]
+
+
+@pytest.mark.parametrize(("row", "words"), [
+    ("2026-03-01,run,11", "row 3: score: '11'"),
+    ("2026-03-01,,3", "row 3: activity"),
+    ("2026-03-01,Run 5 km easy,3", "row 3: activity: 'Run 5 km easy' is scored twice"),
+])
+def test_bad_psfs_rows_import_nothing(store, tmp_path, row, words) -> None:
+    path = tmp_path / "psfs.csv"
+    path.write_text("date,activity,score\n2026-03-01,run 5 km easy,2\n" + row + "\n",
+                    encoding="utf-8")
+    with pytest.raises(DiaryRefused, match=words):
+        import_diary(store, path, TODAY)
+    assert store.psfs_scores() == [] and store.psfs_activities() == []
