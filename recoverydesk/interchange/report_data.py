@@ -25,10 +25,14 @@ from recoverydesk.core.exercises import load_library
 from recoverydesk.core.load import DailyFigures, daily_figures
 from recoverydesk.core.model import Activity, DayLog, Episode, describe_activity
 from recoverydesk.core.plan import Content, load_content
+from recoverydesk.core.psfs import PsfsActivity, PsfsScore
+from recoverydesk.interchange import report_outcomes
 
 if TYPE_CHECKING:
     from recoverydesk.storage.store import Store
 
+PSFS_CHART_RATIO = 0.36
+"""The Function chart's height against its width."""
 _EVENT_WORDS = {"advance": "Advanced", "regression": "Stepped back",
                 "pause": "Paused by a red flag", "clearance": "Cleared by a clinician"}
 
@@ -59,6 +63,8 @@ class ReportData:
     exercises_done: Mapping[datetime.date, Mapping[str, int]]
     exercise_names: Mapping[str, str]
     min_days: Mapping[str, int]
+    psfs_activities: tuple[PsfsActivity, ...] = ()
+    psfs_scores: tuple[PsfsScore, ...] = ()
 
     @property
     def units(self) -> str:
@@ -98,7 +104,9 @@ def gather(store: Store, today: datetime.date, content: Content | None = None) -
         today=today, episode=episode, content=content, timeline=timeline, figures=figures,
         history=tuple(_history(timeline)),
         exercises_done=store.exercises_done(episode.start, last),
-        exercise_names=names, min_days=dict(rules.min_days))
+        exercise_names=names, min_days=dict(rules.min_days),
+        psfs_activities=tuple(store.psfs_activities()),
+        psfs_scores=tuple(store.psfs_scores(until=last)))
 
 
 def _history(timeline: Sequence[engine.DayStatus]) -> list[HistoryRow]:
@@ -191,6 +199,9 @@ def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float
     if "history" in include:
         parts.append(_history_html(data, break_after_overview))
     parts.append(_flags_html(data))
+    psfs_size = (chart_size[0], round(chart_size[0] * PSFS_CHART_RATIO))
+    parts.append(report_outcomes.psfs_html(data.psfs_activities, data.psfs_scores, psfs_size))
+    parts.append(report_outcomes.sites_html(data.episode.logs))
     if "adherence" in include:
         parts.append(_adherence_html(data))
     if "days" in include:
@@ -248,6 +259,8 @@ def _summary_html(data: ReportData, status: engine.DayStatus | None) -> str:
                      f"{sum(last_week) / len(last_week):.1f} (0–10)"))
     if pains:
         rows.append(("Highest pain logged", f"{max(pains)} of 10"))
+    rows += report_outcomes.summary_rows(data.episode.logs, info.start,
+                                         max(data.today, info.start))
     rows.append(("Notes", info.notes or "none"))
     body = "".join(f"<tr><th width='34%'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     return ("<h2>Episode</h2><table width='100%' cellspacing='0' cellpadding='3' border='1'>"
@@ -396,19 +409,22 @@ def _days_html(data: ReportData) -> str:
         rows.append(_row(
             _e(words.date_text(day, weekday=True, year=day.year != data.today.year)),
             _e(phase), _pain(log.pain if log else None), _pain(pain_activity),
-            _pain(log.pain_morning if log else None), acts or "–", _e(flags) or "–",
+            _pain(log.pain_morning if log else None),
+            _pain(log.leg_pain if log else None),
+            _pain(log.stiffness_min if log else None), acts or "–", _e(flags) or "–",
             _e(log.notes) if log and log.notes else "",
-            classes=("", "", "n", "n", "n", "", "", "")))
+            classes=("", "", "n", "n", "n", "n", "n", "", "", "")))
     if not months:
         return "<h2>Daily entries</h2><p>Nothing has been logged yet.</p>"
-    head = ("Date", "Phase, day", "Pain", "During activity", "On waking", "Activities",
+    head = ("Date", "Phase, day", "Pain", "Activ.", "Wake", "Leg", "Stiff", "Activities",
             "Red flags", "Notes")
     # One table a month: easier to find a date in, and Qt lays out many short tables in
     # linear time where one 3,650-row table took seconds per year of entries.
     tables = "".join(
         f"<h3>{words.month_text(datetime.date(year, month, 1))}</h3>"
-        + _table(head, rows, (9, 12, 6, 9, 9, 20, 12, 23))
+        + _table(head, rows, (9, 10, 6, 7, 7, 5, 6, 18, 11, 21))
         for (year, month), rows in months.items())
     return ("<h2>Daily entries, newest first</h2><p class='small muted'>Pain 0 (none) to 10 "
-            "(worst imaginable): overall that day, the worst during activity, and on waking; "
-            "“–” means not given.</p>" + tables)
+            "(worst imaginable): overall that day (Pain), the worst during activity (Activ.) "
+            "and on waking (Wake); leg pain on its own 0–10 scale (Leg); minutes of stiffness "
+            "after getting up (Stiff); “–” means not given.</p>" + tables)

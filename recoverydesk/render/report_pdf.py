@@ -50,10 +50,12 @@ from recoverydesk.core.model import from_metres
 from recoverydesk.core.plan import Content
 from recoverydesk.interchange.report_data import (
     OPTIONAL_SECTIONS,
+    PSFS_CHART_RATIO,
     ReportData,
     gather,
     report_html,
 )
+from recoverydesk.interchange.report_outcomes import PSFS_CHART_URL
 
 if TYPE_CHECKING:
     from recoverydesk.storage.store import Store
@@ -448,6 +450,13 @@ def _lay_out(data: ReportData, page_size: str, device: QPaintDevice, dpi: int,
     chart_h = round(chart_w * 0.44)
     chart = draw_pain_chart(data, chart_w, chart_h)
     doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart://pain"), chart)
+    if data.psfs_scores:
+        from recoverydesk.render.psfs_chart import draw_psfs_chart
+
+        psfs_chart = draw_psfs_chart(data.psfs_activities, data.psfs_scores, chart_w,
+                                     round(chart_w * PSFS_CHART_RATIO))
+        doc.addResource(QTextDocument.ResourceType.ImageResource,
+                        QUrl(PSFS_CHART_URL), psfs_chart)
     doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h), include=include))
     heading = doc.find("Phase history")
     if not heading.isNull():

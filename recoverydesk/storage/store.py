@@ -729,7 +729,7 @@ class Store:
         active = self.psfs_activities(include_retired=False)
         self._check_new_names(cleaned, active)
         check_active_count(len(active) + len(cleaned))
-        with self._write() as db:
+        with self.transaction() as db:
             for name in cleaned:
                 db.execute("INSERT INTO psfs_activities (name, created, retired) "
                            "VALUES (?, ?, 0)", [name, created.isoformat()])
@@ -752,7 +752,7 @@ class Store:
         new = clean_name(name)
         active = [a for a in self.psfs_activities(include_retired=False) if a.id != activity_id]
         self._check_new_names([new], active)
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("UPDATE psfs_activities SET retired = 1 WHERE id = ?", [activity_id])
             db.execute("INSERT INTO psfs_activities (name, created, retired) VALUES (?, ?, 0)",
                        [new, day.isoformat()])
@@ -763,7 +763,7 @@ class Store:
         if not retired:
             active = self.psfs_activities(include_retired=False)
             check_active_count(len(active) + 1)
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("UPDATE psfs_activities SET retired = ? WHERE id = ?",
                        [int(retired), activity_id])
 
@@ -784,7 +784,7 @@ class Store:
             if activity_id not in known:
                 raise ValidationError("activity", activity_id, "one of the runner's activities")
             validate_score(PsfsScore(day, activity_id, score), today)
-        with self._write() as db:
+        with self.transaction() as db:
             for activity_id, score in scores.items():
                 db.execute("INSERT OR REPLACE INTO psfs_scores (day, activity_id, score) "
                            "VALUES (?, ?, ?)", [day.isoformat(), activity_id, score])
@@ -801,7 +801,7 @@ class Store:
         active = {a.name.casefold(): a for a in self.psfs_activities(include_retired=False)}
         new = [clean_name(n) for n in scores if clean_name(n).casefold() not in active]
         check_active_count(len(active) + len(new))
-        with self._write() as db:
+        with self.transaction() as db:
             for name in new:
                 db.execute("INSERT INTO psfs_activities (name, created, retired) "
                            "VALUES (?, ?, 0)", [name, day.isoformat()])
@@ -841,7 +841,7 @@ class Store:
                 new[key] = (new[key][0], new[key][1], False)
         active = len(self.psfs_activities(include_retired=False))
         check_active_count(active + sum(1 for _n, _d, retired in new.values() if not retired))
-        with self._write() as db:
+        with self.transaction() as db:
             for name, created, retired in new.values():
                 db.execute("INSERT INTO psfs_activities (name, created, retired) "
                            "VALUES (?, ?, ?)", [name, created.isoformat(), int(retired)])
