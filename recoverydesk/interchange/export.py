@@ -6,7 +6,9 @@ Two audiences:
 - **CSV** is for spreadsheets and other tools. ``days.csv`` and ``activities.csv`` keep the
   columns and meanings §7 documents (UTF-8, header row, ISO dates, metres and seconds, empty
   cells for absent values); the rest of the store follows in ``episodes.csv``, ``actions.csv``,
-  ``ticks.csv``, ``exercises_done.csv``, ``imported_files.csv`` and ``settings.csv`` so that
+  ``ticks.csv``, ``exercises_done.csv``, ``imported_files.csv``, ``psfs.csv`` (§7: ``date,
+  activity, score``, the weekly function scores by activity name), ``psfs_activities.csv``
+  (their ids, created dates and retired flags) and ``settings.csv`` so that
   nothing a runner recorded is left behind.
 - **JSON** is the backup a fresh install reads back losslessly: one document with a
   ``format`` name and a ``version``, every table as a list of records in a fixed order, and
@@ -48,6 +50,8 @@ from recoverydesk.core.model import (
     validate_day,
     validate_info,
 )
+from recoverydesk.core.psfs import MAX_ACTIVITIES, PsfsActivity, PsfsScore, validate_score
+from recoverydesk.core.psfs import validate_activity as validate_psfs_activity
 from recoverydesk.core.rules import Rules
 from recoverydesk.interchange.activity_files import ImportRefused
 from recoverydesk.storage import dump as tables
@@ -70,6 +74,9 @@ ACTION_COLUMNS = _FIELDS["actions"]
 TICK_COLUMNS = _FIELDS["ticks"]
 EXERCISE_COLUMNS = _FIELDS["exercises_done"]
 FILE_COLUMNS = _FIELDS["imported_files"]
+PSFS_ACTIVITY_COLUMNS = _FIELDS["psfs_activities"]
+PSFS_SCORE_COLUMNS = _FIELDS["psfs_scores"]
+PSFS_CSV_COLUMNS = ("date", "activity", "score")
 SETTING_COLUMNS = tables.SETTINGS.names
 
 
@@ -112,7 +119,8 @@ def _day_record(log: DayLog) -> dict[str, Any]:
     return {"date": log.day.isoformat(), "pain": log.pain, "pain_activity": log.pain_activity,
             "pain_morning": log.pain_morning, "red_flags": sorted(log.red_flags),
             "sleep_hours": log.sleep_hours, "heat_ice_min": log.heat_ice_min,
-            "notes": log.notes}
+            "notes": log.notes, "leg_pain": log.leg_pain, "stiffness_min": log.stiffness_min,
+            "pain_sites": sorted(log.pain_sites)}
 
 
 def _activity_record(a: Activity) -> dict[str, Any]:
@@ -360,12 +368,19 @@ def _day(r: _Record, today: datetime.date) -> dict[str, Any]:
     unknown = sorted(set(flags) - set(RED_FLAGS))
     if unknown:
         raise r.refuse("red_flag", unknown[0], "one of " + ", ".join(RED_FLAGS))
+    sites = r.data.get("pain_sites", [])
+    if not isinstance(sites, list) or not all(isinstance(x, str) for x in sites):
+        raise r.refuse("pain_sites", sites, "a list of body-map region ids")
+    if len(set(sites)) != len(sites):
+        raise r.refuse("pain_sites", sites, "a list of different body-map region ids")
     pain = r.integer("pain", optional=False)
     assert day is not None and pain is not None
     log = DayLog(day=day, pain=pain, pain_activity=r.integer("pain_activity"),
                  pain_morning=r.integer("pain_morning"), red_flags=frozenset(flags),
                  sleep_hours=r.number("sleep_hours"), heat_ice_min=r.integer("heat_ice_min"),
-                 notes=r.text("notes", limit=10**7, default=""))
+                 notes=r.text("notes", limit=10**7, default=""),
+                 leg_pain=r.integer("leg_pain"), stiffness_min=r.integer("stiffness_min"),
+                 pain_sites=frozenset(sites))
     r.validated(validate_day, log, today)
     return _day_record(log)
 
@@ -440,9 +455,36 @@ def _file(r: _Record, today: datetime.date) -> dict[str, Any]:
     return {"sha256": sha, "name": r.name("name"), "format": fmt, "activities": count}
 
 
+def _psfs_activity(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(PSFS_ACTIVITY_COLUMNS)
+    ident = r.integer("id", optional=False)
+    if ident is None or not 1 <= ident <= 2**62:
+        raise r.refuse("id", ident, "a whole number from 1")
+    created = r.date("created", today)
+    retired = r.data.get("retired", False)
+    if not isinstance(retired, bool):
+        raise r.refuse("retired", retired, "true or false")
+    assert created is not None
+    activity = PsfsActivity(r.text("name", limit=MAX_TEXT), created, retired, ident)
+    r.validated(validate_psfs_activity, activity, today)
+    return {"id": ident, "name": activity.name, "created": created.isoformat(),
+            "retired": retired}
+
+
+def _psfs_score(r: _Record, today: datetime.date) -> dict[str, Any]:
+    r.keys(PSFS_SCORE_COLUMNS)
+    day = r.date("date", today)
+    activity = r.integer("activity_id", optional=False)
+    score = r.integer("score", optional=False)
+    assert day is not None and activity is not None and score is not None
+    r.validated(validate_score, PsfsScore(day, activity, score), today)
+    return {"date": day.isoformat(), "activity_id": activity, "score": score}
+
+
 CHECKERS: dict[str, Callable[[_Record, datetime.date], dict[str, Any]]] = {
     "episodes": _episode, "days": _day, "activities": _activity, "actions": _action,
     "ticks": _tick, "exercises_done": _exercise, "imported_files": _file,
+    "psfs_activities": _psfs_activity, "psfs_scores": _psfs_score,
 }
 """How each list section of a backup is checked; a new section of ``storage/dump.py`` needs
 its checker here (a test says so)."""
@@ -492,6 +534,17 @@ def _check_relations(doc: Mapping[str, Any]) -> None:
     unique("ticks", lambda t: (t["date"], t["item"]), "date and item")
     unique("exercises_done", lambda x: (x["date"], x["exercise_id"]), "date and exercise_id")
     unique("imported_files", lambda f: f["sha256"], "sha256")
+    unique("psfs_activities", lambda a: a["id"], "id")
+    unique("psfs_scores", lambda x: (x["date"], x["activity_id"]), "date and activity_id")
+    psfs_ids = {a["id"] for a in doc["psfs_activities"]}
+    for i, score in enumerate(doc["psfs_scores"]):
+        if score["activity_id"] not in psfs_ids:
+            raise BackupRefused(f"psfs_scores[{i}]: activity_id {score['activity_id']} names no "
+                                "activity of psfs_activities", field="activity_id")
+    active = sum(1 for a in doc["psfs_activities"] if not a["retired"])
+    if active > MAX_ACTIVITIES:
+        raise BackupRefused(f"psfs_activities: {active} activities are in use; at most "
+                            f"{MAX_ACTIVITIES} may be", field="retired")
     ids = {e["id"] for e in doc["episodes"]}
     for i, action in enumerate(doc["actions"]):
         if action["episode_id"] not in ids:
@@ -529,9 +582,18 @@ def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _days_csv(days: Sequence[Mapping[str, Any]]) -> str:
-    """``days.csv``: red flags as their ids joined by ``;`` (one cell)."""
-    return csv_text(DAY_COLUMNS, [{**d, "red_flags": tables.encode_flags(d["red_flags"])}
+    """``days.csv``: red flags and body-map sites as their ids joined by ``;`` (one cell)."""
+    return csv_text(DAY_COLUMNS, [{**d, "red_flags": tables.encode_flags(d["red_flags"]),
+                                   "pain_sites": tables.encode_flags(d["pain_sites"])}
                                   for d in days])
+
+
+def _psfs_csv(activities: Sequence[Mapping[str, Any]],
+              scores: Sequence[Mapping[str, Any]]) -> str:
+    """``psfs.csv`` (§7: ``date, activity, score``): the activity by its name."""
+    names = {a["id"]: a["name"] for a in activities}
+    return csv_text(PSFS_CSV_COLUMNS, [{"date": s["date"], "activity": names[s["activity_id"]],
+                                        "score": s["score"]} for s in scores])
 
 
 def days_csv(store: Store) -> str:
@@ -566,6 +628,9 @@ def export_csv(store: Store, folder: Path, *, replace: bool = False) -> list[Pat
     files = {f"{section.name}.csv": csv_text(section.names, doc[section.name])
              for section in tables.SECTIONS}
     files["days.csv"] = _days_csv(doc["days"])
+    # The scores by activity name, as §7 documents them, instead of the ids' table.
+    del files["psfs_scores.csv"]
+    files["psfs.csv"] = _psfs_csv(doc["psfs_activities"], doc["psfs_scores"])
     files["activities.csv"] = csv_text(ACTIVITY_COLUMNS, doc["activities"])
     files["settings.csv"] = csv_text(SETTING_COLUMNS, settings)
     written = []

@@ -69,9 +69,13 @@ def psfs_series(activities: Sequence[psfs.PsfsActivity], scores: Sequence[psfs.P
 
 
 def psfs_html(activities: Sequence[psfs.PsfsActivity], scores: Sequence[psfs.PsfsScore],
-              chart_size: tuple[float, float]) -> str:
-    """The "Function (PSFS)" section: what it is, the chart, the table of weekly scores."""
-    head = "<h2 style='page-break-before: always'>Function (PSFS)</h2>"
+              chart_size: tuple[float, float], *, new_page: bool = True) -> str:
+    """The "Function (PSFS)" section: what it is, the chart, the table of weekly scores.
+    With ``new_page`` (and scores to show) it starts a page, so its chart and table stay
+    together."""
+    dates = psfs.by_day(scores)
+    style = " style='page-break-before: always'" if new_page and dates else ""
+    head = f"<h2{style}>Function (PSFS)</h2>"
     dates, means, lines = psfs_series(activities, scores)
     if not dates:
         return head + "<p>No function scores have been recorded.</p>"

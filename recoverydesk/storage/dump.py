@@ -46,7 +46,7 @@ SECTIONS: tuple[Section, ...] = (
             _same("id", "start", "units", "baseline_weekly_m", "notes", "closed_on"), "id"),
     Section("days", "day_logs",
             _same("date", "pain", "pain_activity", "pain_morning", "red_flags", "sleep_hours",
-                  "heat_ice_min", "notes"), "day"),
+                  "heat_ice_min", "notes", "leg_pain", "stiffness_min", "pain_sites"), "day"),
     Section("activities", "activities",
             _same("date", "start_time", "kind", "distance_m", "duration_s", "elapsed_s", "pain",
                   "source", "file_sha256", "cadence_spm"), "day, start_time, id"),
@@ -57,6 +57,10 @@ SECTIONS: tuple[Section, ...] = (
             "day, exercise_id"),
     Section("imported_files", "imported_files", _same("sha256", "name", "format", "activities"),
             "sha256"),
+    Section("psfs_activities", "psfs_activities", _same("id", "name", "created", "retired"),
+            "id"),
+    Section("psfs_scores", "psfs_scores", _same("date", "activity_id", "score"),
+            "day, activity_id"),
 )
 """The tables dumped as lists of records, in the export's order. Settings follow as one
 object of named values (``SETTINGS``)."""
@@ -79,16 +83,24 @@ def decode_flags(text: str | None) -> list[str]:
     return sorted(text.split(";")) if text else []
 
 
+_ID_LISTS = ("red_flags", "pain_sites")
+"""Columns holding a set of ids as ``;``-joined text, dumped as sorted lists."""
+
+
 def _from_column(column: str, value: Any) -> Any:
-    if column == "red_flags":
+    if column in _ID_LISTS:
         return decode_flags(value)
+    if column == "retired":
+        return bool(value)
     if column in ("notes", "note"):
         return value or ""
     return value
 
 
 def _to_column(column: str, value: Any) -> Any:
-    return encode_flags(value) if column == "red_flags" else value
+    if column in _ID_LISTS:
+        return encode_flags(value)
+    return int(value) if column == "retired" else value
 
 
 def dump(store: Store) -> dict[str, Any]:

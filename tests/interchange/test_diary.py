@@ -26,11 +26,12 @@ from tests.budget import examples
 TODAY = dt.date(2026, 3, 20)
 
 DAYS_CSV = (
-    "date,pain,pain_activity,pain_morning,red_flags,sleep_hours,notes,heat_ice_min\n"
-    "2026-03-01,6,,6,,,,\n"
-    "2026-03-02,4,5,3,fever;numbness,7.5,\"Stiff, then better\nafter lunch\",20\n"
-    "2026-03-03,3,,,,8,Léger — ça va 🙂,\n"
-    "2026-03-04,0,0,0,,0,\"She said \"\"rest\"\"\",240\n"
+    "date,pain,pain_activity,pain_morning,red_flags,sleep_hours,notes,heat_ice_min,leg_pain,"
+    "stiffness_min,pain_sites\n"
+    "2026-03-01,6,,6,,,,,5,45,below_knee_left;low_back_centre\n"
+    "2026-03-02,4,5,3,fever;numbness,7.5,\"Stiff, then better\nafter lunch\",20,,,\n"
+    "2026-03-03,3,,,,8,Léger — ça va 🙂,,0,0,low_back_left\n"
+    "2026-03-04,0,0,0,,0,\"She said \"\"rest\"\"\",240,,,\n"
 )
 
 ACTIVITIES_CSV = (

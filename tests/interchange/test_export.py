@@ -45,7 +45,9 @@ def seed(store: Store) -> None:
     """A small store touching every table."""
     store.start_episode(EpisodeInfo(dt.date(2026, 1, 5), "mi", 32186.88, "old"), today=TODAY)
     store.start_episode(EpisodeInfo(dt.date(2026, 3, 1), "km"), new=True, today=TODAY)
-    store.save_day(DayLog(dt.date(2026, 3, 1), 6, None, 6, notes="ouch, \"bad\" day"),
+    store.save_day(DayLog(dt.date(2026, 3, 1), 6, None, 6, notes="ouch, \"bad\" day",
+                          leg_pain=5, stiffness_min=45,
+                          pain_sites=frozenset({"low_back_centre", "below_knee_left"})),
                    today=TODAY)
     store.save_day(DayLog(dt.date(2026, 3, 2), 4, 5, 3, frozenset({"fever", "numbness"}), 7.5,
                           20, "line one\nline two"),
@@ -61,6 +63,11 @@ def seed(store: Store) -> None:
     store.set_exercise_done(dt.date(2026, 3, 2), "bird_dog", True)
     store.set_setting("rules", {"auto_advance": True})
     store.set_setting("last_view", "charts")
+    store.add_psfs_activities(["run 5 km easy", "sit, then stand"], dt.date(2026, 3, 1),
+                              today=TODAY)
+    store.save_psfs(dt.date(2026, 3, 1), {1: 2, 2: 4}, today=TODAY)
+    store.rename_psfs_activity(2, "sit an hour", dt.date(2026, 3, 8), today=TODAY)
+    store.save_psfs(dt.date(2026, 3, 8), {1: 3, 3: 5}, today=TODAY)
 
 
 @pytest.fixture
@@ -74,7 +81,13 @@ def store(tmp_path: pathlib.Path) -> Iterator[Store]:
 def test_json_holds_every_table_with_format_and_version(store) -> None:
     doc = json.loads(export_json(store))
     assert list(doc) == ["format", "version", "episodes", "days", "activities", "actions",
-                         "ticks", "exercises_done", "imported_files", "settings"]
+                         "ticks", "exercises_done", "imported_files", "psfs_activities",
+                         "psfs_scores", "settings"]
+    assert doc["days"][0]["pain_sites"] == ["below_knee_left", "low_back_centre"]
+    assert (doc["days"][0]["leg_pain"], doc["days"][0]["stiffness_min"]) == (5, 45)
+    assert doc["psfs_activities"][1] == {"id": 2, "name": "sit, then stand",
+                                         "created": "2026-03-01", "retired": True}
+    assert doc["psfs_scores"][-1] == {"date": "2026-03-08", "activity_id": 3, "score": 5}
     assert (doc["format"], doc["version"]) == ("recoverydesk-export", 1)
     assert [e["closed_on"] is None for e in doc["episodes"]] == [False, True]
     assert doc["days"][1]["red_flags"] == ["fever", "numbness"]
@@ -127,6 +140,16 @@ def test_json_refuses_a_store_that_holds_data(store) -> None:
         (lambda d: d["settings"].update(rules={"nonsense": 1}), "settings['rules']: setting"),
         (lambda d: d["episodes"][0].update(closed_on=None), "more than one episode is open"),
         (lambda d: d.update(days={}), "days: it must be a list"),
+        (lambda d: d["days"][0].update(pain_sites=["left_calf"]),
+         "days[0]: pain_sites: 'left_calf' is not allowed; it must be one of low_back_left"),
+        (lambda d: d["days"][0].update(leg_pain=11), "days[0]: leg_pain: 11"),
+        (lambda d: d["days"][0].update(stiffness_min=241), "days[0]: stiffness_min: 241"),
+        (lambda d: d["psfs_scores"][0].update(score=11), "psfs_scores[0]: score: 11"),
+        (lambda d: d["psfs_scores"][0].update(activity_id=9),
+         "psfs_scores[0]: activity_id 9 names no activity"),
+        (lambda d: d["psfs_activities"][0].update(name=""), "psfs_activities[0]: activity"),
+        (lambda d: d["psfs_activities"][1].update(retired="no"),
+         "psfs_activities[1]: retired"),
     ],
 )
 def test_json_refusals_name_the_record_and_field(store, change, message) -> None:
@@ -143,7 +166,8 @@ def test_csv_export_writes_documented_columns_and_the_rest(store, tmp_path) -> N
     files = export_csv(store, tmp_path / "out")
     assert sorted(p.name for p in files) == sorted([
         "days.csv", "activities.csv", "episodes.csv", "actions.csv", "ticks.csv",
-        "exercises_done.csv", "imported_files.csv", "settings.csv"])
+        "exercises_done.csv", "imported_files.csv", "settings.csv", "psfs.csv",
+        "psfs_activities.csv"])
 
     def rows(name: str) -> list[dict[str, str]]:
         text = (tmp_path / "out" / name).read_text(encoding="utf-8")
@@ -155,7 +179,17 @@ def test_csv_export_writes_documented_columns_and_the_rest(store, tmp_path) -> N
     assert days[1] == {"date": "2026-03-02", "pain": "4", "pain_activity": "5",
                        "pain_morning": "3", "red_flags": "fever;numbness",
                        "sleep_hours": "7.5", "notes": "line one\nline two",
-                       "heat_ice_min": "20"}
+                       "heat_ice_min": "20", "leg_pain": "", "stiffness_min": "",
+                       "pain_sites": ""}
+    assert list(days[0])[-3:] == ["leg_pain", "stiffness_min", "pain_sites"]
+    assert (days[0]["leg_pain"], days[0]["stiffness_min"], days[0]["pain_sites"]) == (
+        "5", "45", "below_knee_left;low_back_centre")
+    assert rows("psfs.csv") == [
+        {"date": "2026-03-01", "activity": "run 5 km easy", "score": "2"},
+        {"date": "2026-03-01", "activity": "sit, then stand", "score": "4"},
+        {"date": "2026-03-08", "activity": "run 5 km easy", "score": "3"},
+        {"date": "2026-03-08", "activity": "sit an hour", "score": "5"}]
+    assert rows("psfs_activities.csv")[1]["retired"] == "true"
     acts = rows("activities.csv")
     assert list(acts[0]) == ["date", "start_time", "kind", "distance_m", "duration_s",
                              "elapsed_s", "pain", "source", "file_sha256", "cadence_spm"]
@@ -388,4 +422,6 @@ def test_every_section_the_store_dumps_is_checked_on_import_and_written_as_csv(t
     assert sorted(CHECKERS) == sorted(s.name for s in SECTIONS)
     with fresh_store() as store:
         written = {p.name for p in export_csv(store, tmp_path / "csv")}
-    assert written == {f"{s.name}.csv" for s in SECTIONS} | {"settings.csv"}
+    # psfs_scores is written as §7's psfs.csv: the activity by its name, not its id.
+    assert written == ({f"{s.name}.csv" for s in SECTIONS} - {"psfs_scores.csv"}
+                       | {"settings.csv", "psfs.csv"})

@@ -29,6 +29,12 @@ def filled(folder: pathlib.Path) -> Store:
     store.set_exercise_done(dt.date(2026, 3, 12), "bird_dog", True)
     store.add_file("ab" * 32, "morning.gpx", "gpx", [], today=TODAY)
     store.set_setting("rules", {"pain_max": 4})
+    store.save_day(DayLog(dt.date(2026, 3, 13), 2, leg_pain=3, stiffness_min=20,
+                          pain_sites=frozenset({"thigh_left", "buttock_left"})), today=TODAY)
+    store.add_psfs_activities(["run 5 km", "sit an hour", "lift a box"], dt.date(2026, 3, 10),
+                              today=TODAY)
+    store.set_psfs_retired(3, True)
+    store.save_psfs(dt.date(2026, 3, 10), {1: 2, 2: 5, 3: 4}, today=TODAY)
     return store
 
 
@@ -44,6 +50,9 @@ def test_a_dump_loads_into_an_empty_store_and_dumps_the_same(tmp_path) -> None:
     assert not target.is_empty()
     assert target.dump() == doc
     assert target.day_log(dt.date(2026, 3, 11)) == source.day_log(dt.date(2026, 3, 11))
+    assert target.day_log(dt.date(2026, 3, 13)) == source.day_log(dt.date(2026, 3, 13))
+    assert target.psfs_activities() == source.psfs_activities()
+    assert target.psfs_scores() == source.psfs_scores()
     assert len(target.episodes()) == 2 and target.current_episode().units == "km"
     source.close()
     target.close()
