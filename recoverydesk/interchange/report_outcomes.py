@@ -73,8 +73,7 @@ def psfs_html(activities: Sequence[psfs.PsfsActivity], scores: Sequence[psfs.Psf
     """The "Function (PSFS)" section: what it is, the chart, the table of weekly scores.
     With ``new_page`` (and scores to show) it starts a page, so its chart and table stay
     together."""
-    dates = psfs.by_day(scores)
-    style = " style='page-break-before: always'" if new_page and dates else ""
+    style = " style='page-break-before: always'" if new_page and scores else ""
     head = f"<h2{style}>Function (PSFS)</h2>"
     dates, means, lines = psfs_series(activities, scores)
     if not dates:
