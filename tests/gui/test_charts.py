@@ -245,7 +245,7 @@ def test_cadence_tab_draws_each_run_the_usual_figure_before_the_episode_and_plus
     session.reload()
     view = make_view(qtbot, session)
     titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
-    assert titles[-1] == "Cadence"
+    assert "Cadence" in titles
     view.tabs.setCurrentIndex(titles.index("Cadence"))
     chart = view.cadence_chart
     xs, ys = chart.points.getData()
