@@ -376,11 +376,12 @@ def test_export_csv_writes_the_documented_files(example, tmp_path) -> None:
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(["days.csv", "activities.csv", "episodes.csv", "actions.csv",
                             "ticks.csv", "exercises_done.csv", "imported_files.csv",
-                            "settings.csv"])
+                            "settings.csv", "psfs.csv", "psfs_activities.csv"])
     days = (out / "days.csv").read_text(encoding="utf-8").splitlines()
     assert days[0] == ("date,pain,pain_activity,pain_morning,red_flags,sleep_hours,notes,"
-                       "heat_ice_min")
-    assert days[1] == "2026-03-01,6,,6,,,,"
+                       "heat_ice_min,leg_pain,stiffness_min,pain_sites")
+    assert days[1] == "2026-03-01,6,,6,,,,,,,"
+    assert (out / "psfs.csv").read_text(encoding="utf-8") == "date,activity,score\n"
 
 
 def test_export_to_a_file_where_a_folder_is_needed_exits_2(example, tmp_path) -> None:

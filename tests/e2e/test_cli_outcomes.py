@@ -87,3 +87,22 @@ def test_bad_psfs_exits_2_and_writes_nothing(started, data_dir, scores, field) -
     assert result.code == 2, (result.out, result.err)
     assert field in result.err
     assert data_digest(data_dir) == before
+
+
+def test_psfs_csv_exports_and_imports_through_the_command_line(started, cli, tmp_path) -> None:
+    assert started("psfs", "--date", "2026-03-02", "--score", "run 5 km easy=2",
+                   "--score", "lift my child=3").code == 0
+    out = tmp_path / "csv"
+    assert started("export", "--format", "csv", "--out", str(out)).code == 0
+    assert (out / "psfs.csv").read_text(encoding="utf-8") == (
+        "date,activity,score\n2026-03-02,run 5 km easy,2\n2026-03-02,lift my child,3\n")
+    other = tmp_path / "other"
+    result = cli("import", str(out / "psfs.csv"), data=other)
+    assert result.code == 0, result.err
+    assert "psfs.csv: imported 2 function scores" in result.out
+    store = open_store(other)
+    try:
+        assert sorted(a.name for a in store.psfs_activities()) == [
+            "lift my child", "run 5 km easy"]
+    finally:
+        store.close()

@@ -69,7 +69,7 @@ def test_csv_export_into_an_empty_folder(qtbot, filled, tmp_path: pathlib.Path):
     with (folder / "activities.csv").open(encoding="utf-8", newline="") as handle:
         acts = list(csv.DictReader(handle))
     assert [(a["kind"], float(a["distance_m"])) for a in acts] == [("walk", 2500.0)]
-    assert "8 CSV files" in done.message
+    assert "10 CSV files" in done.message
 
 
 def test_csv_export_never_spills_into_a_busy_folder(qtbot, filled, tmp_path: pathlib.Path):
