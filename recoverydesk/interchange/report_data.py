@@ -191,7 +191,8 @@ def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float
     parts.append(f"<p><img src='{_e(chart_url)}' width='{width:.0f}' height='{height:.0f}'>"
                  "</p>")
     parts.append("<p class='small muted'>Each dot is the day's overall pain (0 none, 10 worst "
-                 "imaginable); the dashed line its mean over the last 7 days. Bars are the "
+                 "imaginable); the dashed line its mean over the last 7 days; the dotted line, "
+                 "when there is one, the day's leg pain on the same scale. Bars are the "
                  "distance run each day. Shaded bands show the phase in effect, named above "
                  "the chart.</p>")
     if today_status is not None:

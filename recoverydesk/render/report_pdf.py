@@ -220,6 +220,15 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
     for point in pain_points:
         if point is not None:
             p.drawEllipse(QPointF(*point), radius, radius)
+    # Leg pain beside the back pain: a dotted line on the same scale, when there is any.
+    leg = [data.episode.logs[d].leg_pain if d in data.episode.logs else None
+           for d in (figures.day(k) for k in range(n))]
+    leg_pen: QPen | None = None
+    if any(v is not None for v in leg):
+        leg_pen = QPen(QColor("#6a6a6a"), 1.3)
+        leg_pen.setDashPattern([1.0, 2.0])
+        _polyline(p, [(x_of(k), y_pain(v)) if v is not None else None
+                      for k, v in enumerate(leg)], leg_pen)
 
     # Red flags: a diamond (◆, as in every view) at the top of the day.
     p.setPen(QPen(black, 0.8))
@@ -244,11 +253,11 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
                    label)
 
     _paint_legend(p, QRectF(left, height - legend_h, width - left - right, legend_h),
-                  run_max > 0, data.units, mean_pen, pain_pen)
+                  run_max > 0, data.units, mean_pen, pain_pen, leg_pen)
 
 
 def _paint_legend(p: QPainter, area: QRectF, with_runs: bool, units: str, mean_pen: QPen,
-                  pain_pen: QPen) -> None:
+                  pain_pen: QPen, leg_pen: QPen | None = None) -> None:
     fm = QFontMetricsF(p.font())
     black = QColor("black")
     x = area.left()
@@ -286,6 +295,12 @@ def _paint_legend(p: QPainter, area: QRectF, with_runs: bool, units: str, mean_p
 
     items.append(("pain", pain_sample))
     items.append(("7-day mean of pain", mean_sample))
+    if leg_pen is not None:
+        def leg_sample(x0: float) -> None:
+            p.setPen(leg_pen)
+            p.drawLine(QPointF(x0, y), QPointF(x0 + 18, y))
+
+        items.append(("leg pain", leg_sample))
     if with_runs:
         items.append((f"run distance ({units})", bar_sample))
     items.append(("paused by a red flag", pause_sample))
