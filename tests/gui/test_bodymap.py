@@ -113,3 +113,15 @@ def test_heat_map_tooltip_counts_days(qtbot) -> None:
     (rect, *_) = [r for s, r in drawing.regions() if s == "thigh_left"]
     qtbot.mouseMove(drawing, rect.center().toPoint())
     assert drawing.toolTip() == "Left thigh: 3 of 10 days"
+
+
+def test_below_both_knees_suggests_the_emergency_flag(qtbot, view, session) -> None:
+    flag = session.content.red_flags.get("both_legs")
+    if flag is None:
+        pytest.skip("engine v2's both_legs red flag is not in resources/red_flags.toml yet")
+    view.body_map.boxes["below_knee_left"].click()
+    view.body_map.boxes["below_knee_right"].click()
+    text = view.site_suggestion.text()
+    assert view.site_suggestion.isVisible()
+    assert texts()["suggest_both_legs"] in text and flag.label in text
+    assert not view.flag_boxes["both_legs"].isChecked()
