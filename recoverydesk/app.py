@@ -335,6 +335,8 @@ def first_run(store: Store, today: datetime.date | None = None) -> Store | None:
     dialog.exec()
     if dialog.choice == "begin":
         store.start_episode(dialog.info(), today=today)
+        if dialog.psfs_names():
+            store.add_psfs_activities(dialog.psfs_names(), today, today=today)
         at = dialog.reminder()
         if at is not None:
             from recoverydesk.core.reminder import SETTING, format_time

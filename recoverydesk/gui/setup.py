@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTimeEdit,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.core import reminder
 from recoverydesk.core.model import EpisodeInfo, ValidationError, to_metres, validate_info
+from recoverydesk.core.psfs import MAX_ACTIVITIES, MAX_NAME, MIN_ACTIVITIES
 from recoverydesk.gui.dates import from_qdate, to_qdate
 
 
@@ -104,6 +107,23 @@ class SetupDialog(QDialog):
         self.reminder_on, self.reminder_time = reminder_fields(self, None)
         form.addRow(self.reminder_on, self.reminder_time)
         lay.addLayout(form)
+        # Function (PSFS, DESIGN §3.1): optional here; the Today view asks later otherwise.
+        psfs_intro = QLabel("<b>What does your back make hard?</b> (optional; or later on "
+                            "Today) Name 3 to 5 activities in your own words, e.g. “run 5 km "
+                            "easy”, “sit through a meeting”. Once a week you score each "
+                            "from 0 (unable) to 10 (as before the pain).", self)
+        psfs_intro.setWordWrap(True)
+        lay.addWidget(psfs_intro)
+        self.psfs_edits: list[QLineEdit] = []
+        names_row = QGridLayout()
+        for index in range(MAX_ACTIVITIES):
+            edit = QLineEdit(self)
+            edit.setMaxLength(MAX_NAME)
+            edit.setAccessibleName(f"Activity your back makes hard, {index + 1}")
+            edit.setPlaceholderText(f"activity {index + 1}")
+            names_row.addWidget(edit, index // 3, index % 3)
+            self.psfs_edits.append(edit)
+        lay.addLayout(names_row)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828; font-weight: bold;")
@@ -148,12 +168,26 @@ class SetupDialog(QDialog):
         chosen = self.reminder_time.time()
         return datetime.time(chosen.hour(), chosen.minute())
 
+    def psfs_names(self) -> list[str]:
+        """The activities named for the weekly function scores (none, or 3 to 5)."""
+        return [e.text().strip() for e in self.psfs_edits if e.text().strip()]
+
     @Slot()
     def _on_begin_clicked(self) -> None:
         try:
             validate_info(self.info(), self._today)
         except ValidationError as error:
             self.error.setText(str(error))
+            self.error.show()
+            return
+        names = [n.casefold() for n in self.psfs_names()]
+        if len(set(names)) != len(names):
+            self.error.setText("Each activity once, please: two of them have the same name.")
+            self.error.show()
+            return
+        if 0 < len(names) < MIN_ACTIVITIES:
+            self.error.setText(f"Name at least {MIN_ACTIVITIES} activities your back makes "
+                               "hard, or leave them all empty to name them later on Today.")
             self.error.show()
             return
         self.choice = "begin"

@@ -138,3 +138,32 @@ def test_onset_question_in_preferences_is_stored(qtbot, session) -> None:
     dialog.onset.setChecked(True)
     dialog._on_buttons_accepted()
     assert session.onset_before_45 is True
+
+
+def test_first_run_setup_may_name_the_activities(qtbot, tmp_path, monkeypatch) -> None:
+    from recoverydesk import app
+    from recoverydesk.gui import setup
+    from recoverydesk.storage.store import Store
+
+    answers = iter([["run 5 km easy", "sit an hour"],
+                    ["run 5 km easy", "sit an hour", "lift my child"]])
+    refused: list[str] = []
+
+    def fake_exec(dialog) -> int:
+        for names in answers:
+            for edit, name in zip(dialog.psfs_edits, names, strict=False):
+                edit.setText(name)
+            dialog._on_begin_clicked()
+            if dialog.choice == "begin":
+                return 1
+            refused.append(dialog.error.text())
+        return 0
+
+    monkeypatch.setattr(setup.SetupDialog, "exec", fake_exec)
+    store = Store.open(tmp_path / "data")
+    opened = app.first_run(store, today=TODAY)
+    assert opened is store
+    assert refused and "at least 3" in refused[0]
+    assert [a.name for a in store.psfs_activities()] == [
+        "run 5 km easy", "sit an hour", "lift my child"]
+    store.close()
