@@ -8,6 +8,7 @@ Edit → Preferences.
 from __future__ import annotations
 
 import datetime
+import html
 
 from PySide6.QtCore import QDate, QTime, Slot
 from PySide6.QtWidgets import (
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.core import reminder
 from recoverydesk.core.model import EpisodeInfo, ValidationError, to_metres, validate_info
+from recoverydesk.core.outcomes import texts as outcome_texts
 from recoverydesk.core.psfs import MAX_ACTIVITIES, MAX_NAME, MIN_ACTIVITIES
 from recoverydesk.gui.dates import from_qdate, to_qdate
 
@@ -109,9 +111,7 @@ class SetupDialog(QDialog):
         lay.addLayout(form)
         # Function (PSFS, DESIGN §3.1): optional here; the Today view asks later otherwise.
         psfs_intro = QLabel("<b>What does your back make hard?</b> (optional; or later on "
-                            "Today) Name 3 to 5 activities in your own words, e.g. “run 5 km "
-                            "easy”, “sit through a meeting”. Once a week you score each "
-                            "from 0 (unable) to 10 (as before the pain).", self)
+                            "Today) " + html.escape(outcome_texts()["psfs_intro"]), self)
         psfs_intro.setWordWrap(True)
         lay.addWidget(psfs_intro)
         self.psfs_edits: list[QLineEdit] = []
