@@ -52,6 +52,7 @@ class PsfsCard(QWidget):
         super().__init__(parent)
         self._session = session
         self._force_prompt = False
+        self._shown: tuple[object, ...] | None = None
         self.setAccessibleName("Function (PSFS)")
         self.name_edits: list[QLineEdit] = []
         self.sliders: dict[int, QSlider] = {}
@@ -85,7 +86,15 @@ class PsfsCard(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        """Rebuild the card for today's state."""
+        """Rebuild the card for today's state; a card whose state did not change is kept as
+        it is, so ticking a checklist item does not reset sliders being moved or names being
+        typed."""
+        activities = self._session.psfs_activities()
+        scores = self._session.psfs_scores()
+        key = (self.face(), self._session.today(), tuple(activities), tuple(scores))
+        if key == self._shown:
+            return
+        self._shown = key
         self._body.deleteLater()
         self._body = QWidget(self)
         self._lay.insertWidget(2, self._body)

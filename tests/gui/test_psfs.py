@@ -167,3 +167,15 @@ def test_first_run_setup_may_name_the_activities(qtbot, tmp_path, monkeypatch) -
     assert [a.name for a in store.psfs_activities()] == [
         "run 5 km easy", "sit an hour", "lift my child"]
     store.close()
+
+
+def test_other_changes_on_today_keep_the_sliders_being_moved(qtbot, session, store,
+                                                             clock) -> None:
+    store.add_psfs_activities(["run 5 km easy", "sit an hour", "lift my child"], FIRST,
+                              today=TODAY)
+    view = today_view(qtbot, session)
+    card = view.psfs_card
+    slider = next(iter(card.sliders.values()))
+    slider.setValue(7)
+    session.set_tick(TODAY, "anything", True)  # a checklist tick reloads Today
+    assert next(iter(card.sliders.values())) is slider and slider.value() == 7
