@@ -81,3 +81,22 @@ def test_stiffness_notice_needs_day_90_most_days_and_early_onset() -> None:
     for k in range(78, 85):  # 7 of the last 14 mornings: half is not most
         diary[day(k)] = DayLog(day(k), 2, stiffness_min=10)
     assert "stiffness" not in ids(outcome_notices(START, diary, [], day(91), True))
+
+
+def test_the_whole_episode_series_agrees_with_each_day() -> None:
+    from recoverydesk.core.outcome_notices import notice_series
+
+    diary = {}
+    for k in range(1, 131):
+        if k % 5 == 0:
+            continue  # some days not logged
+        diary[day(k)] = DayLog(day(k), 2, leg_pain=(k * 7) % 6 if k % 3 else None,
+                               stiffness_min=(k * 13) % 60 if k % 4 else None)
+    history = scores((1, {1: 3, 2: 3}), (20, {1: 6, 2: 6}), (50, {1: 3, 3: 4}),
+                     (90, {1: 4, 2: 2}))
+    series = notice_series(START, 130, diary, history, True)
+    for k in range(1, 131):
+        expected = outcome_notices(START, diary, history, day(k), True)
+        assert sorted(series[k - 1], key=lambda n: n.id) == sorted(expected, key=lambda n: n.id)
+    assert {n.id for day_notices in series for n in day_notices} == {
+        "leg_pain", "psfs_worse", "psfs_not_gained", "stiffness"}
