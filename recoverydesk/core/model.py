@@ -40,7 +40,7 @@ BODY_SITES: tuple[str, ...] = (
     "low_back_left", "low_back_centre", "low_back_right", "buttock_left", "buttock_right",
     "thigh_left", "thigh_right", "below_knee_left", "below_knee_right",
 )
-"""Body-map region ids (§3), back to feet. Their names live in resources/body_map.toml."""
+"""Body-map region ids (§3), back to feet. Their names live in resources/outcomes.toml."""
 BELOW_KNEE_SITES: frozenset[str] = frozenset({"below_knee_left", "below_knee_right"})
 MAX_STIFFNESS_MIN = 240
 
