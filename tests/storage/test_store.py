@@ -306,12 +306,17 @@ def test_schema2_file_migrates_to_engine_v2_and_keeps_its_actions(tmp_path) -> N
     store.start_episode(EpisodeInfo(dt.date(2026, 3, 1)), today=dt.date(2026, 3, 10))
     store.add_action(Action(dt.date(2026, 3, 4), "advance"), today=dt.date(2026, 3, 10))
     store.close()
-    # Turn it back into a schema-2 file: no risks or cadence column, m003/m004 not applied.
+    # Turn it back into a schema-2 file: no risks, cadence or outcome columns and tables,
+    # m003–m005 not applied.
     conn = sqlite3.connect(data / DB_NAME)
     conn.execute("ALTER TABLE actions DROP COLUMN risks")
     conn.execute("ALTER TABLE activities DROP COLUMN cadence_spm")
+    for column in ("leg_pain", "stiffness_min", "pain_sites"):
+        conn.execute(f"ALTER TABLE day_logs DROP COLUMN {column}")
+    conn.execute("DROP TABLE psfs_scores")
+    conn.execute("DROP TABLE psfs_activities")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m003_engine_v2', "
-                 "'m004_cadence')")
+                 "'m004_cadence', 'm005_outcomes')")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
