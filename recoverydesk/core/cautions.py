@@ -177,6 +177,9 @@ def notices(ix: _Index, rules: Rules, out: list[DayStatus]) -> list[tuple[Notice
         count = lp[i + 1] - lp[lo]
         return (pp[i + 1] - pp[lo]) / count if count else None
 
+    from recoverydesk.core.outcome_notices import notice_series
+
+    outcomes = notice_series(ix.start, n, ix.logs, ix.psfs_scores, ix.onset_before_45)
     base = mean(min(6, n - 1)) if n else None
     means = [mean(i) for i in range(n)]
     last_raised: dict[str, int] = {}
@@ -211,6 +214,7 @@ def notices(ix: _Index, rules: Rules, out: list[DayStatus]) -> list[tuple[Notice
             if weeks >= rules.guide_ladder_notice_weeks:
                 found.append(("back_to_ladder", {"weeks": weeks,
                                                  "stage": rules.ladder_from_full_stage}))
+        found += [(o.id, dict(o.facts)) for o in outcomes[i]]
         if ix.has_run[i]:
             last_run = i
         raised = []

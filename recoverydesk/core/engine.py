@@ -368,6 +368,10 @@ class _Index:
         n = self.n = (until - start).days + 1
         self.units = episode.info.units if episode.info.units in ("km", "mi") else "km"
         self.baseline = episode.info.baseline_weekly_m
+        # For the outcome notices (leg pain, PSFS, stiffness), worked out only when read.
+        self.logs = episode.logs
+        self.psfs_scores = episode.psfs_scores
+        self.onset_before_45 = episode.onset_before_45
         act_pain: list[int | None] = [None] * n
         run_pain: list[int | None] = [None] * n
         run_min: list[float] = [0.0] * n

@@ -10,7 +10,10 @@ import dataclasses
 import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from recoverydesk.core.psfs import PsfsScore
 
 PHASES: tuple[str, ...] = ("rest", "walk", "low_impact", "run", "full")
 """Phase ids in plan order. Display names and content live in resources/plan.toml."""
@@ -141,6 +144,10 @@ class Episode:
     logs: Mapping[datetime.date, DayLog]
     activities: tuple[Activity, ...] = ()
     actions: tuple[Action, ...] = ()
+    psfs_scores: tuple[PsfsScore, ...] = ()
+    """The weekly function scores (§3.1), for the PSFS notices only."""
+    onset_before_45: bool | None = None
+    """Whether the pain first began before 45 (the stiffness notice of §5.1)."""
 
     @property
     def start(self) -> datetime.date:

@@ -12,8 +12,9 @@ Notices, never pauses: each suggests seeing a clinician and changes nothing in t
   think of inflammatory back pain then.
 
 Days count from 1 on the episode's start (day 42 is start + 41). A mean is taken only over
-days with a value: a day without an entry is not a pain-free day. The words live in
-``resources/outcomes.toml`` under ``[notices]``.
+days with a value: a day without an entry is not a pain-free day. The engine raises them with
+its own notices (``cautions.notices``: at most once a week each) and words them from
+``resources/engine.toml`` ``[notice]``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ The names of the body-map regions and the sentences around the PSFS are content
 
 from __future__ import annotations
 
-import datetime
 import functools
 import importlib.resources
 import tomllib
@@ -15,7 +14,6 @@ import types
 from collections.abc import Iterable, Mapping
 
 from recoverydesk.core.model import BODY_SITES, below_knee
-from recoverydesk.core.outcome_notices import NOTICE_IDS, OutcomeNotice
 from recoverydesk.core.plan import ContentError
 
 FILE = "outcomes.toml"
@@ -49,35 +47,19 @@ def texts() -> Mapping[str, str]:
 
 
 @functools.cache
-def notice_texts() -> Mapping[str, str]:
-    """The outcome notices' words by id (``core.outcome_notices.NOTICE_IDS``)."""
-    return types.MappingProxyType(_load()[2])
-
-
-def notice_words(notice: OutcomeNotice) -> str:
-    """A notice in words, its figures filled in (dates as "12 May")."""
-    facts = {k: (f"{v.day} {v:%B}" if isinstance(v, datetime.date) else v)
-             for k, v in notice.facts.items()}
-    return notice_texts()[notice.id].format(**facts)
-
-
-@functools.cache
-def _load() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _load() -> tuple[dict[str, str], dict[str, str]]:
     raw = tomllib.loads(
         importlib.resources.files("recoverydesk.resources").joinpath(FILE).read_text("utf-8"))
     return _parse(raw)
 
 
-def _parse(raw: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str],
-                                               dict[str, str]]:
-    unknown = sorted(set(raw) - {"sites", "texts", "notices"})
+def _parse(raw: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    unknown = sorted(set(raw) - {"sites", "texts"})
     if unknown:
-        raise ContentError(FILE, f"unknown table {unknown[0]!r}; allowed: sites, texts, notices")
+        raise ContentError(FILE, f"unknown table {unknown[0]!r}; allowed: sites, texts")
     sites = _strings(raw.get("sites"), "sites", BODY_SITES)
     words = _strings(raw.get("texts"), "texts", TEXT_KEYS)
-    notices = _strings(raw.get("notices"), "notices", NOTICE_IDS)
-    return ({k: sites[k] for k in BODY_SITES}, {k: words[k] for k in TEXT_KEYS},
-            {k: notices[k] for k in NOTICE_IDS})
+    return {k: sites[k] for k in BODY_SITES}, {k: words[k] for k in TEXT_KEYS}
 
 
 def _strings(table: object, where: str, keys: tuple[str, ...]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeIn
 from recoverydesk.core.plan import Content, load_content
 from recoverydesk.core.psfs import PsfsActivity, PsfsScore
 from recoverydesk.core.rules import Rules
-from recoverydesk.storage.store import Store, StoreError
+from recoverydesk.storage.store import ONSET_SETTING, Store, StoreError
 
 if TYPE_CHECKING:
     from recoverydesk.interchange.importing import Outcome, Prepared
@@ -223,7 +223,8 @@ class Session(QObject):
                 logs[day] = log
             activities += self._store.activities(since=day, until=day)
         activities.sort(key=_activity_order)
-        return Episode(episode.info, logs, tuple(activities), self._store.actions(episode.info))
+        return dataclasses.replace(episode, logs=logs, activities=tuple(activities),
+                                   actions=self._store.actions(episode.info))
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -324,32 +325,18 @@ class Session(QObject):
         """Record the week's scores on ``day`` (default today)."""
         day = day or self.today()
         self._store.save_psfs(day, scores, today=self.today())
-        self._invalidate([day])
+        self._invalidate()  # the PSFS notices read every score
         self.notify(f"Function scores saved for {day:%A %d %B}.")
-
-    ONSET_SETTING = "pain_onset_before_45"
-    """Whether the runner's back pain first began before 45 (the stiffness notice, §5.1)."""
 
     @property
     def onset_before_45(self) -> bool | None:
-        value = self._store.setting(self.ONSET_SETTING)
+        value = self._store.setting(ONSET_SETTING)
         return value if isinstance(value, bool) else None
 
     def set_onset_before_45(self, value: bool) -> None:
-        self._store.set_setting(self.ONSET_SETTING, value)
+        """Record the answer and replay: the stiffness notice depends on it."""
+        self._store.set_setting(ONSET_SETTING, value)
         self._invalidate()
-
-    def outcome_notices(self, day: datetime.date | None = None) -> list[str]:
-        """The leg-pain, PSFS and stiffness notices on ``day`` (default today), in words."""
-        from recoverydesk.core.outcome_notices import outcome_notices
-        from recoverydesk.core.outcomes import notice_words
-
-        episode = self.episode
-        if episode is None:
-            return []
-        found = outcome_notices(episode.start, episode.logs, self.psfs_scores(),
-                                day or self.today(), self.onset_before_45)
-        return [notice_words(n) for n in found]
 
     def notify(self, text: str) -> None:
         """Put ``text`` in the status bar (the one place ``message`` is emitted)."""

@@ -63,6 +63,8 @@ __all__ = [
 SCHEMA_VERSION = 5
 """The number of migrations this version knows; ``PRAGMA user_version`` after migrating."""
 DB_NAME = "recoverydesk.sqlite"
+ONSET_SETTING = "pain_onset_before_45"
+"""Whether the runner's back pain first began before 45 (the stiffness notice, §5.1)."""
 APP_NAME = "RecoveryDesk"
 ENV_DATA_DIR = "RECOVERYDESK_DATA_DIR"
 BUSY_TIMEOUT_S = 5.0
@@ -464,8 +466,11 @@ class Store:
         if info is None:
             return None
         logs = {log.day: log for log in self.day_logs(since=info.start)}
+        onset = self.setting(ONSET_SETTING)
         return Episode(info=info, logs=logs, activities=tuple(self.activities(since=info.start)),
-                       actions=self.actions(info))
+                       actions=self.actions(info),
+                       psfs_scores=tuple(self.psfs_scores(since=info.start)),
+                       onset_before_45=onset if isinstance(onset, bool) else None)
 
     def actions(self, info: EpisodeInfo) -> tuple[Action, ...]:
         """The advances, clearances, passed ready-to-run tests and risk screens stored for an

@@ -6,10 +6,15 @@ import datetime as dt
 
 from recoverydesk.core.model import DayLog
 from recoverydesk.core.outcome_notices import outcome_notices
-from recoverydesk.core.outcomes import notice_words
+from recoverydesk.core.engine import Notice
 from recoverydesk.core.psfs import PsfsScore
 
 START = dt.date(2026, 1, 1)
+
+
+def notice_words(notice) -> str:
+    """The notice as the engine words it (resources/engine.toml)."""
+    return Notice(notice.id, dict(notice.facts)).detail
 
 
 def day(n: int) -> dt.date:
@@ -54,7 +59,7 @@ def test_psfs_two_below_its_best_over_the_same_activities() -> None:
     found = outcome_notices(START, {}, history, day(15), None)
     assert "psfs_worse" in ids(found)
     (notice,) = [n for n in found if n.id == "psfs_worse"]
-    assert "average 4.0, down from 6.0 on 8 January" in notice_words(notice)
+    assert "average 4.0, down from 6.0 on 8 Jan" in notice_words(notice)
     # one point down is noise
     mild = scores((1, {1: 3, 2: 3}), (8, {1: 6, 2: 6}), (15, {1: 5, 2: 5}))
     assert "psfs_worse" not in ids(outcome_notices(START, {}, mild, day(15), None))
@@ -100,3 +105,22 @@ def test_the_whole_episode_series_agrees_with_each_day() -> None:
         assert sorted(series[k - 1], key=lambda n: n.id) == sorted(expected, key=lambda n: n.id)
     assert {n.id for day_notices in series for n in day_notices} == {
         "leg_pain", "psfs_worse", "psfs_not_gained", "stiffness"}
+
+
+def test_the_engine_raises_them_at_most_once_a_week() -> None:
+    from recoverydesk.core import engine
+    from recoverydesk.core.model import Episode, EpisodeInfo
+    from recoverydesk.core.rules import Rules
+
+    diary = logs(60, leg_pain=4, stiffness_min=45)
+    history = scores((1, {1: 3, 2: 3}), (8, {1: 3, 2: 4}))
+    episode = Episode(EpisodeInfo(START), diary, psfs_scores=tuple(history),
+                      onset_before_45=True)
+    timeline = engine.replay(episode, Rules(), day(60))
+    raised = {n.id: [s.day for s in timeline if any(x.id == n.id for x in s.notices)]
+              for s in timeline for n in s.notices}
+    assert raised["leg_pain"] == [day(42), day(49), day(56)]
+    assert raised["psfs_not_gained"] == [day(42), day(49), day(56)]
+    assert "stiffness" not in raised  # only after day 90
+    text = next(n.detail for s in timeline for n in s.notices if n.id == "leg_pain")
+    assert "about your leg pain" in text
