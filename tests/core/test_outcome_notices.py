@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from recoverydesk.core.engine import Notice
 from recoverydesk.core.model import DayLog
 from recoverydesk.core.outcome_notices import outcome_notices
-from recoverydesk.core.engine import Notice
 from recoverydesk.core.psfs import PsfsScore
 
 START = dt.date(2026, 1, 1)
