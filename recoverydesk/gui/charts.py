@@ -1123,6 +1123,8 @@ class ChartsView(QWidget):
         self.tabs.setCornerWidget(self.export_button, Qt.Corner.TopRightCorner)
         QWidget.setTabOrder(self.tabs.tabBar(), self.export_button)  # it reads beside the tabs
         for index, page in enumerate(self.pages):
+            if not isinstance(page.chart, _BasePlot):
+                continue  # the body map names its own regions
             page.chart.setAccessibleName(f"{self.tabs.tabText(index)} chart")
             page.chart.setAccessibleDescription(
                 "Drag or use the wheel to pan and zoom; hover over a day for its figures. "

@@ -102,6 +102,7 @@ class PsfsCard(QWidget):
         self.sliders = {}
         {"setup": self._build_setup, "prompt": self._build_prompt,
          "summary": self._build_summary}[self.face()]()
+        self.title.setVisible(bool(self.title.text()))
 
     # --- faces -----------------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ class PsfsCard(QWidget):
         grid.addLayout(buttons, len(self.sliders), 0, 1, 3)
 
     def _build_summary(self) -> None:
-        self.title.setText("Function")
+        self.title.setText("")  # the Today card is titled "Function" already
         scores = self._session.psfs_scores()
         days = psfs.by_day(scores)
         if days:
