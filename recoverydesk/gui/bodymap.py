@@ -53,6 +53,10 @@ def _mirrored(rect: QRectF) -> QRectF:
     return QRectF(FIGURE_W - rect.x() - rect.width(), rect.y(), rect.width(), rect.height())
 
 
+_CAPTION_H = 34.0
+"""Room above the figures for their two-line captions (view and side)."""
+
+
 class BodyMapDrawing(QWidget):
     """The drawing: marked regions filled, or a heat map of counts.
 
@@ -96,7 +100,7 @@ class BodyMapDrawing(QWidget):
     # --- geometry --------------------------------------------------------------------------
 
     def _scale(self) -> tuple[float, QPointF]:
-        label_h = 18.0
+        label_h = _CAPTION_H
         scale = min(self.width() / (2 * FIGURE_W + 10), (self.height() - label_h) / FIGURE_H)
         used_w = scale * (2 * FIGURE_W + 10)
         return scale, QPointF((self.width() - used_w) / 2, label_h)
@@ -146,9 +150,16 @@ class BodyMapDrawing(QWidget):
             painter.drawPath(_silhouette())
             painter.restore()
             painter.setPen(text)
-            caption = QRectF(origin.x() + dx * scale, 0, FIGURE_W * scale, 16)
+            # Two short lines centred over the figure, as wide as the gap between the two
+            # figures' centres allows, so a small map never clips them.
+            width = (FIGURE_W + 10) * scale
+            centre = origin.x() + (dx + FIGURE_W / 2) * scale
+            caption = QRectF(centre - width / 2, 0, width, _CAPTION_H - 2)
             side = "your left ←" if title == "Back" else "→ your left"
-            painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, f"{title} ({side})")
+            metrics = painter.fontMetrics()
+            lines = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(width))
+                     for line in (title, side)]
+            painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, "\n".join(lines))
         accent = style.error_colour(palette)
         for site, rect in self.regions():
             fill = QColor(accent)
