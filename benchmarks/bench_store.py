@@ -125,17 +125,15 @@ def main() -> int:
             assert loaded is not None
             return replay(loaded, rules, today)
 
-        timeline = replay(episode, rules, today)
-
         def window_path() -> object:
-            """What the window does: re-read the saved day, replay from it (Session)."""
+            """What the window does: re-read the saved day, replay the episode (Session)."""
             save()
             logs = dict(episode.logs)
             log = store.day_log(today)
             assert log is not None
             logs[today] = log
             patched = dataclasses.replace(episode, logs=logs, actions=store.actions(episode.info))
-            return replay(patched, rules, today, reuse=timeline, changed=today)
+            return replay(patched, rules, today)
 
         figures = [
             ("save one day (1 transaction, fsync)", median_ms(save, args.runs), None),

@@ -643,19 +643,15 @@ def _gate_reasons(ix: _Index, rules: Rules, i: int, pi: int, ps: int, cleared: i
 
 # --- replay ---------------------------------------------------------------------------------
 
-def replay(episode: Episode, rules: Rules, until: datetime.date, *,
-           reuse: Sequence[DayStatus] = (), changed: datetime.date | None = None,
-           ) -> list[DayStatus]:
+def replay(episode: Episode, rules: Rules, until: datetime.date) -> list[DayStatus]:
     """Fold the whole episode day by day from its start to ``until`` (inclusive).
 
     For each day, in the order of DESIGN §5.1: layoff, pause and hold, clearance, nothing while
     paused, regression (R1–R3, setbacks in ``run``) or the ladder's step, gate (G1–G7),
     advance. Phase changes take effect the next day; a pause the same day.
 
-    ``reuse``/``changed`` are accepted for the callers' incremental refresh; the fold is cheap
-    enough to run whole, which also keeps it obviously the same as a full replay.
+    Always the whole episode: the fold is cheap enough (§10) that an edit simply replays.
     """
-    del reuse, changed
     if until < episode.start:
         return []
     return _Replay(_Index(episode, until), rules).run()

@@ -15,13 +15,10 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from recoverydesk.core.model import from_metres
+from recoverydesk.core import words
 
 if TYPE_CHECKING:
     from recoverydesk.core.engine import Caution, Notice, RuleResult
-
-_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 @functools.cache
@@ -33,8 +30,8 @@ def templates() -> Mapping[str, Mapping[str, str]]:
 
 
 def day_words(day: datetime.date) -> str:
-    """A date as a runner says it: "12 May"."""
-    return f"{day.day} {_MONTHS[day.month]}"
+    """A date as a runner says it: "12 May" (core/words.py formats every date)."""
+    return words.date_text(day, year=False, long=True)
 
 
 @functools.cache
@@ -71,10 +68,6 @@ def _and(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _distance(metres: float, units: str) -> str:
-    return f"{from_metres(metres, units):.1f} {units}"
-
-
 class _Facts(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
@@ -100,7 +93,7 @@ def _words(facts: Mapping[str, Any]) -> _Facts:
         elif key == "risks":
             out[key] = _and([_risk_label(r) for r in sorted(value)])
         elif key in ("metres", "longest", "prior", "guide"):
-            out[key] = _distance(float(value), units)
+            out[key] = words.distance_text(float(value), units)
         elif key in ("mean", "first", "earlier") and isinstance(value, float):
             out[key] = f"{value:.1f}"
         elif key == "morning" and value is None:
@@ -110,7 +103,7 @@ def _words(facts: Mapping[str, Any]) -> _Facts:
     for key in ("days", "needed", "left", "weeks", "stages"):
         value = facts.get(key)
         if isinstance(value, int):
-            out[key + "_days"] = f"{value} day" if value == 1 else f"{value} days"
+            out[key + "_days"] = words.count_text(value, "day")
     if "factor" in facts:
         out["factor_pct"] = round((float(facts["factor"]) - 1) * 100)
     reason = []
@@ -124,7 +117,7 @@ def _words(facts: Mapping[str, Any]) -> _Facts:
 
 def _hold_reason(facts: Mapping[str, Any]) -> str:
     cases = templates().get("ladder_hold", {})
-    words = _words(facts)
+    values = _words(facts)
     if facts.get("up_yesterday"):
         key = "stepped"
     elif facts.get("morning") is None:
@@ -135,7 +128,7 @@ def _hold_reason(facts: Mapping[str, Any]) -> str:
         key = "pain"
     else:
         key = "morning"
-    return cases.get(key, "").format_map(words)
+    return cases.get(key, "").format_map(values)
 
 
 def describe(result: RuleResult) -> str:
@@ -143,17 +136,17 @@ def describe(result: RuleResult) -> str:
     text = templates().get(result.rule, {}).get(result.why)
     if text is None:
         return f"{result.rule}: {result.why}"
-    words = _words(result.facts)
+    values = _words(result.facts)
     if result.rule == "ladder" and result.why == "hold":
-        words["hold_reason"] = _hold_reason(result.facts)
-    return text.format_map(words)
+        values["hold_reason"] = _hold_reason(result.facts)
+    return text.format_map(values)
 
 
 def describe_caution(caution: Caution) -> str:
     text = templates().get("caution", {}).get(caution.id, caution.id)
-    words = _words(caution.facts)
-    words["value_pct"] = round((caution.value - 1) * 100)
-    return text.format_map(words)
+    values = _words(caution.facts)
+    values["value_pct"] = round((caution.value - 1) * 100)
+    return text.format_map(values)
 
 
 def describe_notice(notice: Notice) -> str:

@@ -66,7 +66,7 @@ MAX_LABEL = 32
 """Longest prescription label, in characters: it has to fit a calendar cell."""
 
 _PHASE_KEYS = ("name", "summary", "advance_hint", "checklist", "prescription", "ladder")
-_LADDER_KEYS = ("run_min", "walk_min", "repeats")
+_LADDER_KEYS = ("run_min", "walk_min", "repeats", "label")
 _RISK_KEYS = ("question", "short", "why", "level")
 _ITEM_KEYS = ("id", "text", "exercise")
 _PRESCRIPTION_KEYS = ("days", "label", "exercises")
@@ -141,12 +141,14 @@ class Prescription:
 @dataclasses.dataclass(frozen=True, slots=True)
 class LadderStage:
     """One stage of the walk–run ladder (§5.3): run ``run_min`` / walk ``walk_min`` ×
-    ``repeats`` (a walk of 0 is continuous running)."""
+    ``repeats`` (a walk of 0 is continuous running); ``label`` is its session in words, what
+    Today and the Calendar prescribe."""
 
     stage: int
     run_min: int
     walk_min: int
     repeats: int
+    label: str
 
     @property
     def minutes(self) -> int:
@@ -481,7 +483,11 @@ def _parse_phase(file: str, phase_id: str, table: Any) -> PhasePlan:
                 if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 240:
                     entry.fail(key, f"'{key}' must be a whole number from {low} to 240")
                 values.append(value)
-            ladder.append(LadderStage(number, *values))
+            label = entry.required_text("label")
+            if len(label) > MAX_LABEL:
+                entry.fail("label", f"'label' {label!r} is {len(label)} characters; a calendar "
+                                    f"cell holds {MAX_LABEL}")
+            ladder.append(LadderStage(number, *values, label))
         if not ladder:
             raise ContentError(file, f"{where}: the walk–run ladder has no stages", "ladder")
     elif "ladder" in table:

@@ -155,19 +155,17 @@ class Session(QObject):
     def timeline(self) -> list[engine.DayStatus]:
         """The engine's answer for every day from the start to today.
 
-        Cached; after an edit only the days from the first edited one are replayed, so saving
-        today's entry costs one day of engine work, not ten years.
+        Cached until a write or a new day; then the whole episode is replayed (a 10-year
+        replay takes a few milliseconds, §10).
         """
         episode = self.episode
         if episode is None:
             return []
         today = self.today()
         timeline = self._timeline
-        if timeline is None:
+        if (timeline is None or self._changed_from is not None
+                or (timeline and timeline[-1].day != today)):
             timeline = engine.replay(episode, self.rules, today)
-        elif self._changed_from is not None or (timeline and timeline[-1].day != today):
-            changed = self._changed_from or today
-            timeline = engine.replay(episode, self.rules, today, reuse=timeline, changed=changed)
         self._timeline = timeline
         self._changed_from = None
         return timeline

@@ -14,13 +14,14 @@ and fail on any disagreement:
   ("run 1 min / walk 2 min × 6": at most 1 minute), since they are run within it.
 
 Timed sessions are the exercises whose dose that day is in minutes; drills are category
-``drill``. Extending to the walk–run ladder (DESIGN §5.3): when plan.toml holds the stages,
-feed each stage's run minutes to :func:`check_run_day` as the bout, and check that each stage's
-label, if it has one, reads the same numbers (``session_minutes`` = (run + walk) × repeats).
+``drill``. The walk–run ladder (DESIGN §5.3) is checked the same way: each stage's label reads
+its own numbers (``session_minutes`` = (run + walk) × repeats), each stage's run bout holds the
+run days' drills, and every run day of the calendar prescribes a ladder stage, in stage order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -35,6 +36,7 @@ OPEN_ENDED_DAYS = 30
 _MINUTES = re.compile(r"(\d+)(?:\s*[–-]\s*(\d+))?\s*min\b")
 _INTERVALS = re.compile(r"run (\d+) min / walk (\d+) min × (\d+)")
 _CONTINUOUS = re.compile(r"run (\d+) min")
+_STAGE = re.compile(r"run (\d+) min(?: / walk (\d+) min × (\d+)| continuous)$")
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +161,52 @@ def test_label_parsing() -> None:
     assert run_bout("run 20 min easy") == 20
     assert run_bout("strength + easy walk") is None
     assert session_minutes(1, 2, 6) == 18
+
+
+def stage_numbers(label: str) -> tuple[int, int, int] | None:
+    """A ladder label's (run, walk, repeats): "run 15 min continuous" → (15, 0, 1)."""
+    match = _STAGE.fullmatch(label)
+    if match is None:
+        return None
+    return int(match[1]), int(match[2] or 0), int(match[3] or 1)
+
+
+def check_ladder(plan: Plan) -> list[str]:
+    """Each stage's label says its numbers; the calendar's run days follow the stages."""
+    problems = []
+    for stage in plan.ladder:
+        numbers = stage_numbers(stage.label)
+        if numbers != (stage.run_min, stage.walk_min, stage.repeats):
+            problems.append(f"stage {stage.stage}: {stage.label!r} but the stage is run "
+                            f"{stage.run_min} / walk {stage.walk_min} × {stage.repeats}")
+        elif session_minutes(*numbers) != stage.minutes:
+            problems.append(f"stage {stage.stage}: {stage.label!r} is not {stage.minutes} min")
+    labels = [stage.label for stage in plan.ladder]
+    run_days = [p.label for p in plan.phase("run").prescriptions if run_bout(p.label)]
+    for label in run_days:
+        if label not in labels:
+            problems.append(f"run day {label!r} is no ladder stage")
+    order = [labels.index(label) for label in run_days if label in labels]
+    if order != sorted(order):
+        problems.append(f"run days out of stage order: {run_days}")
+    return problems
+
+
+def test_the_ladder_and_the_run_days_agree(plan: Plan, library: Library) -> None:
+    assert check_ladder(plan) == []
+    drills = [i for i in todays_exercises(plan, "run", 1) if library.get(i).category == "drill"]
+    for stage in plan.ladder:
+        assert check_run_day(library, "run", 1, drills, stage.run_min) == [], stage
+
+
+def test_the_ladder_check_catches_a_mismatch(plan: Plan) -> None:
+    """DESIGN's stage 3 is run 3 / walk 2 × 5; a label saying walk 1 is reported."""
+    run = plan.phase("run")
+    third = plan.ladder[2]
+    bent_stage = dataclasses.replace(third, label="run 3 min / walk 1 min × 5")
+    ladder = (*run.ladder[:2], bent_stage, *run.ladder[3:])
+    edited = Plan({**plan.phases, "run": dataclasses.replace(run, ladder=ladder)})
+    assert check_ladder(edited) == [
+        "stage 3: 'run 3 min / walk 1 min × 5' but the stage is run 3 / walk 2 × 5",
+        "run day 'run 3 min / walk 2 min × 5' is no ladder stage"]
+    assert stage_numbers("run 20 min continuous") == (20, 0, 1)

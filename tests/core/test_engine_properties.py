@@ -128,36 +128,3 @@ def test_later_days_never_change_an_earlier_answer(case: tuple[Episode, Rules], 
     head = replay(episode, rules, _day(short))
     assert len(head) == short + 1
     assert replay(episode, rules, _day(long))[:short + 1] == head
-
-
-@settings(max_examples=examples(50), deadline=None)
-@given(episodes(), episodes(), st.integers(0, MAX_DAYS - 1))
-def test_resuming_after_an_edit_gives_the_full_replay(case: tuple[Episode, Rules],
-                                                      other: tuple[Episode, Rules],
-                                                      cut: int) -> None:
-    """The app replays only from the first edited day; the answer must be a full replay's.
-
-    The edit: every log, activity and action from ``cut`` on is replaced by another random
-    episode's."""
-    before, rules = case
-    donor = other[0]
-    since = _day(cut)
-
-    def head(items, key):  # the part of ``before`` the edit keeps
-        return [x for x in items if key(x) < since]
-
-    def tail(items, key):  # the part of the donor the edit brings in
-        return [x for x in items if key(x) >= since]
-
-    logs = {d: log for d, log in before.logs.items() if d < since}
-    logs.update({d: log for d, log in donor.logs.items() if d >= since})
-    after = Episode(before.info, logs,
-                    tuple(head(before.activities, lambda a: a.day)
-                          + tail(donor.activities, lambda a: a.day)),
-                    tuple(head(before.actions, lambda a: a.day)
-                          + tail(donor.actions, lambda a: a.day)))
-    last = _last(before)
-    earlier = replay(before, rules, last)
-    resumed = replay(after, rules, last, reuse=earlier, changed=since)
-    full = replay(after, rules, last)
-    assert [s.to_json() for s in resumed] == [s.to_json() for s in full]
