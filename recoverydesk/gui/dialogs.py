@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from recoverydesk.core import words
 from recoverydesk.core.explain import day_words
 from recoverydesk.core.model import RED_FLAGS, from_metres, to_metres
+from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session
 
 if TYPE_CHECKING:
@@ -115,11 +117,28 @@ class ClearanceDialog(QDialog):
         em = self.fontMetrics().height()
         self.resize(em * 30, em * 16)
         lay = QVBoxLayout(self)
-        intro = QLabel(f"After a doctor or physiotherapist has seen you, write down what they "
-                       f"said. The plan goes on from {day_words(day)}; the days before "
-                       f"do not count towards moving on.", self)
+        intro = QLabel("After a doctor or physiotherapist has seen you, write down what they "
+                       "said. A clearance works on the day you were seen, even the day you "
+                       "ticked the red flag, and also ends a hold on running.", self)
         intro.setWordWrap(True)
         lay.addWidget(intro)
+        date_row = QFormLayout()
+        self.date_edit = QDateEdit(to_qdate(day), self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("d MMMM yyyy")
+        self.date_edit.setMaximumDate(to_qdate(session.today()))
+        episode = session.episode
+        if episode is not None:
+            self.date_edit.setMinimumDate(to_qdate(episode.start))
+        self.date_edit.setAccessibleName("Day the clinician saw you")
+        self.date_edit.dateChanged.connect(self._on_date_changed)
+        date_row.addRow("&Seen on:", self.date_edit)
+        lay.addLayout(date_row)
+        self.goes_on = QLabel(self)
+        self.goes_on.setWordWrap(True)
+        self.goes_on.setAccessibleName("When the plan goes on")
+        lay.addWidget(self.goes_on)
+        self._on_date_changed()
         label = QLabel("&What did the clinician say?", self)
         lay.addWidget(label)
         self.note = QPlainTextEdit(self)
@@ -142,6 +161,14 @@ class ClearanceDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
+
+    @Slot()
+    def _on_date_changed(self) -> None:
+        self._day = from_qdate(self.date_edit.date())
+        goes_on = self._day + datetime.timedelta(days=1)
+        self.goes_on.setText(f"If the plan is paused, it goes on from {day_words(goes_on)}; "
+                             f"the days up to {day_words(self._day)} do not count towards "
+                             "moving on.")
 
     @Slot()
     def _on_buttons_accepted(self) -> None:

@@ -336,6 +336,31 @@ class Session(QObject):
         self._store.set_setting(ONSET_SETTING, value)
         self._invalidate()
 
+    def record_ready(self, day: datetime.date | None = None) -> None:
+        """Record a passed ready-to-run test on ``day`` (default today; §5.3, gate G6)."""
+        day = day or self.today()
+        self._store.add_action(Action(day, "ready"), today=self.today())
+        self._invalidate([day])
+
+    def record_screen(self, risks: frozenset[str], day: datetime.date | None = None) -> None:
+        """Record the whole risk screen (the ids answered yes) on ``day`` (§4.1)."""
+        day = day or self.today()
+        self._store.add_action(Action(day, "screen", risks=risks), today=self.today())
+        self._invalidate([day])
+
+    def screen_answers(self) -> frozenset[str]:
+        """The yes answers of the latest risk screen (none recorded: no yes)."""
+        episode = self.episode
+        screens = [a for a in episode.actions if a.kind == "screen"] if episode else []
+        return screens[-1].risks if screens else frozenset()
+
+    def mark_recovered(self) -> None:
+        """Close the open episode and keep it for history (§5.1, like ``start --new``)."""
+        self._store.close_episode(today=self.today())
+        self.undo_stack.clear()
+        self._invalidate()
+        self.episode_changed.emit()
+
     def notify(self, text: str) -> None:
         """Put ``text`` in the status bar (the one place ``message`` is emitted)."""
         self.message.emit(text)

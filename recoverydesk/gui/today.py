@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import engine, model
+from recoverydesk.core import engine, explain, model
 from recoverydesk.core.markers import MARKERS
-from recoverydesk.core.model import PHASES, Activity, DayLog, ValidationError
+from recoverydesk.core.model import PHASES, RED_FLAGS, Activity, DayLog, ValidationError
 from recoverydesk.gui import style
 from recoverydesk.gui.logform import OptionalSpinBox
 from recoverydesk.gui.session import Session
@@ -52,6 +52,14 @@ GATE_TITLES = {
 }
 
 AMBER_BG, AMBER_FG, AMBER_EDGE = "#fff3cd", "#4d3800", "#d9a400"
+BANNER_TITLES = {
+    "emergency": "Seek care now — the plan is paused",
+    "urgent": "See a doctor today — the plan is paused",
+    "soon": "Book a GP or physiotherapist — the plan is paused",
+    "screen": "The plan is paused: please see a GP or physiotherapist",
+    "hold": "Running waits for a clinician's check",
+}
+"""The banner's title for each tier of §4, a screen's pause and a hold (§4.1)."""
 _HAS_LEG_PAIN = "leg_pain" in {field.name for field in dataclasses.fields(DayLog)}
 """Whether the day's entry has leg pain yet (DESIGN §3); the check-in asks for it when so."""
 
@@ -165,6 +173,10 @@ class TodayView(QWidget):
             f"padding: {em // 2}px; }}")
         self.warnings.setAccessibleName("Warnings")
         lay.addWidget(self.warnings)
+        from recoverydesk.gui.notices import NoticeBox
+
+        self.notice_box = NoticeBox(self._session, body)
+        lay.addWidget(self.notice_box)
 
         self.cards: list[QWidget] = []
         self._card_columns = 0
@@ -204,6 +216,7 @@ class TodayView(QWidget):
         self.advance_button.setAccessibleName("Advance to the next phase")
         self.advance_button.clicked.connect(self._on_advance_clicked)
         adv_row.addWidget(self.advance_button)
+        self._build_engine_buttons(gate, adv_row)
         adv_row.addStretch(1)
         gate_lay.addLayout(adv_row)
         gate_lay.addStretch(1)
@@ -217,6 +230,14 @@ class TodayView(QWidget):
         function_lay.addWidget(self.psfs_card)
         function_lay.addStretch(1)
         self.add_card(function)
+
+        # Running: the walk–run ladder in `run`, the weekly guide in `full` (§5.3, §5.4).
+        from recoverydesk.gui.ladder_card import GuideCard, LadderCard
+
+        self.ladder_card = LadderCard(self._session, body)
+        self.add_card(self.ladder_card)
+        self.guide_card = GuideCard(self._session, body)
+        self.add_card(self.guide_card)
 
     def _build_check_in(self, parent: QWidget, em: int) -> QWidget:
         """The morning check-in card: pain now, morning pain (and leg pain), Save.
@@ -274,6 +295,54 @@ class TodayView(QWidget):
         lay.addWidget(self.pairing)
         self._check_in_loaded: tuple[int, ...] = ()
         return card
+
+    def _build_engine_buttons(self, parent: QWidget, row: QHBoxLayout) -> None:
+        """The ready-to-run test (`low_impact`) and "mark recovered" (§5.1, §5.3)."""
+        self.ready_button = QPushButton("&Ready to run?…", parent)
+        self.ready_button.setAccessibleName("Answer the ready-to-run test")
+        self.ready_button.setToolTip("The morning after the six-check test: record a pass.")
+        self.ready_button.clicked.connect(self._on_ready_clicked)
+        row.addWidget(self.ready_button)
+        self.recovered_button = QPushButton("Mark this episode &recovered…", parent)
+        self.recovered_button.setAccessibleName("Mark this episode recovered")
+        self.recovered_button.clicked.connect(self._on_recovered_clicked)
+        row.addWidget(self.recovered_button)
+
+    def _show_engine_cards(self, status: engine.DayStatus | None) -> None:
+        if status is None:
+            for widget in (self.notice_box, self.ladder_card, self.guide_card,
+                           self.ready_button, self.recovered_button):
+                widget.hide()
+            return
+        self.notice_box.show_status(status)
+        self.ladder_card.show_status(status)
+        self.guide_card.show_status(status)
+        self.ready_button.setVisible(status.phase == "low_impact" and not status.paused)
+        self.recovered_button.setVisible(status.offer_recovered)
+        self.recovered_button.setToolTip(_card("recovered"))
+
+    def ready_dialog(self) -> QDialog:
+        """The "Ready to run?" dialog (not yet shown)."""
+        from recoverydesk.gui.ready_dialog import ReadyDialog
+
+        return ReadyDialog(self._session, self)
+
+    @Slot()
+    def _on_ready_clicked(self) -> None:
+        self.ready_dialog().open()
+
+    def recovered_confirmation(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Question, "Mark this episode recovered?",
+                          _card("recovered"), parent=self)
+        box.addButton("Mark recovered", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("Not yet", QMessageBox.ButtonRole.RejectRole))
+        return box
+
+    @Slot()
+    def _on_recovered_clicked(self) -> None:
+        if self.confirm(self.recovered_confirmation()):
+            self._session.mark_recovered()
+            self._session.notify("Episode marked recovered and kept in your history.")
 
     def _card(self, parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:
         """A titled, framed box: the unit Today is made of."""
@@ -367,7 +436,11 @@ class TodayView(QWidget):
         self.summary.show()
         self._show_banner(status)
         self._show_warnings(status)
+        self._show_engine_cards(status)
         label = plan.prescription_for(status.phase_day).label
+        if status.phase == "run" and status.run_stage is not None:
+            ladder = content.plan.ladder
+            label = ladder[min(status.run_stage, len(ladder)) - 1].label + " on a run day"
         self.prescription.setText(f"Day {status.phase_day} of {plan.name}: <b>{label}</b>")
         self.prescription.setTextFormat(Qt.TextFormat.RichText)
         self._show_checklist(status.phase, session.ticks(today))
@@ -441,6 +514,7 @@ class TodayView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.banner.hide()
         self.warnings.hide()
+        self._show_engine_cards(None)
         self.prescription.setText("Once an episode has begun, this page shows what today asks "
                                   "of you, how your pain is doing, and when you can move on.")
         self._show_checklist(None, frozenset())
@@ -455,22 +529,45 @@ class TodayView(QWidget):
         self.advance_button.setEnabled(False)
 
     def _show_banner(self, status: engine.DayStatus) -> None:
-        if not status.paused:
+        """A pause or a hold, by tier (§4): red for emergency and urgent, amber otherwise."""
+        if not status.paused and not status.hold:
             self.banner.hide()
             return
-        flags = self.pause_flags()
-        red_flags = self._session.content.red_flags
-        texts = self._session.content.texts
-        emergency = any(red_flags[f].emergency for f in flags if f in red_flags)
-        flag = MARKERS["flag"].symbol  # the red flag's mark in every view
-        self.banner_title.setText(f"{flag} Seek care now — the plan is paused" if emergency
-                                  else f"{flag} The plan is paused: please see a clinician")
-        parts = [texts["banner_emergency" if emergency else "banner_soon"]]
-        for flag in flags:
-            if flag in red_flags:
-                parts.append(f"• {red_flags[flag].label}: {red_flags[flag].advice}")
+        content = self._session.content
+        red_flags, texts = content.red_flags, content.texts
+        if status.paused:
+            reason = status.pause_reason or {}
+            named = set(reason.get("red_flags") or ())
+            logged = self.pause_flags()
+            flags = [f for f in RED_FLAGS if f in named or f in logged]
+            risks = sorted(reason.get("risks") or ())
+            tiers = {red_flags[f].tier for f in flags if f in red_flags}
+            tier = next((t for t in ("emergency", "urgent", "soon") if t in tiers),
+                        "soon" if flags else "screen")
+            parts = [texts[f"banner_{tier}"]]
+            parts += [f"• {red_flags[f].label}: {red_flags[f].advice}"
+                      for f in flags if f in red_flags]
+        else:
+            tier = "hold"
+            risks = sorted((status.hold_reason or {}).get("risks") or ())
+            parts = [texts["banner_hold"]]
+        if risks:
+            parts.append("From your answers to the health questions: " + "; ".join(
+                content.risks[r].short if r in content.risks else r for r in risks) + ".")
+        red = tier in ("emergency", "urgent")
+        title = BANNER_TITLES[tier]
+        if tier != "hold":
+            title = f"{MARKERS['flag'].symbol} {title}"  # the red flag's mark in every view
+        em = self.fontMetrics().height()
+        bg, fg = (style.RED_BG, style.RED_FG) if red else (AMBER_BG, AMBER_FG)
+        self.banner.setStyleSheet(
+            f"#redBanner {{ background: {bg}; border: 1px solid {bg if red else AMBER_EDGE};"
+            f" border-radius: {em // 3}px; }} #redBanner QLabel {{ color: {fg}; }}")
+        self.banner.setProperty("tier", tier)
+        self.banner_title.setText(title)
         self.banner_text.setText("\n\n".join(parts))
-        self.banner.setAccessibleDescription(self.banner_title.text())
+        self.banner.setAccessibleName(BANNER_TITLES[tier])
+        self.banner.setAccessibleDescription(self.banner_text.text())
         self.banner.show()
 
     def pause_flags(self) -> list[str]:
@@ -487,20 +584,28 @@ class TodayView(QWidget):
                 flagged |= log.red_flags
             if status.event == "pause" and not _was_paused_before(timeline, status):
                 break
-        from recoverydesk.core.model import RED_FLAGS
-
         return [f for f in RED_FLAGS if f in flagged]
 
     def _show_warnings(self, status: engine.DayStatus) -> None:
         lines = [g.detail for g in status.warnings]
-        lines += [r.detail for r in status.reasons if r.rule == "advance" and not r.ok]
-        lines += [notice.detail for notice in status.notices]
+        lines += self.ignored_actions()
         if not lines:
             self.warnings.hide()
             return
         items = "".join(f"<li>{_escape(line)}</li>" for line in lines)
         self.warnings.setText(f"<b>Take care</b><ul style='margin-left:0'>{items}</ul>")
         self.warnings.show()
+
+    def ignored_actions(self) -> list[str]:
+        """§5.1: stored advances and clearances that no longer hold, said as such."""
+        out = []
+        for day_status in self._session.timeline():
+            day = explain.day_words(day_status.day)
+            if day_status.ignored_advance:
+                out.append(_card("ignored_advance", day=day))
+            if day_status.ignored_clearance:
+                out.append(_card("ignored_clearance", day=day))
+        return out
 
     def _show_checklist(self, phase: str | None, ticks: frozenset[str]) -> None:
         items = self._session.content.plan.phase(phase).checklist if phase else ()
@@ -606,6 +711,8 @@ class TodayView(QWidget):
             text = f"You have moved on: {next_name} starts tomorrow."
         elif status.paused:
             text = "Moving on waits until a clinician has cleared you."
+        elif status.hold and status.phase == "low_impact" and not status.can_advance:
+            text = _card("hold")
         elif status.can_advance:
             text = f"The gate is open: you can move on to {plan.name(_next(status.phase))}."
         else:
@@ -750,6 +857,12 @@ class _CheckLabel(QLabel):
             self._box.toggle()
             self._box.setFocus()
         super().mouseReleaseEvent(event)
+
+
+def _card(key: str, **values: object) -> str:
+    from recoverydesk.gui.ladder_card import card_text
+
+    return card_text(key, **values)
 
 
 def _next(phase: str) -> str:

@@ -449,6 +449,15 @@ class Store:
         assert result is not None and result.id == new_id
         return result
 
+    def close_episode(self, today: datetime.date | None = None) -> None:
+        """Close the open episode (marked recovered) and keep it for history."""
+        current = self.current_episode()
+        if current is None:
+            return
+        with self.transaction() as db:
+            db.execute("UPDATE episodes SET closed_on = ? WHERE id = ?",
+                       [(today or datetime.date.today()).isoformat(), current.id])
+
     def update_episode(self, info: EpisodeInfo, today: datetime.date | None = None) -> None:
         """Change the open episode's settings (units, baseline, notes, start date)."""
         validate_info(info, today or datetime.date.today())
