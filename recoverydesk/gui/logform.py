@@ -74,6 +74,9 @@ from recoverydesk.gui.session import Session, StoreError
 
 SOURCE_WORDS = words.source_names()
 KIND_WORDS = words.kind_names()
+TIER_WORDS = {"emergency": "⚠ seek care now", "urgent": "see a doctor today",
+              "soon": "see a clinician soon"}
+"""How the log names each red-flag tier of §4 beside its box."""
 DAY_FIELDS = {
     "date": "Date", "pain": "Pain now", "pain_activity": "Worst pain during activity",
     "pain_morning": "Morning pain / stiffness", "red_flag": "Red flags",
@@ -314,6 +317,9 @@ class LogView(QWidget):
             self, title, text)
         self.ask_unsaved: Callable[[str, str], str] = lambda title, text: (
             ask_save_discard_cancel(self, title, text))
+        self.alarm: Callable[[str, str], None] = lambda title, text: (
+            QMessageBox.critical(self, title, text), None)[1]
+        """Shows the emergency dialog of §4 the moment an emergency red flag is ticked."""
         self._build()
         self._connect()
         self._load(self._day)
@@ -473,13 +479,14 @@ class LogView(QWidget):
         for index, flag_id in enumerate(RED_FLAGS):
             flag = self._session.content.red_flags[flag_id]
             check = QCheckBox(flag.label)
-            urgency = "seek care now" if flag.emergency else "see a clinician soon"
+            urgency = TIER_WORDS.get(flag.tier, "see a clinician soon")
             check.setToolTip(f"<p><b>{flag.label}</b></p><p>{flag.explanation}</p>"
                              f"<p><i>{flag.advice}</i></p>")
             check.setAccessibleName(f"Red flag: {flag.label}")
-            check.setAccessibleDescription(f"{urgency.capitalize()}. {flag.explanation}")
+            check.setAccessibleDescription(f"{urgency.lstrip('⚠ ').capitalize()}. "
+                                           f"{flag.explanation}")
             check.setWhatsThis(flag.explanation)
-            tag = QLabel(("⚠ " if flag.emergency else "") + urgency)
+            tag = QLabel(urgency)
             tag.setProperty("emergency", flag.emergency)
             tag.setToolTip(flag.explanation)
             self._urgency_labels.append(tag)
@@ -611,8 +618,10 @@ class LogView(QWidget):
         self.revert_button.clicked.connect(self._on_revert_button_clicked)
         self.add_activity_button.clicked.connect(self._on_add_activity_button_clicked)
         self.notes_edit.textChanged.connect(self._on_notes_edit_changed)
-        for check in self.flag_boxes.values():
+        for flag_id, check in self.flag_boxes.items():
             check.toggled.connect(self._on_flag_toggled)
+            if self._session.content.red_flags[flag_id].emergency:
+                check.toggled.connect(self._emergency_slot(flag_id))
         for spin in (self.pain_spin, self.pain_activity_spin, self.pain_morning_spin,
                      self.leg_pain_spin, self.stiffness_spin):
             spin.valueChanged.connect(self._on_field_changed)
@@ -1026,6 +1035,16 @@ class LogView(QWidget):
     def _on_notes_edit_changed(self) -> None:
         self._update_notes_counter()
         self._on_field_changed()
+
+    def _emergency_slot(self, flag_id: str) -> Callable[[bool], None]:
+        """§4: ticking an emergency item opens a dialog at once, not only a banner."""
+        def on_toggled(checked: bool) -> None:
+            if checked and not self._loading:
+                flag = self._session.content.red_flags[flag_id]
+                self.alarm("Seek care now",
+                           f"{self._session.content.texts['banner_emergency']}\n\n"
+                           f"{flag.label}: {flag.advice}")
+        return on_toggled
 
     @Slot(bool)
     def _on_flag_toggled(self, checked: bool) -> None:  # noqa: ARG002 - any toggle redraws
