@@ -334,7 +334,10 @@ def first_run(store: Store, today: datetime.date | None = None) -> Store | None:
     dialog = SetupDialog(today)
     dialog.exec()
     if dialog.choice == "begin":
-        store.start_episode(dialog.info(), today=today)
+        from recoverydesk.core.model import Action
+
+        started = store.start_episode(dialog.info(), today=today)
+        store.add_action(Action(started.start, "screen", risks=dialog.risks()), today=today)
         if dialog.psfs_names():
             store.add_psfs_activities(dialog.psfs_names(), today, today=today)
         at = dialog.reminder()

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QTableWidget,
+    QPushButton,
+    QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
@@ -231,6 +233,11 @@ class PreferencesDialog(QDialog):
         self.onset.setToolTip("With long morning stiffness after three months, the app then "
                               "suggests asking your GP about inflammatory back pain.")
         form.addRow(self.onset)
+        self.screen_button = QPushButton("&Health questions…", self)
+        self.screen_button.setAccessibleName("Change your answers to the health questions")
+        self.screen_button.setEnabled(info is not None)
+        self.screen_button.clicked.connect(self._on_screen_clicked)
+        form.addRow("Risk screen:", self.screen_button)
         self._add_desktop_rows(form)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #c62828;")
@@ -246,6 +253,16 @@ class PreferencesDialog(QDialog):
             self.units.setEnabled(False)
             self.baseline.setEnabled(False)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def screen_dialog(self) -> QDialog:
+        """The risk screen with the latest answers (not yet shown)."""
+        from recoverydesk.gui.risk_screen import RiskScreenDialog
+
+        return RiskScreenDialog(self._session, self)
+
+    @Slot()
+    def _on_screen_clicked(self) -> None:
+        self.screen_dialog().open()
 
     def _add_desktop_rows(self, form: QFormLayout) -> None:
         """The daily reminder, closing to the tray, and starting at login (DESIGN §1.1)."""

@@ -124,6 +124,13 @@ class SetupDialog(QDialog):
             names_row.addWidget(edit, index // 3, index % 3)
             self.psfs_edits.append(edit)
         lay.addLayout(names_row)
+        from recoverydesk.core.plan import load_content
+        from recoverydesk.gui.risk_screen import RiskScreen, scrolled
+
+        screen_title = QLabel("<b>A few health questions</b>", self)
+        lay.addWidget(screen_title)
+        self.risk_screen = RiskScreen(load_content())
+        lay.addWidget(scrolled(self.risk_screen, em * 10))
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828; font-weight: bold;")
@@ -160,6 +167,10 @@ class SetupDialog(QDialog):
             start=from_qdate(self.start.date()), units=units,
             baseline_weekly_m=to_metres(baseline, units) if baseline else None,
             notes=self.notes.toPlainText().strip())
+
+    def risks(self) -> frozenset[str]:
+        """The risk-screen questions answered yes (§4.1), recorded on the start date."""
+        return self.risk_screen.answers()
 
     def reminder(self) -> datetime.time | None:
         """The daily reminder time chosen, or None for no reminder (the default)."""
