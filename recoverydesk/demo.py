@@ -1,4 +1,4 @@
-"""A realistic six-week demo recovery, so a newcomer sees every view filled (DESIGN.md §1).
+"""A realistic eight-week demo recovery, so a newcomer sees every view filled (DESIGN.md §1).
 
 The demo is written the way a runner would have written it: one entry a day, and an advance
 asked for (and stored) only when the engine accepts it that day. Nothing about the phases is
@@ -13,10 +13,11 @@ scripted here; only the runner's pain, activities and one red flag are. The stor
 - back through Walk and Low-impact, where a ready-to-run test is passed (recorded the morning
   after, as the window asks it);
 - finally Return to run: the walk–run ladder's sessions on alternate days, recorded by a watch
-  as FIT files, with one stiff morning after a run that steps the ladder down a stage.
+  as FIT files, with one stiff morning after a run that steps the ladder down a stage;
+- a week away for work without running (walks only): a full week without a run steps the
+  ladder down a stage (a layoff), and the runner climbs again from there.
 
-The first-run risk screen is answered "no" to every question. (Six weeks leave no room for a
-week-long layoff; the engine's tests cover it.)
+The first-run risk screen is answered "no" to every question.
 
 Along the way the outcomes a clinician reads (§3, §3.1): leg pain that fades (with a flare on
 the red-flag day, when the body map shows the pain below the left knee), morning stiffness
@@ -37,8 +38,8 @@ from recoverydesk.core.model import Action, Activity, DayLog, EpisodeInfo
 from recoverydesk.core.plan import load_content
 from recoverydesk.storage.store import Store
 
-DEMO_DAYS = 42
-"""Six weeks, today included."""
+DEMO_DAYS = 56
+"""Eight weeks, today included: six reach the ladder, two more hold a layoff."""
 SEED = 2026
 DEMO_SETTING = "demo"
 """A setting marking a data file as demo data, so the window can say so in its title."""
@@ -49,6 +50,8 @@ _RED_FLAG_AFTER_FLARE = 3
 """Days after the flare on which the leg pain (a red flag) is logged."""
 _CLEARED_AFTER = 5
 """Days after the red flag on which the GP's clearance is recorded."""
+_AWAY_RUN_DAYS = range(10, 17)
+"""Days of `run` away for work: walks, no running (a layoff on the next run day)."""
 _LONG_DRIVE_DAY = 6
 """A day of the second Low-impact spell with a long drive: pain 3, no flare, a slower gate."""
 
@@ -63,6 +66,8 @@ _NOTES = {
              "gentle pilates and a stretch instead of the swim.",
     "first_run": "First run in weeks! 1 min run / 2 min walk, felt strange but fine.",
     "stiff": "Stiff this morning after yesterday's run. Easy day; the ladder steps back one.",
+    "away": "Away for work all week: no running, walked in the evenings instead.",
+    "back": "Back home and running again; the ladder stepped down a stage after the week off.",
 }
 PSFS_ACTIVITIES = ("run 5 km easy", "sit through a work meeting", "put my socks on standing")
 PSFS_WEEKS = ((0, 4, 5), (1, 5, 6), (2, 6, 7), (3, 7, 8), (5, 8, 9), (6, 9, 9))
@@ -98,7 +103,7 @@ def fill_demo(store: Store, today: datetime.date) -> None:
 
 
 class _Writer:
-    """Walk through the six weeks, asking the engine about each day as the app would."""
+    """Walk through the eight weeks, asking the engine about each day as the app would."""
 
     def __init__(self, store: Store, today: datetime.date) -> None:
         self.store = store
@@ -169,6 +174,10 @@ class _Writer:
             activities, imported = self._activities(day, phase, phase_day, status.paused, pain)
             if phase == "run" and phase_day == 1:
                 note = _NOTES["first_run"]
+            if phase == "run" and phase_day == _AWAY_RUN_DAYS[0]:
+                note = _NOTES["away"]
+            if phase == "run" and phase_day == _AWAY_RUN_DAYS[-1] + 1:
+                note = _NOTES["back"]
             if (phase == "low_impact" and self.low_impact_spells == 2
                     and phase_day == _LONG_DRIVE_DAY):
                 pain, morning, note = 3, 2, _NOTES["drive"]
@@ -267,7 +276,9 @@ class _Writer:
                 return [Activity(day, "swim", minutes * 40.0, minutes * 60.0, easy)], []
             return [Activity(day, kind, None, minutes * 60.0, easy)], []
         # run and full: walk–run on odd days (the watch records the walking breaks too),
-        # strength and an easy walk between them.
+        # strength and an easy walk between them; a week away means walks only.
+        if phase == "run" and phase_day in _AWAY_RUN_DAYS:
+            return [Activity(day, "walk", 4_000.0, 45 * 60.0, easy)], []
         if phase_day % 2 == 1:
             episode = self.store.load_episode()
             assert episode is not None

@@ -143,7 +143,7 @@ class SetupDialog(QDialog):
         self.begin_button.setDefault(True)
         self.demo_button = QPushButton("Explore with &demo data", self)
         self.demo_button.setAccessibleName("Explore with demo data")
-        self.demo_button.setToolTip("Open a six-week example recovery in a separate data file; "
+        self.demo_button.setToolTip("Open a eight-week example recovery in a separate data file; "
                                     "your own data is not touched.")
         buttons.addButton(self.begin_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)

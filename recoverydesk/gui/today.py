@@ -510,7 +510,7 @@ class TodayView(QWidget):
             "There is no recovery episode in this data folder yet. Begin one with the first-run "
             "setup (it opens when you start RecoveryDesk), or from the command line with "
             "<tt>recoverydesk start --date YYYY-MM-DD</tt>. Choose <i>Explore with demo "
-            "data</i> to look around a six-week example first.")
+            "data</i> to look around an eight-week example first.")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.banner.hide()
         self.warnings.hide()

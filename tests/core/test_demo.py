@@ -23,7 +23,7 @@ def demo_store(tmp_path: pathlib.Path):
     store.close()
 
 
-def test_demo_covers_six_weeks_ending_today(demo_store: Store) -> None:
+def test_demo_covers_eight_weeks_ending_today(demo_store: Store) -> None:
     episode = demo_store.load_episode()
     assert episode is not None
     assert episode.start == TODAY - dt.timedelta(days=DEMO_DAYS - 1)
@@ -49,7 +49,14 @@ def test_demo_replays_to_run_through_advances_a_flare_and_a_pause(demo_store: St
     # Engine v2: the ladder moves (one step down after a stiff morning), a ready-to-run test was
     # passed before running, and the risk screen was answered "no" to everything.
     ladder = [s.ladder for s in timeline if s.ladder]
-    assert "up" in ladder and "down" in ladder
+    assert "up" in ladder and "down" in ladder and "layoff" in ladder
+    # The layoff comes after a full week without a run, and the ladder climbs again after it.
+    layoff = next(s for s in timeline if s.ladder == "layoff")
+    before = timeline[(layoff.day - timeline[0].day).days - 1]
+    assert layoff.run_stage == before.run_stage - 1
+    week = [layoff.day - dt.timedelta(days=k) for k in range(1, 8)]
+    assert not any(a.kind == "run" for d in week for a in episode.activities_on(d))
+    assert "up" in [s.ladder for s in timeline if s.day > layoff.day]
     kinds = {a.kind: a for a in episode.actions}
     assert "ready" in kinds and kinds["screen"].risks == frozenset()
 

@@ -49,8 +49,10 @@ def test_the_html_says_what_a_clinician_reads(demo_store) -> None:
     text = _text(page)
     start = data.episode.start
     assert f"Episode began {start.day} {start:%b} {start.year}" in text
-    assert "Current phase: Return to run — day 9 of at least 7" in text
-    assert "Fri 20 Mar Return to run 9" in text
+    now = data.timeline[-1]
+    assert now.phase == "run"
+    assert f"Current phase: Return to run — day {now.phase_day} of at least 7" in text
+    assert f"Fri 20 Mar Return to run {now.phase_day}" in text
     assert data.content.texts["report_disclaimer"] in text
     assert "<img src='chart://pain' width='600' height='264'>" in page
     assert "page-break-before: always" in page
