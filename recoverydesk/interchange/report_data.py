@@ -200,6 +200,7 @@ def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float
     if "history" in include:
         parts.append(_history_html(data, break_after_overview))
     parts.append(_flags_html(data))
+    parts.append(_screen_and_ladder_html(data))
     psfs_size = (chart_size[0], round(chart_size[0] * PSFS_CHART_RATIO))
     parts.append(report_outcomes.psfs_html(data.psfs_activities, data.psfs_scores, psfs_size))
     parts.append(report_outcomes.sites_html(data.episode.logs))
@@ -333,8 +334,7 @@ def _flags_html(data: ReportData) -> str:
             for flag in sorted(log.red_flags):
                 info = flags.get(flag)
                 label = info.label if info else flag
-                urgency = ("emergency: seek care now" if info and info.emergency
-                           else "see a clinician soon")
+                urgency = _TIER_WORDS.get(info.tier if info else "", "see a clinician soon")
                 words.append(f"{_e(label)} <span class='muted'>({urgency})</span>")
             status = statuses.get(day)
             outcome = "plan paused" if status is not None and status.paused else ""
@@ -343,12 +343,73 @@ def _flags_html(data: ReportData) -> str:
             status = statuses.get(day)
             held = status is not None and status.event == "clearance"
             rows.append(_row(_e(_date(day)), "Clearance",
-                             f"<span class='note'>“{_e(clearances[day])}”</span>",
-                             "pause lifted" if held else "not applied (no pause to lift)"))
+                             f"<span class='note'>“{_e(clearances[day])}”</span> "
+                             "<span class='muted'>(self-reported by the runner)</span>",
+                             "pause lifted" if held
+                             else "hold lifted" if status is not None
+                             and status.event == "hold_cleared"
+                             else "not applied (no pause or hold to lift)"))
     if not rows:
         return "<h2>Red flags and clearances</h2><p>No red flag has been logged.</p>"
     return ("<h2>Red flags and clearances</h2>"
             + _table(("Date", "Entry", "Details", "Effect"), rows, (13, 12, 55, 20)))
+
+
+_TIER_WORDS = {"emergency": "emergency: seek care now", "urgent": "urgent: see a doctor today",
+               "soon": "see a clinician soon"}
+"""The three red-flag tiers of DESIGN §4 as the report names them."""
+
+_LADDER_WORDS = {"up": "Stage up", "down": "Stage down", "passed": "Ladder passed",
+                 "layoff": "Layoff (a week without a run)", "setback": "Setback"}
+
+
+def _screen_and_ladder_html(data: ReportData) -> str:
+    """The risk screen's answers, ready-to-run tests, the ladder's history (§4.1, §5.3)."""
+    statuses = {s.day: s for s in data.timeline}
+    risks = data.content.risks
+    parts = ["<h2>Risk screen</h2>"]
+    rows = []
+    for action in data.episode.actions:
+        if action.kind != "screen":
+            continue
+        yes = [risks[r].question if r in risks else r for r in sorted(action.risks)]
+        answers = ("Yes to: " + "<br>".join(_e(q) for q in yes)) if yes else \
+            "No to every question"
+        status = statuses.get(action.day)
+        effect = ("plan paused" if status is not None and status.event == "pause" and action.risks
+                  else "running on hold until a clinician's check"
+                  if status is not None and status.event == "hold" else "none")
+        rows.append(_row(_e(_date(action.day)), answers, _e(effect)))
+    parts.append(_table(("Date", "Answers", "Effect"), rows, (13, 62, 25)) if rows
+                 else "<p>The risk screen has not been answered.</p>")
+    parts.append("<h2>Ready-to-run tests</h2>")
+    tests = [a.day for a in data.episode.actions if a.kind == "ready"]
+    if tests:
+        items = "".join(f"<li>{_e(_date(d))}: passed (self-reported: all six checks without "
+                        "pain above 2, and the next morning no more than 1 point worse)</li>"
+                        for d in tests)
+        parts.append(f"<ul>{items}</ul>")
+    else:
+        parts.append("<p>No ready-to-run test has been recorded.</p>")
+    parts.append("<h2>Walk–run ladder</h2>")
+    rows = []
+    for status in data.timeline:
+        move = status.ladder if status.ladder != "hold" else None
+        if status.event == "setback":
+            move = "setback"
+        if move is None:
+            continue
+        said = [r.detail for r in status.reasons if r.rule in ("ladder", "setback", "layoff")]
+        stage = "passed" if status.run_stage_done else str(status.run_stage or "–")
+        rows.append(_row(_e(_date(status.day)), _e(_LADDER_WORDS.get(move, move)), _e(stage),
+                         "<br>".join(_e(s) for s in said)))
+    parts.append(_table(("Date", "What happened", "Stage", "Why"), rows, (13, 17, 8, 62))
+                 if rows else "<p>The walk–run ladder has not begun.</p>")
+    parts.append("<p class='small muted'>Clearances and ready-to-run tests are self-reported "
+                 "by the runner. The thresholds (pain scores, days, stages) are the app's rules, "
+                 "drawn from expert opinion and published studies; they are not validated "
+                 "cut-offs.</p>")
+    return "".join(parts)
 
 
 def _adherence_html(data: ReportData) -> str:

@@ -31,7 +31,8 @@ def _text(path: pathlib.Path) -> str:
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    """One space between words, and the PDF's ligatures ("ﬀ", "ﬁ") spelt out."""
+    return " ".join(text.replace("\ufb00", "ff").replace("\ufb01", "fi").split())
 
 
 def test_report_holds_the_episode_history_flags_and_days(qtbot, demo_store, tmp_path):
@@ -119,3 +120,22 @@ def test_cli_report_writes_a_pdf(tmp_path, demo_store):
     assert out.read_bytes().startswith(b"%PDF")
     box = pypdf.PdfReader(str(out)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_report_lists_the_screen_the_ready_test_and_the_ladder(qtbot, demo_store, tmp_path):
+    """§7: risk-screen answers, ready-to-run tests (self-reported), the ladder with its layoff,
+    red flags with their tier, and the thresholds said to be the app's rules."""
+    out = tmp_path / "report.pdf"
+    report.write_report(demo_store, out, "A4", today=TODAY)
+    text = _squash(_text(out))
+    episode = demo_store.load_episode()
+    ready_day = next(a.day for a in episode.actions if a.kind == "ready")
+    assert "Risk screen" in text and "No to every question" in text
+    assert f"{ready_day.day} {ready_day:%b %Y}: passed (self-reported" in text
+    assert "Walk–run ladder" in text
+    assert "Layoff (a week without a run)" in text
+    assert "(8 days): the ladder steps down from stage" in text
+    assert "Stage down" in text and "Stage up" in text
+    assert "Cleared to carry on.” (self-reported by the runner)" in text
+    assert "(see a clinician soon)" in text, "the demo's red flag with its tier"
+    assert "not validated cut-offs" in text
