@@ -80,8 +80,9 @@ class LadderCard(_Card):
         else:
             title = card_text("ladder_title", stage=stage.stage, stages=len(ladder))
             lines = [card_text("ladder_session", label=stage.label, minutes=stage.minutes)]
-        judged = status.reason("ladder")
-        lines.append(judged.detail if judged is not None
+        said = [r.detail for rule in ("setback", "layoff", "ladder")
+                if (r := status.reason(rule)) is not None and not (rule == "layoff" and r.ok)]
+        lines.append(" ".join(said) if said
                      else card_text("ladder_no_judgement", stage=stage.stage))
         lines.append(card_text(
             "ladder_moves", good_pain=rules.ladder_good_pain,
