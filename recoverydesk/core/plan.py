@@ -487,7 +487,8 @@ def _parse_phase(file: str, phase_id: str, table: Any) -> PhasePlan:
             if len(label) > MAX_LABEL:
                 entry.fail("label", f"'label' {label!r} is {len(label)} characters; a calendar "
                                     f"cell holds {MAX_LABEL}")
-            ladder.append(LadderStage(number, *values, label))
+            run_min, walk_min, repeats = values
+            ladder.append(LadderStage(number, run_min, walk_min, repeats, label))
         if not ladder:
             raise ContentError(file, f"{where}: the walk–run ladder has no stages", "ladder")
     elif "ladder" in table:

@@ -91,10 +91,10 @@ class RiskScreenDialog(QDialog):
         em = self.fontMetrics().height()
         self.setMinimumWidth(em * 32)
         lay = QVBoxLayout(self)
-        self.screen = RiskScreen(session.content)
+        self.questions = RiskScreen(session.content)
         self._before = session.screen_answers()
-        self.screen.set_answers(self._before)
-        lay.addWidget(scrolled(self.screen, em * 26))
+        self.questions.set_answers(self._before)
+        lay.addWidget(scrolled(self.questions, em * 26))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._on_buttons_accepted)
@@ -103,7 +103,7 @@ class RiskScreenDialog(QDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        answers = self.screen.answers()
+        answers = self.questions.answers()
         if answers != self._before:
             self._session.record_screen(answers)
             self._session.notify("Your answers to the health questions are recorded today.")

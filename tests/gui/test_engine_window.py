@@ -257,13 +257,13 @@ def test_preferences_record_the_whole_screen_when_an_answer_changes(
     session.reload()
     dialog = RiskScreenDialog(session)
     qtbot.addWidget(dialog)
-    assert dialog.screen.boxes["energy"].isChecked()
+    assert dialog.questions.boxes["energy"].isChecked()
     dialog._on_buttons_accepted()  # no change: nothing new is stored
     assert [a.day for a in store.load_episode().actions if a.kind == "screen"] == [START]
 
     dialog = RiskScreenDialog(session)
     qtbot.addWidget(dialog)
-    dialog.screen.boxes["age_onset"].setChecked(True)
+    dialog.questions.boxes["age_onset"].setChecked(True)
     dialog._on_buttons_accepted()
     screens = [a for a in store.load_episode().actions if a.kind == "screen"]
     assert screens[-1] == Action(TODAY, "screen", risks=frozenset({"energy", "age_onset"}))
