@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QTableWidget,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
