@@ -12,6 +12,10 @@ Choices where DESIGN.md is silent:
   clinician's clearance can restart it, and guessing a date for that would be wrong.
 - When the gate is open today and the runner has not advanced yet, the earliest schedule
   assumes they advance today, so the next phase starts tomorrow.
+- In ``run`` the days follow the walk–run ladder (§5.3) when its stage labels are given: a run
+  every second day (the day after today's run, or tomorrow if there was none), each at the
+  next stage (at most one step up in two days), with the plan's between-runs day in between;
+  the phase lasts until the top stage has gone well, however short its minimum.
 - A phase can never be shorter than the gate's window (``Rules.gate_window_days``, 3 logged
   days in the phase), even if a setting makes its minimum shorter; after a clearance the
   window counts only days after it.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from typing import Protocol
 
 from recoverydesk.core.engine import DayStatus
@@ -69,8 +74,15 @@ def phase_length(rules: Rules, phase: str) -> int:
     return max(rules.min_days.get(phase, 1), rules.gate_window_days, 1)
 
 
+def _ladder_days(stage: int, stages: int) -> int:
+    """Days from tomorrow until a ladder at ``stage`` is passed: a run every second day at
+    each stage left, and the morning after the last one."""
+    return 2 * (stages - stage + 1)
+
+
 def project(status: DayStatus, rules: Rules, plan: PlanLike, *,
-            horizon: int = DEFAULT_HORIZON_DAYS) -> list[ProjectedDay]:
+            horizon: int = DEFAULT_HORIZON_DAYS, ladder: Sequence[str] = (),
+            ran_today: bool = False) -> list[ProjectedDay]:
     """Project the earliest schedule from the day after ``status.day``.
 
     Args:
@@ -79,6 +91,10 @@ def project(status: DayStatus, rules: Rules, plan: PlanLike, *,
         plan: The plan, for each day's prescription label.
         horizon: How many days to project at least; the list is longer when needed to show
             the first :data:`FULL_DAYS_SHOWN` days of full training.
+        ladder: The ladder's session labels, stage 1 first (``Plan.ladder``); without them
+            ``run`` days take the plan's day-by-day prescriptions.
+        ran_today: Whether today's log has a run (the next run is then the day after
+            tomorrow).
 
     Returns:
         One :class:`ProjectedDay` per day from tomorrow, in order; empty while paused.
@@ -101,13 +117,20 @@ def project(status: DayStatus, rules: Rules, plan: PlanLike, *,
             stretches.append((full, status.phase_day + 1, 0))
         else:
             gate_day = max(phase_length(rules, status.phase), status.phase_day + 1)
+            if (ladder and status.phase == "run" and status.run_stage is not None
+                    and not status.run_stage_done):
+                gate_day = max(gate_day, status.phase_day
+                               + _ladder_days(status.run_stage, len(ladder)))
             if status.event == "clearance":
                 gate_day = max(gate_day, status.phase_day + rules.gate_window_days)
             stretches.append((current, status.phase_day + 1, gate_day - status.phase_day))
             phase_index = current + 1
     if phase_index != -1:
         for index in range(phase_index, full):
-            stretches.append((index, 1, phase_length(rules, PHASES[index])))
+            length = phase_length(rules, PHASES[index])
+            if ladder and PHASES[index] == "run":
+                length = max(length, _ladder_days(1, len(ladder)))
+            stretches.append((index, 1, length))
         stretches.append((full, 1, 0))
 
     before_full = sum(days for index, _, days in stretches if index != full)
@@ -119,11 +142,24 @@ def project(status: DayStatus, rules: Rules, plan: PlanLike, *,
         phase = PHASES[index]
         phase_plan = plan.phase(phase)
         length = count if index != full else total - len(days)
+        continuing = first != 1
+        stage = 1
+        if continuing and status.run_stage is not None:
+            stage = (len(ladder) if status.run_stage_done
+                     else status.run_stage + (1 if ran_today else 0))
+        run_next = not ran_today if continuing else True
         for offset in range(length):
             day += one
             phase_day = first + offset
-            days.append(ProjectedDay(day, phase, phase_day,
-                                     phase_plan.prescription_for(phase_day).label))
+            label = phase_plan.prescription_for(phase_day).label
+            if phase == "run" and ladder:
+                if run_next:
+                    label = ladder[min(stage, len(ladder)) - 1]
+                    stage += 1
+                else:
+                    label = phase_plan.prescription_for(2).label  # the day between runs
+                run_next = not run_next
+            days.append(ProjectedDay(day, phase, phase_day, label))
     return days
 
 

@@ -92,6 +92,7 @@ class DayCell:
         label: The plan's prescription for the day ("walk 20 min"), or "".
         projected: Whether the phase and label come from the projection.
         exercises: The exercise ids that day's prescription names.
+        stage: The walk–run ladder stage in force (past days in ``run``), or None.
     """
 
     day: datetime.date
@@ -110,6 +111,7 @@ class DayCell:
     label: str = ""
     projected: bool = False
     exercises: tuple[str, ...] = ()
+    stage: int | None = None
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -170,8 +172,11 @@ class _CalendarData:
         today_status = self.statuses.get(self.today)
         self.paused_now = bool(today_status and today_status.paused)
         self.projection: Mapping[datetime.date, schedule.ProjectedDay] = (
-            schedule.by_day(schedule.project(today_status, session.rules,
-                                             session.content.plan))
+            schedule.by_day(schedule.project(
+                today_status, session.rules, session.content.plan,
+                ladder=[stage.label for stage in session.content.plan.ladder],
+                ran_today=any(a.kind == "run" for a in (
+                    episode.activities_on(self.today) if episode is not None else ()))))
             if today_status is not None else {})
         self.plan = session.content.plan
         self.months: dict[tuple[int, int], list[DayCell]] = {}
@@ -187,12 +192,15 @@ class _CalendarData:
                 pain_activity = (log.pain_activity if log.pain_activity is not None
                                  else self.activity_pain.get(day))
             prescription = self.plan.phase(status.phase).prescription_for(status.phase_day)
+            label = prescription.label
+            if status.phase == "run" and status.run_stage is not None and self.plan.ladder:
+                label = self.plan.ladder[min(status.run_stage, len(self.plan.ladder)) - 1].label
             return DayCell(
                 day, in_month, day == self.today, future, status.phase, status.phase_day,
                 log is not None, log.pain if log else None, pain_activity,
                 log.pain_morning if log else None, log.red_flags if log else frozenset(),
-                status.event, status.paused, prescription.label,
-                exercises=tuple(prescription.exercises))
+                status.event, status.paused, label,
+                exercises=tuple(prescription.exercises), stage=status.run_stage)
         projected = self.projection.get(day)
         if projected is not None:
             prescription = self.plan.phase(projected.phase).prescription_for(
@@ -357,6 +365,8 @@ class MonthGrid(QWidget):
             painter.setFont(small)
             name = self._view.session.content.plan.name(cell.phase)
             caption = f"{name} · {cell.phase_day}" if cell.logged else f"{name} · not logged"
+            if cell.stage is not None and cell.logged:
+                caption = f"Stage {cell.stage} · day {cell.phase_day}"
             caption = QFontMetrics(small).elidedText(caption, Qt.TextElideMode.ElideRight,
                                                      round(lower.width()))
             painter.drawText(QRectF(lower.left(), lower.bottom() - caption_height, lower.width(),
@@ -686,6 +696,8 @@ class CalendarView(QWidget):
             prefix = "Projected: " if cell.projected else ""
             lines.append(f"{prefix}{plan.name(cell.phase)}, day {cell.phase_day}")
             lines.append(f"Plan: {cell.label}")
+            if cell.stage is not None:
+                lines.append(f"Walk–run ladder: stage {cell.stage}")
         if cell.logged:
             pains = [f"pain {cell.pain}"]
             if cell.pain_activity is not None:

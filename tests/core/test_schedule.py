@@ -126,3 +126,40 @@ def test_long_minimums_still_show_two_weeks_of_full_training() -> None:
     days = project(status("2026-03-01", "rest", 1), rules, PLAN, horizon=10)
     assert sum(p.phase != "full" for p in days) == 19 + 60
     assert sum(p.phase == "full" for p in days) == FULL_DAYS_SHOWN
+
+
+LADDER = [stage.label for stage in PLAN.ladder]
+BETWEEN = PLAN.phase("run").prescription_for(2).label
+
+
+def test_run_days_follow_the_ladder_on_alternate_days() -> None:
+    """§5.3: in `run` at stage 3 with no run today: stage 3 tomorrow, a day between, stage 4…
+    and `run` lasts until the top stage has gone well (longer than its 7-day minimum)."""
+    today = DayStatus.make(d("2026-05-10"), "run", 5, run_stage=3)
+    days = project(today, RULES, PLAN, ladder=LADDER)
+    runs = [p for p in days if p.phase == "run"]
+    assert [p.label for p in runs[:4]] == [LADDER[2], BETWEEN, LADDER[3], BETWEEN]
+    stages_left = len(LADDER) - 3 + 1
+    assert len(runs) == 2 * stages_left
+    assert [p.label for p in runs if p.label != BETWEEN] == LADDER[2:]
+    assert days[len(runs)].phase == "full"
+
+
+def test_after_a_run_today_the_next_run_is_the_day_after_tomorrow() -> None:
+    today = DayStatus.make(d("2026-05-10"), "run", 5, run_stage=3)
+    days = project(today, RULES, PLAN, ladder=LADDER, ran_today=True)
+    assert [p.label for p in days[:3]] == [BETWEEN, LADDER[3], BETWEEN]
+
+
+def test_an_advance_into_run_starts_the_ladder_at_stage_1() -> None:
+    days = project(status("2026-05-10", "low_impact", 9, next_phase="run", event="advance"),
+                   RULES, PLAN, ladder=LADDER)
+    runs = [p for p in days if p.phase == "run"]
+    assert runs[0].label == LADDER[0] and runs[0].phase_day == 1
+    assert len(runs) == 2 * len(LADDER)
+    assert not any(p.phase == "run" for p in days if p.day > runs[-1].day)
+
+
+def test_nothing_is_projected_on_a_paused_run_day() -> None:
+    today = DayStatus.make(d("2026-05-10"), "run", 5, run_stage=3, paused=True)
+    assert project(today, RULES, PLAN, ladder=LADDER) == []

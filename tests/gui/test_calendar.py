@@ -173,3 +173,33 @@ def test_a_days_menu_opens_the_exercises_its_prescription_names(qtbot, view, ses
     with qtbot.waitSignal(view.day_activated) as opened:
         next(a for a in past.actions() if a.text().startswith("Open")).trigger()
     assert opened.args == [TODAY]
+
+
+def test_run_days_show_their_ladder_stage_past_and_projected(qtbot, tmp_path) -> None:
+    """§5.3: past `run` days show the stage in force; future ones project the stage's session
+    on alternate days."""
+    from recoverydesk.demo import fill_demo
+    from recoverydesk.gui.session import Session
+    from recoverydesk.storage.store import Store
+
+    store = Store.open(tmp_path / "demo")
+    try:
+        fill_demo(store, TODAY)
+        session = Session(store, today=lambda: TODAY)
+        calendar = CalendarView(session)
+        qtbot.addWidget(calendar)
+        ladder = session.content.plan.ladder
+        past = [s for s in session.timeline() if s.phase == "run"]
+        for status in past:
+            cell = calendar.cell_for(status.day)
+            assert cell.stage == status.run_stage
+            assert cell.label == ladder[status.run_stage - 1].label
+        assert f"Walk–run ladder: stage {past[-1].run_stage}" in calendar.tooltip_for(TODAY)
+        ran_today = any(a.kind == "run" for a in session.episode.activities_on(TODAY))
+        first_run = TODAY + dt.timedelta(days=2 if ran_today else 1)
+        next_stage = past[-1].run_stage + (1 if ran_today else 0)
+        assert calendar.cell_for(first_run).label == ladder[next_stage - 1].label
+        assert calendar.cell_for(first_run + dt.timedelta(days=1)).label != (
+            ladder[next_stage - 1].label)
+    finally:
+        store.close()
