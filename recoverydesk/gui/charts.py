@@ -63,7 +63,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import load, words
+from recoverydesk.core import engine, load, words
 from recoverydesk.core.cadence import CadenceHistory, cadence_history
 from recoverydesk.core.explain import phase_name
 from recoverydesk.core.model import METRES_PER_UNIT
@@ -160,6 +160,8 @@ class ChartData:
     """The body-map sites of each day (None when the day has no entry)."""
     psfs_activities: tuple[PsfsActivity, ...] = ()
     psfs_scores: tuple[PsfsScore, ...] = ()
+    guides: tuple[tuple[datetime.date, float], ...] = ()
+    """The §5.4 weekly guide in ``full``: (first day of the 7-day block, metres allowed)."""
 
     @property
     def per_unit(self) -> float:
@@ -219,7 +221,19 @@ def build_chart_data(session: Session) -> ChartData | None:
         sites=tuple(log.pain_sites if log else None for log in day_logs),
         psfs_activities=tuple(session.psfs_activities()),
         psfs_scores=tuple(session.psfs_scores()),
+        guides=_guides(timeline),
     )
+
+
+def _guides(timeline: list[engine.DayStatus]) -> tuple[tuple[datetime.date, float], ...]:
+    """Each `full` block's guide as the engine set it (the block's last known day wins)."""
+    blocks: dict[datetime.date, float] = {}
+    for status in timeline:
+        if status.phase == "full":
+            guide = status.guide
+            if guide is not None:
+                blocks[guide.first_day] = guide.guide_m
+    return tuple(sorted(blocks.items()))
 
 
 def _number(value: float, digits: int = 1) -> str:
@@ -703,16 +717,20 @@ class WeeklyMileageChart(_DatePlot):
                                     pen=pg.mkPen(None))
         self.limit = pg.PlotDataItem(connect="finite")
         self.warn_line = pg.PlotDataItem(connect="finite")
+        self.guide_line = pg.PlotDataItem(connect="finite")
         pi.addItem(self.bars)
         pi.addItem(self.limit)
         pi.addItem(self.warn_line)
+        pi.addItem(self.guide_line)
         self.legend.addItem(self.bars, "Distance run each week (Mon–Sun)")
         self.legend.addItem(self.limit, "Last week + 10 %: a gentle guide, not a proven limit")
         self.legend.addItem(self.warn_line, "Last week + 30 %: the app warns above this")
+        self.legend.addItem(self.guide_line, "Full training: the week's guide (7-day blocks)")
         self.hover = _Hover(self, self.hover_at)
         self.heights = np.zeros(0)
         self.limits = np.zeros(0)
         self.warn_limits = np.zeros(0)
+        self.guide_levels = np.zeros(0)
         self._ready = True
         self.apply_colours()
 
@@ -722,6 +740,7 @@ class WeeklyMileageChart(_DatePlot):
         self.bars.setOpts(brush=pg.mkBrush(c.distance_solid))
         self.limit.setPen(pg.mkPen(c.foreground, width=2, style=Qt.PenStyle.DashLine))
         self.warn_line.setPen(pg.mkPen(c.red_flag, width=2, style=Qt.PenStyle.DotLine))
+        self.guide_line.setPen(pg.mkPen(c.foreground, width=3))
         _colour_legend(self.legend, c.foreground)
         if self.hover is not None:
             self.hover.apply_colours(c)
@@ -756,7 +775,16 @@ class WeeklyMileageChart(_DatePlot):
             ys = np.empty(3 * len(weeks))
             ys[0::3], ys[1::3], ys[2::3] = levels, levels, math.nan
             line.setData(xs, ys, connect="finite")
-        top = np.nanmax(np.concatenate([self.heights, self.limits, self.warn_limits, [0.0]]))
+        # The §5.4 guide: one solid segment over each 7-day block of full training.
+        self.guide_levels = np.array([m for _, m in data.guides], dtype=float) / per
+        starts = np.array([noon_timestamps(first, 1)[0] for first, _ in data.guides])
+        gx = np.empty(3 * len(data.guides))
+        gx[0::3], gx[1::3], gx[2::3] = starts - DAY_S / 2, starts + 6.5 * DAY_S, math.nan
+        gy = np.empty(3 * len(data.guides))
+        gy[0::3], gy[1::3], gy[2::3] = self.guide_levels, self.guide_levels, math.nan
+        self.guide_line.setData(gx, gy, connect="finite")
+        top = np.nanmax(np.concatenate([self.heights, self.limits, self.warn_limits,
+                                        self.guide_levels, [0.0]]))
         self.view_box.setYRange(0, max(float(top) * 1.12, 1.0), padding=0)
         what = "every activity" if self.include_all else "running"
         self.plot_item.setLabel("left", f"Distance per week, {what} ({data.units})")

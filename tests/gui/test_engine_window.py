@@ -350,3 +350,27 @@ def test_full_training_shows_the_guide_and_offers_recovered(qtbot, tmp_path) -> 
         assert "Welcome" in view.heading.text()
     finally:
         store.close()
+
+
+def test_weekly_chart_draws_the_guide_of_full_training(qtbot, tmp_path) -> None:
+    """§5.4/§6: the weekly mileage chart draws each 7-day block's guide in `full`."""
+    from recoverydesk.gui.charts import WeeklyMileageChart, build_chart_data
+
+    store = Store.open(tmp_path / "steady")
+    try:
+        store.start_episode(EpisodeInfo(START, baseline_weekly_m=30_000.0), today=START)
+        last = steady_recovery(store, START, 70)
+        session = Session(store, today=lambda: last)
+        data = build_chart_data(session)
+        assert data is not None and data.guides
+        blocks = {s.guide.first_day: s.guide.guide_m for s in session.timeline()
+                  if s.guide is not None}
+        assert dict(data.guides) == blocks
+        chart = WeeklyMileageChart()
+        qtbot.addWidget(chart)
+        chart.set_series(data)
+        xs, ys = chart.guide_line.getData()
+        drawn = [y for y in ys if y == y]
+        assert drawn == [m / 1000 for m in blocks.values() for _ in (0, 1)]
+    finally:
+        store.close()
