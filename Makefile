@@ -85,6 +85,7 @@ screenshots: sysdeps-test $(VENV)/.installed
 	done
 	$(SHOT) --view function --size 1366x768 --out docs/screenshots/function-1366x768.png
 	$(SHOT) --view where --size 1366x768 --out docs/screenshots/where-1366x768.png
+	$(SHOT) --view ready --size 1366x768 --out docs/screenshots/ready-1366x768.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_contact_sheet.py \
 		--out docs/screenshots/exercises-all.png
 

@@ -388,7 +388,9 @@ def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
 
 CHART_TAB_VIEWS = {"function": "Function", "where": "Where it hurt"}
 """Screenshot names of Charts tabs (the README's pictures of the outcomes)."""
-SCREENSHOT_VIEWS = (*VIEW_NAMES, "guided", *CHART_TAB_VIEWS)
+DIALOG_VIEWS = ("ready",)
+"""Screenshot names of dialogs drawn over Today (the README's ready-to-run picture)."""
+SCREENSHOT_VIEWS = (*VIEW_NAMES, "guided", *CHART_TAB_VIEWS, *DIALOG_VIEWS)
 
 
 def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
@@ -396,7 +398,7 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
     """Render the window on ``view`` at ``size`` offscreen after its first paint; save a PNG.
 
     ``view`` is a view's name, or ``guided``: the Exercises view in guided mode on today's
-    first exercise. With no episode in ``data_dir`` the window shows the first-run
+    first exercise, or ``ready``: the ready-to-run dialog over Today. With no episode in ``data_dir`` the window shows the first-run
     explanation. An existing ``out`` is replaced only with ``replace``. Nothing is written to
     the data folder beyond what opening it needs (no settings, no backup).
     """
@@ -430,11 +432,26 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
             titles = [tabs.tabText(i) for i in range(tabs.count())]
             tabs.setCurrentIndex(titles.index(CHART_TAB_VIEWS[view]))
         else:
-            window.show_view(view)
+            window.show_view(view if view not in DIALOG_VIEWS else "today")
 
         def grab() -> None:
             app.processEvents()
             image = window.grab()
+            if view == "ready":
+                from PySide6.QtGui import QPainter
+
+                dialog = window.show_view("today").ready_dialog()
+                dialog.show()
+                app.processEvents()
+                picture = dialog.grab()
+                painter = QPainter(image)
+                left = (image.width() - picture.width()) // 2
+                top = max(0, (image.height() - picture.height()) // 2)
+                painter.drawPixmap(left, top, picture)
+                painter.setPen(window.palette().color(window.foregroundRole()))
+                painter.drawRect(left - 1, top - 1, picture.width() + 1, picture.height() + 1)
+                painter.end()
+                dialog.close()
             from recoverydesk.gui.pngfile import write_png
 
             try:

@@ -68,7 +68,7 @@ EXIT_INTERNAL = 70
 
 
 VIEWS = ("today", "log", "calendar", "exercises", "charts", "history", "guided", "function",
-         "where")
+         "where", "ready")
 DEFAULT_SIZE = (1280, 800)
 
 _INT = re.compile(r"[+-]?[0-9]{1,9}")

@@ -32,11 +32,13 @@ class _Card(QFrame):
         self.setAccessibleName(name)
         em = self.fontMetrics().height()
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(em, em // 2, em, em // 2)
+        lay.setContentsMargins(em, round(em * 0.7), em, em)
+        lay.setSpacing(round(em * 0.5))
         self.title = QLabel(self)
-        self.title.setFont(scaled_font(self, 1.15, bold=True))
+        self.title.setFont(scaled_font(self, 1.2, bold=True))
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
+        lay.addStretch(1)  # the lines sit at the top, however tall the row is
         self._lines: list[QLabel] = []
         self._layout = lay
 
@@ -46,7 +48,7 @@ class _Card(QFrame):
             label = QLabel(self)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self._layout.addWidget(label)
+            self._layout.insertWidget(self._layout.count() - 1, label)
             self._lines.append(label)
         for label, text in zip(self._lines, lines + [""] * len(self._lines), strict=False):
             label.setText(text)

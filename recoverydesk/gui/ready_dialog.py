@@ -52,6 +52,7 @@ class ReadyDialog(QDialog):
         em = self.fontMetrics().height()
         self.setMinimumWidth(em * 30)
         lay = QVBoxLayout(self)
+        lay.setSpacing(round(em * 0.35))
         question = QLabel(texts.get("question", ""), self)
         question.setFont(scaled_font(self, 1.15, bold=True))
         question.setWordWrap(True)
@@ -85,6 +86,10 @@ class ReadyDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self._on_answer_toggled()
+        # Wrapped labels need their height for the width: a dialog does not ask by itself.
+        width = em * 40
+        height = lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else 0
+        self.resize(width, max(height, self.sizeHint().height()))
 
     def _note(self, text: str, indent: int = 0) -> QLabel:
         label = QLabel(text, self)

@@ -235,9 +235,9 @@ class TodayView(QWidget):
         from recoverydesk.gui.ladder_card import GuideCard, LadderCard
 
         self.ladder_card = LadderCard(self._session, body)
-        self.add_card(self.ladder_card)
         self.guide_card = GuideCard(self._session, body)
-        self.add_card(self.guide_card)
+        self.cards[:0] = [self.ladder_card, self.guide_card]  # first when shown
+        self._card_columns = 0
 
     def _build_check_in(self, parent: QWidget, em: int) -> QWidget:
         """The morning check-in card: pain now, morning pain (and leg pain), Save.
@@ -313,10 +313,16 @@ class TodayView(QWidget):
             for widget in (self.notice_box, self.ladder_card, self.guide_card,
                            self.ready_button, self.recovered_button):
                 widget.hide()
+            self._card_columns = 0
+            self._flow_cards(self.width())
             return
         self.notice_box.show_status(status)
+        shown = (self.ladder_card.isHidden(), self.guide_card.isHidden())
         self.ladder_card.show_status(status)
         self.guide_card.show_status(status)
+        if shown != (self.ladder_card.isHidden(), self.guide_card.isHidden()):
+            self._card_columns = 0  # lay the cards out afresh
+            self._flow_cards(self.width())
         self.ready_button.setVisible(status.phase == "low_impact" and not status.paused)
         self.recovered_button.setVisible(status.offer_recovered)
         self.recovered_button.setToolTip(_card("recovered"))
@@ -366,13 +372,14 @@ class TodayView(QWidget):
         """One column when narrow, two when there is room, three on a wide screen."""
         char = self.fontMetrics().averageCharWidth()
         columns = 1 if width < char * 110 else 2 if width < char * 200 else 3
-        columns = max(1, min(columns, len(self.cards)))
+        shown = [card for card in self.cards if not card.isHidden()]  # hidden: no empty cell
+        columns = max(1, min(columns, len(shown)))
         if columns == self._card_columns:
             return
         self._card_columns = columns
         for card in self.cards:
             self.card_grid.removeWidget(card)
-        for index, card in enumerate(self.cards):
+        for index, card in enumerate(shown):
             self.card_grid.addWidget(card, index // columns, index % columns)
         for column in range(3):
             self.card_grid.setColumnStretch(column, 1 if column < columns else 0)
