@@ -398,9 +398,10 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
     """Render the window on ``view`` at ``size`` offscreen after its first paint; save a PNG.
 
     ``view`` is a view's name, or ``guided``: the Exercises view in guided mode on today's
-    first exercise, or ``ready``: the ready-to-run dialog over Today. With no episode in ``data_dir`` the window shows the first-run
-    explanation. An existing ``out`` is replaced only with ``replace``. Nothing is written to
-    the data folder beyond what opening it needs (no settings, no backup).
+    first exercise, or ``ready``: the ready-to-run dialog over Today. With no episode in
+    ``data_dir`` the window shows the first-run explanation. An existing ``out`` is replaced
+    only with ``replace``. Nothing is written to the data folder beyond what opening it needs
+    (no settings, no backup).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if view not in SCREENSHOT_VIEWS:
@@ -440,7 +441,9 @@ def screenshot(data_dir: pathlib.Path, out: pathlib.Path, view: str,
             if view == "ready":
                 from PySide6.QtGui import QPainter
 
-                dialog = window.show_view("today").ready_dialog()
+                from recoverydesk.gui.ready_dialog import ReadyDialog
+
+                dialog = ReadyDialog(window.session, window)
                 dialog.show()
                 app.processEvents()
                 picture = dialog.grab()
