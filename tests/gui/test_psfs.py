@@ -123,13 +123,13 @@ def test_outcome_notices_show_in_todays_warnings(qtbot, session, store, clock) -
         store.save_day(DayLog(d, 2, leg_pain=4), today=d)
     clock["today"] = dt.date(2026, 3, 1) + dt.timedelta(days=40)  # day 41: not yet
     view = today_view(qtbot, session)
-    assert "about your leg pain" not in view.warnings.text()
+    assert not any("about your leg pain" in t for t in view.notice_box.texts.values())
     view.close()
     clock["today"] = dt.date(2026, 3, 1) + dt.timedelta(days=41)  # day 42
     session.reload()
     view = today_view(qtbot, session)
-    assert view.warnings.isVisible()
-    assert "about your leg pain" in view.warnings.text()
+    assert view.notice_box.isVisible()  # notices have a box of their own, each dismissable
+    assert any("about your leg pain" in t for t in view.notice_box.texts.values())
 
 
 def test_onset_question_in_preferences_is_stored(qtbot, session) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from recoverydesk.core.model import DayLog, EpisodeInfo
-from recoverydesk.demo import fill_demo
+from recoverydesk.demo import DEMO_DAYS, fill_demo
 from recoverydesk.render import report_pdf as report
 from recoverydesk.storage.store import Store
 
@@ -44,7 +44,7 @@ def test_report_has_function_leg_pain_stiffness_and_sites(qtbot, demo_store, tmp
     assert "Mean leg pain, first → last 7 days 4.0 → 0.0 (0–10)" in first
     assert "Morning stiffness, first → last 7 days" in first
     (psfs_page,) = [p for p in pages if "Function (PSFS)" in p]
-    start = TODAY - dt.timedelta(days=41)
+    start = TODAY - dt.timedelta(days=DEMO_DAYS - 1)
     last = start + dt.timedelta(days=35)  # the demo's sixth weekly scores
     assert (f"Mean 3.0 on {start.day} {start:%B %Y} → 8.0 on {last.day} {last:%B %Y}"
             in psfs_page)
@@ -56,7 +56,7 @@ def test_report_has_function_leg_pain_stiffness_and_sites(qtbot, demo_store, tmp
     assert "Where it hurt" in text
     assert (f"Pain first reached below the knee on {start.day} {start:%B %Y} (the left leg)"
             in text)
-    assert "Low back, middle 42 100 %" in text
+    assert f"Low back, middle {DEMO_DAYS} 100 %" in text
     # the daily entries carry leg pain and stiffness beside the back pain
     assert "Leg Stiff" in text
 
