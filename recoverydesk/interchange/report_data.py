@@ -367,7 +367,8 @@ def _screen_and_ladder_html(data: ReportData) -> str:
     """The risk screen's answers, ready-to-run tests, the ladder's history (§4.1, §5.3)."""
     statuses = {s.day: s for s in data.timeline}
     risks = data.content.risks
-    parts = ["<h2>Risk screen</h2>"]
+    # A page of its own: its short sections never leave a heading stranded at a page's foot.
+    parts = ["<h2 style='page-break-before: always'>Risk screen</h2>"]
     rows = []
     for action in data.episode.actions:
         if action.kind != "screen":
