@@ -374,3 +374,39 @@ def test_weekly_chart_draws_the_guide_of_full_training(qtbot, tmp_path) -> None:
         assert drawn == [m / 1000 for m in blocks.values() for _ in (0, 1)]
     finally:
         store.close()
+
+
+def test_first_run_records_the_screen_on_the_start_date(qtbot, tmp_path, monkeypatch) -> None:
+    """§4.1: the setup's answers are one screen, recorded on the episode's start date."""
+    from recoverydesk import app
+    from recoverydesk.gui import setup
+
+    started = TODAY - dt.timedelta(days=5)
+
+    def answer(dialog: SetupDialog) -> None:
+        dialog.start.setDate(started)
+        dialog.risk_screen.boxes["osteoporosis"].setChecked(True)
+        dialog.begin_button.click()
+
+    monkeypatch.setattr(setup.SetupDialog, "exec", lambda self: answer(self))
+    store = app.first_run(Store.open(tmp_path / "data"), TODAY)
+    assert store is not None
+    try:
+        episode = store.load_episode()
+        assert episode is not None
+        assert [a for a in episode.actions if a.kind == "screen"] == [
+            Action(started, "screen", risks=frozenset({"osteoporosis"}))]
+        assert engine.status_on(episode, store.rules(), TODAY).hold
+    finally:
+        store.close()
+
+
+def test_an_ignored_clearance_is_said(qtbot, store: Store, session: Session) -> None:
+    """A clearance stored while paused, then the red flag removed: it no longer holds."""
+    store.save_day(DayLog(day(18), 3, red_flags=frozenset({"fever"})), today=TODAY)
+    store.add_action(Action(day(18), "clearance", "GP: fine"), today=TODAY)
+    store.save_day(DayLog(day(18), 3), today=TODAY)  # the flag was ticked by mistake
+    session.reload()
+    assert session.timeline()[17].ignored_clearance
+    view = today_view(qtbot, session)
+    assert f"Your clearance of {day_words(day(18))} no longer holds" in view.warnings.text()
