@@ -336,8 +336,9 @@ class ReportJob(QObject):
             self.progress.setMaximum(total)
         self.progress.setLabelText(f"Writing the clinician report: page {done} of {total}…"
                                    if done else "Writing the clinician report…")
-        self.progress.setValue(done)
-        self.progressed.emit(done, total)
+        self.progress.setValue(done)  # a modal dialog processes events here: maybe the end
+        if not self._over:
+            self.progressed.emit(done, total)
 
     @Slot(str, bool)
     def _on_done(self, error: str, cancelled: bool) -> None:
