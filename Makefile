@@ -31,11 +31,18 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The §10 speed targets: each script prints its figures; never part of `make test`.
+# The §10 speed targets: each script prints its figures, then one table of them all with
+# the targets and the ratios to a bare window (benchmarks/summary.py). Never part of `make test`.
+BENCH_RESULTS := build/bench-results.jsonl
 bench: sysdeps-test $(VENV)/.installed-test
-	@for script in benchmarks/bench_*.py; do \
-		echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
-	done
+	@mkdir -p build && rm -f $(BENCH_RESULTS)
+	@failed=""; for script in benchmarks/bench_*.py; do \
+		echo "== $$script"; \
+		QT_QPA_PLATFORM=offscreen RECOVERYDESK_BENCH_RESULTS=$(BENCH_RESULTS) \
+			$(BIN)/python $$script || failed="$$failed $$script"; \
+	done; \
+	$(BIN)/python benchmarks/summary.py $(BENCH_RESULTS); \
+	if [ -n "$$failed" ]; then echo "failed or over target:$$failed"; exit 1; fi
 
 
 sysdeps-test:

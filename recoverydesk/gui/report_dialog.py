@@ -2,16 +2,25 @@
 then the PDF, then where it went.
 
 The contents come from ``interchange/report_data.py`` and the PDF from
-``render/report_pdf.py``; this module holds only the dialogs.
+``render/report_pdf.py``; this module holds the dialogs and the worker thread.
+
+A report of years takes seconds, so it is written on a worker ``QThread`` behind a progress
+dialog that can cancel it. The store is read on the GUI thread first (its connection lives
+there; a few milliseconds); the replay, the chart and the pages are made on the worker with
+QtGui only (QTextDocument, QPdfWriter, QPainter on a QImage are fine off the GUI thread).
+A cancel stops it between two pages and leaves no file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import threading
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -25,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,7 +43,10 @@ from PySide6.QtWidgets import (
 from recoverydesk.core import words
 from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
-from recoverydesk.render.report_pdf import PAGE_SIZES
+from recoverydesk.render.report_pdf import PAGE_SIZES, Cancelled, write_pdf
+
+if TYPE_CHECKING:
+    from recoverydesk.interchange.report_data import ReportData
 
 TITLE = "Clinician report"
 
@@ -191,9 +204,185 @@ def offer_to_open(window: QWidget | None, path: Path) -> QMessageBox:
     return box
 
 
+_running: set[ReportJob] = set()
+"""Jobs whose thread is alive: kept from being collected, and waited for at quit."""
+
+
+class _Writer(QObject):
+    """Runs on the worker thread: gathers the data and writes the PDF page by page.
+
+    Signals:
+        progressed: (pages done, pages in all).
+        done: The run is over. args: the error's words ("" when none), whether cancelled.
+    """
+
+    progressed = Signal(int, int)
+    done = Signal(str, bool)
+
+    def __init__(self, read: Callable[[], ReportData], path: Path, page_size: str,
+                 include: Collection[str], stop: threading.Event) -> None:
+        super().__init__()
+        self._read = read
+        self._path = path
+        self._page_size = page_size
+        self._include = include
+        self._stop = stop
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            write_pdf(self._read(), self._path, self._page_size, replace=True,  # the form asked
+                      include=self._include, progress=self._progress)
+        except Cancelled:
+            self.done.emit("", True)
+        except (OSError, ValueError) as error:
+            self.done.emit(str(error), False)
+        except Exception as error:  # never lost on a worker thread: said in the window
+            self.done.emit(f"{type(error).__name__}: {error}", False)
+        else:
+            self.done.emit("", False)
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return not self._stop.is_set()
+
+
+class ReportJob(QObject):
+    """One clinician report being written on a worker thread.
+
+    Signals:
+        progressed: The dialog moved on. args: pages done, pages in all.
+        finished: Written, failed or cancelled; see ``error`` and ``cancelled``.
+
+    Attributes:
+        path: The PDF.
+        error: Why it could not be written ("" when it was, or was cancelled).
+        cancelled: Whether the user stopped it (no file is left then).
+        progress: The progress dialog, or None when run without one.
+    """
+
+    progressed = Signal(int, int)
+    finished = Signal()
+
+    def __init__(self, window: QWidget | None, session: Session, path: Path, page_size: str,
+                 *, include: Collection[str] = tuple(OPTIONAL_SECTIONS),
+                 offer_open: OfferOpen | None = None, progress: bool = True) -> None:
+        super().__init__()
+        self.path = path
+        self.error = ""
+        self.cancelled = False
+        self._over = False
+        self._window = window
+        self._session = session
+        self._offer_open = offer_open or offer_to_open
+        self._stop = threading.Event()
+        read = session.report_reader()  # the store, on this thread; raises before a thread
+        self._thread = QThread()
+        self._thread.setObjectName("recoverydesk-report")
+        self._writer = _Writer(read, path, page_size, include, self._stop)
+        self._writer.moveToThread(self._thread)
+        self._thread.started.connect(self._writer.run)
+        self._writer.progressed.connect(self._on_progressed)
+        self._writer.done.connect(self._on_done)
+        # Direct: quit() is thread-safe, and a queued one would wait for the GUI thread,
+        # which may itself be waiting for this thread at quit time.
+        self._writer.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        self._thread.finished.connect(self._on_thread_finished)
+        self.progress: QProgressDialog | None = None
+        if progress:
+            dialog = QProgressDialog("Writing the clinician report…", "Cancel", 0, 0, window)
+            dialog.setWindowTitle(TITLE)
+            dialog.setAccessibleName("Report progress")
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(400)  # a short report never flashes a dialog
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.setValue(0)
+            dialog.canceled.connect(self.cancel)
+            self.progress = dialog
+
+    def start(self) -> ReportJob:
+        if not _running:
+            # A full garbage collection walks every object of the app while holding Python's
+            # lock, on whichever thread triggers it; the report allocates a lot. Objects alive
+            # now are set aside from collections until the last report ends (as the importer).
+            gc.freeze()
+        _running.add(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_app_about_to_quit)
+        self._thread.start()
+        return self
+
+    @property
+    def running(self) -> bool:
+        return not self._over
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop before the next page; the file is not written."""
+        if not self._over:
+            self._stop.set()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the worker thread has ended (tests and quitting only)."""
+        return self._thread.wait(msecs)
+
+    @Slot(int, int)
+    def _on_progressed(self, done: int, total: int) -> None:
+        if self.progress is None or self._over:
+            return
+        if self.progress.maximum() != total:
+            self.progress.setMaximum(total)
+        self.progress.setLabelText(f"Writing the clinician report: page {done} of {total}…"
+                                   if done else "Writing the clinician report…")
+        self.progress.setValue(done)  # a modal dialog processes events here: maybe the end
+        if not self._over:
+            self.progressed.emit(done, total)
+
+    @Slot(str, bool)
+    def _on_done(self, error: str, cancelled: bool) -> None:
+        self._over = True
+        self.error, self.cancelled = error, cancelled
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self.cancel)
+            self.progress.close()
+        if cancelled:
+            self._session.notify("The clinician report was cancelled; nothing was saved.")
+        elif error:
+            text = f"The report could not be saved to {self.path}: {error}"
+            self._session.notify(text)
+            QMessageBox(QMessageBox.Icon.Warning, TITLE, text, parent=self._window).open()
+        else:
+            self._session.notify(f"Clinician report saved to {self.path}.")
+            self._offer_open(self._window, self.path)
+        self.finished.emit()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        _running.discard(self)
+        if not _running:
+            gc.unfreeze()
+        app = QCoreApplication.instance()
+        if app is not None:
+            try:
+                app.aboutToQuit.disconnect(self._on_app_about_to_quit)
+            except (RuntimeError, TypeError):  # already gone
+                pass
+
+    @Slot()
+    def _on_app_about_to_quit(self) -> None:
+        self._stop.set()
+        self._thread.wait()
+
+
 def save_report(window: QWidget | None, session: Session, *, choose: Chooser | None = None,
-                offer_open: OfferOpen | None = None) -> Path | None:
-    """File → Clinician report…: page size and file, write the PDF, offer its folder."""
+                offer_open: OfferOpen | None = None, progress: bool = True) -> ReportJob | None:
+    """File → Clinician report…: page size and file, then write the PDF on a worker thread.
+
+    Returns the running job (its ``finished`` signal says when the file is there, and
+    ``offer_open`` is called then), or None when the user backed out or nothing could start.
+    """
     if session.episode is None:
         QMessageBox.information(window, TITLE,
                                 "Begin an episode and log a few days first: the report "
@@ -203,17 +392,13 @@ def save_report(window: QWidget | None, session: Session, *, choose: Chooser | N
     if choice is None:
         return None
     path, size = choice[0], choice[1]
-    include = choice[2] if len(choice) > 2 else None
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    include = choice[2] if len(choice) > 2 else frozenset(OPTIONAL_SECTIONS)
     try:
-        session.write_report(path, size, include=include)
-    except (OSError, StoreError, ValueError) as error:
-        QGuiApplication.restoreOverrideCursor()
+        job = ReportJob(window, session, path, size, include=include, offer_open=offer_open,
+                        progress=progress)
+    except (StoreError, ValueError) as error:
         text = f"The report could not be saved to {path}: {error}"
         session.notify(text)
         QMessageBox(QMessageBox.Icon.Warning, TITLE, text, parent=window).open()
         return None
-    QGuiApplication.restoreOverrideCursor()
-    session.notify(f"Clinician report saved to {path}.")
-    (offer_open or offer_to_open)(window, path)
-    return path
+    return job.start()

@@ -26,6 +26,7 @@ from recoverydesk.core.load import DailyFigures, daily_figures
 from recoverydesk.core.model import Activity, DayLog, Episode, describe_activity
 from recoverydesk.core.plan import Content, load_content
 from recoverydesk.core.psfs import PsfsActivity, PsfsScore
+from recoverydesk.core.rules import Rules
 from recoverydesk.interchange import report_outcomes
 
 if TYPE_CHECKING:
@@ -91,8 +92,23 @@ def gather(store: Store, today: datetime.date, content: Content | None = None) -
     episode = store.load_episode()
     if episode is None:
         raise ValueError("There is no episode yet, so there is nothing to report.")
+    last = max(today, episode.start)
+    return gather_from(episode, store.rules(), store.exercises_done(episode.start, last), today,
+                       content, psfs_activities=tuple(store.psfs_activities()),
+                       psfs_scores=tuple(store.psfs_scores(until=last)))
+
+
+def gather_from(episode: Episode, rules: Rules,
+                exercises_done: Mapping[datetime.date, Mapping[str, int]],
+                today: datetime.date, content: Content | None = None, *,
+                psfs_activities: tuple[PsfsActivity, ...] = (),
+                psfs_scores: tuple[PsfsScore, ...] = ()) -> ReportData:
+    """The report's data from what was read from the store (any thread: no store access).
+
+    The window reads on its own thread (the store's connection lives there) and replays
+    here, on the report's worker thread.
+    """
     content = content or load_content()
-    rules = store.rules()
     last = max(today, episode.start)
     timeline = tuple(engine.replay(episode, rules, last))
     figures = daily_figures(episode.logs, episode.activities, episode.start, last)
@@ -102,11 +118,9 @@ def gather(store: Store, today: datetime.date, content: Content | None = None) -
         names = {}
     return ReportData(
         today=today, episode=episode, content=content, timeline=timeline, figures=figures,
-        history=tuple(_history(timeline)),
-        exercises_done=store.exercises_done(episode.start, last),
+        history=tuple(_history(timeline)), exercises_done=exercises_done,
         exercise_names=names, min_days=dict(rules.min_days),
-        psfs_activities=tuple(store.psfs_activities()),
-        psfs_scores=tuple(store.psfs_scores(until=last)))
+        psfs_activities=psfs_activities, psfs_scores=psfs_scores)
 
 
 def _history(timeline: Sequence[engine.DayStatus]) -> list[HistoryRow]:
@@ -163,6 +177,15 @@ td.n, th.n { text-align: right; }
 """
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Figure:
+    """Where the pain-vs-mileage chart goes, and its size in CSS pixels."""
+
+    url: str
+    width: float
+    height: float
+
+
 OPTIONAL_SECTIONS: dict[str, str] = {
     "history": "Phase history with its reasons",
     "adherence": "Exercises and checklist done",
@@ -172,44 +195,82 @@ OPTIONAL_SECTIONS: dict[str, str] = {
 things stand and the red flags are always in: a clinician must never miss a red flag."""
 
 
+def report_parts(data: ReportData, chart_url: str, chart_size: tuple[float, float],
+                 include: Collection[str] = tuple(OPTIONAL_SECTIONS),
+                 ) -> list[str | Figure | LongTable]:
+    """The report in reading order: HTML, the chart, HTML, the phase history (a long table),
+    the other sections (HTML) and the daily entries (a long table).
+
+    The two tables grow with the years; the PDF lays them out page by page itself, as
+    QTextDocument takes seconds over tables that long, and draws the chart itself.
+    """
+    today_status = data.timeline[-1] if data.timeline else None
+    head = ("<h1>RecoveryDesk — clinician report</h1>"
+            f"<p class='muted'>Made on {_e(_date(data.today))}. {_e(data.disclaimer)}</p>"
+            + _summary_html(data, today_status) + "<h2>Pain and running distance</h2>")
+    overview = ["<p class='small muted'>Each dot is the day's overall pain (0 none, 10 worst "
+                "imaginable); the dashed line its mean over the last 7 days; the dotted line, "
+                "when there is one, the day's leg pain on the same scale. Bars are the "
+                "distance run each day. Shaded bands show the phase in effect, named above "
+                "the chart.</p>"]
+    if today_status is not None:
+        overview.append(_current_html(data, today_status))
+    parts: list[str | Figure | LongTable] = [head, Figure(chart_url, *chart_size),
+                                             "".join(overview)]
+    if "history" in include:
+        parts.append(history_table(data))
+    psfs_size = (chart_size[0], round(chart_size[0] * PSFS_CHART_RATIO))
+    parts.append(_flags_html(data))
+    parts.append(_screen_and_ladder_html(data))
+    parts.append(report_outcomes.psfs_html(data.psfs_activities, data.psfs_scores, psfs_size)
+                 + report_outcomes.sites_html(data.episode.logs)
+                 + (_adherence_html(data) if "adherence" in include else ""))
+    if "days" in include:
+        days = daily_table(data)
+        parts.append(days if days.rows
+                     else "<h2>Daily entries</h2><p>Nothing has been logged yet.</p>")
+    return parts
+
+
+def html_document(body: str) -> str:
+    """``body`` with the report's style sheet, as QTextDocument reads it."""
+    return f"<html><head><style>{_CSS}</style></head><body>{body}</body></html>"
+
+
 def report_html(data: ReportData, chart_url: str, chart_size: tuple[float, float], *,
                 break_after_overview: bool = True,
                 include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> str:
-    """The report as the HTML subset QTextDocument reads.
+    """The whole report as one HTML page (the subset QTextDocument reads).
 
     With ``break_after_overview`` the phase history starts a new page, so page 1 is the
     overview (summary, chart, where things stand) and no heading is stranded at its foot.
     ``include`` names the optional sections to put in (``OPTIONAL_SECTIONS``).
     """
-    today_status = data.timeline[-1] if data.timeline else None
-    parts: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
-    parts.append("<h1>RecoveryDesk — clinician report</h1>")
-    parts.append(f"<p class='muted'>Made on {_e(_date(data.today))}. {_e(data.disclaimer)}</p>")
-    parts.append(_summary_html(data, today_status))
-    parts.append("<h2>Pain and running distance</h2>")
-    width, height = chart_size
-    parts.append(f"<p><img src='{_e(chart_url)}' width='{width:.0f}' height='{height:.0f}'>"
-                 "</p>")
-    parts.append("<p class='small muted'>Each dot is the day's overall pain (0 none, 10 worst "
-                 "imaginable); the dashed line its mean over the last 7 days; the dotted line, "
-                 "when there is one, the day's leg pain on the same scale. Bars are the "
-                 "distance run each day. Shaded bands show the phase in effect, named above "
-                 "the chart.</p>")
-    if today_status is not None:
-        parts.append(_current_html(data, today_status))
-    if "history" in include:
-        parts.append(_history_html(data, break_after_overview))
-    parts.append(_flags_html(data))
-    parts.append(_screen_and_ladder_html(data))
-    psfs_size = (chart_size[0], round(chart_size[0] * PSFS_CHART_RATIO))
-    parts.append(report_outcomes.psfs_html(data.psfs_activities, data.psfs_scores, psfs_size))
-    parts.append(report_outcomes.sites_html(data.episode.logs))
-    if "adherence" in include:
-        parts.append(_adherence_html(data))
-    if "days" in include:
-        parts.append(_days_html(data))
-    parts.append("</body></html>")
-    return "".join(parts)
+    body = []
+    for part in report_parts(data, chart_url, chart_size, include):
+        if isinstance(part, LongTable):
+            body.append(long_table_html(part, new_page=break_after_overview and part.new_page))
+        elif isinstance(part, Figure):
+            body.append(f"<p><img src='{_e(part.url)}' width='{part.width:.0f}' "
+                        f"height='{part.height:.0f}'></p>")
+        else:
+            body.append(part)
+    return html_document("".join(body))
+
+
+def long_table_html(table: LongTable, *, new_page: bool = False) -> str:
+    """A long table as HTML: one table per group, each under its group's heading."""
+    classes = tuple("n" if i in table.right_aligned else "" for i in range(len(table.head)))
+    groups: dict[str, list[str]] = {}
+    for group, cells in table.rows:
+        groups.setdefault(group, []).append(
+            _row(*("<br>".join(_e(line) for line in cell.split("\n")) for cell in cells),
+                 classes=classes))
+    tables = "".join((f"<h3>{_e(group)}</h3>" if group else "")
+                     + _table(table.head, rows, table.widths) for group, rows in groups.items())
+    style = " style='page-break-before: always'" if new_page else ""
+    return (f"<h2{style}>{_e(table.title)}</h2><p class='small muted'>{_e(table.note)}</p>"
+            + tables)
 
 
 def _row(*cells: str, header: bool = False, classes: Sequence[str] = ()) -> str:
@@ -300,24 +361,23 @@ def _current_html(data: ReportData, status: engine.DayStatus) -> str:
     return "".join(parts)
 
 
-def _history_html(data: ReportData, new_page: bool = True) -> str:
-    start = data.episode.info.start
-    rows = [_row(_e(_date(start)), "Began", _e(data.phase_name("rest")),
-                 "The episode starts in Rest.")]
+def history_table(data: ReportData) -> LongTable:
+    """The phase history: the start, then every move with the engine's own reasons."""
+    rows = [("", (_date(data.episode.info.start), "Began", data.phase_name("rest"),
+                  "The episode starts in Rest."))]
     for h in data.history:
         if h.event in ("advance", "regression"):
             move = f"{data.phase_name(h.phase)} → {data.phase_name(h.next_phase)}"
         else:
             move = data.phase_name(h.phase)
         what = _EVENT_WORDS.get(h.event, "Advance ignored")
-        reasons = "<br>".join(_e(s) for s in h.sentences)
-        rows.append(_row(_e(_date(h.day)), _e(what), _e(move), reasons))
-    style = " style='page-break-before: always'" if new_page else ""
-    return (f"<h2{style}>Phase history</h2>"
-            "<p class='small muted'>A phase change takes effect the day "
-            "after the date shown; a pause on the day itself. The reasons are the plan's own "
-            "words.</p>" + _table(("Date", "What happened", "Phase", "Why"), rows,
-                                  (13, 15, 20, 52)))
+        rows.append(("", (_date(h.day), what, move, "\n".join(h.sentences))))
+    return LongTable(
+        title="Phase history",
+        note="A phase change takes effect the day after the date shown; a pause on the day "
+             "itself. The reasons are the plan's own words.",
+        head=("Date", "What happened", "Phase", "Why"), widths=(13, 15, 20, 52),
+        right_aligned=frozenset(), rows=tuple(rows), new_page=True)
 
 
 def _flags_html(data: ReportData) -> str:
@@ -367,8 +427,7 @@ def _screen_and_ladder_html(data: ReportData) -> str:
     """The risk screen's answers, ready-to-run tests, the ladder's history (§4.1, §5.3)."""
     statuses = {s.day: s for s in data.timeline}
     risks = data.content.risks
-    # A page of its own: its short sections never leave a heading stranded at a page's foot.
-    parts = ["<h2 style='page-break-before: always'>Risk screen</h2>"]
+    parts = ["<h2>Risk screen</h2>"]
     rows = []
     for action in data.episode.actions:
         if action.kind != "screen":
@@ -393,6 +452,10 @@ def _screen_and_ladder_html(data: ReportData) -> str:
     else:
         parts.append("<p>No ready-to-run test has been recorded.</p>")
     parts.append("<h2>Walk–run ladder</h2>")
+    parts.append("<p class='small muted'>Clearances and ready-to-run tests are self-reported "
+                 "by the runner. The thresholds (pain scores, days, stages) are the app's rules, "
+                 "drawn from expert opinion and published studies; they are not validated "
+                 "cut-offs.</p>")
     rows = []
     for status in data.timeline:
         move = status.ladder if status.ladder != "hold" else None
@@ -406,10 +469,6 @@ def _screen_and_ladder_html(data: ReportData) -> str:
                          "<br>".join(_e(s) for s in said)))
     parts.append(_table(("Date", "What happened", "Stage", "Why"), rows, (13, 17, 8, 62))
                  if rows else "<p>The walk–run ladder has not begun.</p>")
-    parts.append("<p class='small muted'>Clearances and ready-to-run tests are self-reported "
-                 "by the runner. The thresholds (pain scores, days, stages) are the app's rules, "
-                 "drawn from expert opinion and published studies; they are not validated "
-                 "cut-offs.</p>")
     return "".join(parts)
 
 
@@ -447,47 +506,60 @@ def _activity_words(data: ReportData, activity: Activity) -> str:
     return text
 
 
-def _days_html(data: ReportData) -> str:
+@dataclasses.dataclass(frozen=True, slots=True)
+class LongTable:
+    """A table too long for QTextDocument: the PDF lays it out page by page itself.
+
+    Cells are plain text ("\\n" breaks a line). Rows come in groups (a month): a group's
+    label is a band above its first row, repeated with "(continued)" atop a page.
+    """
+
+    title: str
+    note: str
+    head: tuple[str, ...]
+    widths: tuple[int, ...]
+    """Column widths in percent of the page's width."""
+    right_aligned: frozenset[int]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    """(group label, cells) in reading order."""
+    new_page: bool = False
+    """Begin on a page of its own when what comes before fills exactly one page."""
+
+
+def daily_table(data: ReportData) -> LongTable:
+    """Every daily entry (and every day with only activities), newest first, by month."""
     by_day: dict[datetime.date, list[Activity]] = {}
     for activity in data.episode.activities:
         by_day.setdefault(activity.day, []).append(activity)
     statuses = {s.day: s for s in data.timeline}
-    days = sorted(set(data.episode.logs) | set(by_day), reverse=True)
-    months: dict[tuple[int, int], list[str]] = {}
-    for day in days:
-        rows = months.setdefault((day.year, day.month), [])
+    flag_labels = data.content.red_flags
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for day in sorted(set(data.episode.logs) | set(by_day), reverse=True):
         log: DayLog | None = data.episode.logs.get(day)
         status = statuses.get(day)
         phase = (f"{data.phase_name(status.phase)} {status.phase_day}"
-                 + (" (paused)" if status.paused else "")) if status else "–"
-        acts = "<br>".join(_e(_activity_words(data, a)) for a in by_day.get(day, []))
-        flags = ", ".join(data.content.red_flags[f].label if f in data.content.red_flags
-                          else f for f in sorted(log.red_flags)) if log else ""
+                 + (" (paused)" if status.paused else "")) if status else words.NOTHING
+        acts = "\n".join(_activity_words(data, a) for a in by_day.get(day, []))
+        flags = ", ".join(flag_labels[f].label if f in flag_labels else f
+                          for f in sorted(log.red_flags)) if log else ""
         pain_activity = None
         if log is not None:  # as Episode.pain_activity, without its scan of every activity
             pain_activity = log.pain_activity
             if pain_activity is None:
                 pains = [a.pain for a in by_day.get(day, []) if a.pain is not None]
                 pain_activity = max(pains) if pains else None
-        rows.append(_row(
-            _e(words.date_text(day, weekday=True, year=day.year != data.today.year)),
-            _e(phase), _pain(log.pain if log else None), _pain(pain_activity),
-            _pain(log.pain_morning if log else None),
-            _pain(log.leg_pain if log else None),
-            _pain(log.stiffness_min if log else None), acts or "–", _e(flags) or "–",
-            _e(log.notes) if log and log.notes else "",
-            classes=("", "", "n", "n", "n", "n", "n", "", "", "")))
-    if not months:
-        return "<h2>Daily entries</h2><p>Nothing has been logged yet.</p>"
-    head = ("Date", "Phase, day", "Pain", "Activ.", "Wake", "Leg", "Stiff", "Activities",
-            "Red flags", "Notes")
-    # One table a month: easier to find a date in, and Qt lays out many short tables in
-    # linear time where one 3,650-row table took seconds per year of entries.
-    tables = "".join(
-        f"<h3>{words.month_text(datetime.date(year, month, 1))}</h3>"
-        + _table(head, rows, (9, 10, 6, 7, 7, 5, 6, 18, 11, 21))
-        for (year, month), rows in months.items())
-    return ("<h2>Daily entries, newest first</h2><p class='small muted'>Pain 0 (none) to 10 "
-            "(worst imaginable): overall that day (Pain), the worst during activity (Activ.) "
-            "and on waking (Wake); leg pain on its own 0–10 scale (Leg); minutes of stiffness "
-            "after getting up (Stiff); “–” means not given.</p>" + tables)
+        rows.append((words.month_text(day), (
+            words.date_text(day, weekday=True, year=day.year != data.today.year),
+            phase, _pain(log.pain if log else None), _pain(pain_activity),
+            _pain(log.pain_morning if log else None), _pain(log.leg_pain if log else None),
+            _pain(log.stiffness_min if log else None), acts or words.NOTHING,
+            flags or words.NOTHING, log.notes if log and log.notes else "")))
+    return LongTable(
+        title="Daily entries, newest first",
+        note="Pain 0 (none) to 10 (worst imaginable): overall that day (Pain), the worst "
+             "during activity (Activ.) and on waking (Wake); leg pain on its own 0–10 scale "
+             "(Leg); minutes of stiffness after getting up (Stiff); “–” means not given.",
+        head=("Date", "Phase, day", "Pain", "Activ.", "Wake", "Leg", "Stiff", "Activities",
+              "Red flags", "Notes"),
+        widths=(11, 10, 6, 7, 7, 5, 6, 18, 10, 20), right_aligned=frozenset({2, 3, 4, 5, 6}),
+        rows=tuple(rows))

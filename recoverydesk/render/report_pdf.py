@@ -20,13 +20,24 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import functools
 import math
 import os
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QIODevice,
+    QLineF,
+    QMarginsF,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -38,10 +49,11 @@ from PySide6.QtGui import (
     QPageSize,
     QPaintDevice,
     QPainter,
-    QPainterPath,
     QPdfWriter,
     QPen,
     QPolygonF,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
 )
 
@@ -51,11 +63,15 @@ from recoverydesk.core.plan import Content
 from recoverydesk.interchange.report_data import (
     OPTIONAL_SECTIONS,
     PSFS_CHART_RATIO,
+    Figure,
+    LongTable,
     ReportData,
     gather,
-    report_html,
+    html_document,
+    report_parts,
 )
 from recoverydesk.interchange.report_outcomes import PSFS_CHART_URL
+from recoverydesk.render.long_table import Item, PagedTable
 
 if TYPE_CHECKING:
     from recoverydesk.storage.store import Store
@@ -70,6 +86,9 @@ RESOLUTION_DPI = 600
 CHART_SCALE = 4
 """The chart image holds this many pixels per CSS pixel (about 380 dpi on paper)."""
 FONT_PT = 9.0
+_CHUNK = 250
+"""Lines or dots per QPainter call: each call holds Python's lock while Qt draws, and the
+report is drawn on a worker thread; short calls let the GUI thread in between."""
 
 _PHASE_SHADES = {"rest": "#e6e6e6", "walk": "#f6f6f6", "low_impact": "#dcdcdc",
                  "run": "#f0f0f0", "full": "#d2d2d2"}
@@ -215,11 +234,14 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
                    for k, v in enumerate(figures.pain)]
     _polyline(p, pain_points, pain_pen)
     radius = min(2.4, max(1.2, day_w * 0.3))
-    p.setPen(QPen(QColor("white"), 0.8))
-    p.setBrush(black)
-    for point in pain_points:
-        if point is not None:
-            p.drawEllipse(QPointF(*point), radius, radius)
+    dots = [QPointF(*point) for point in pain_points if point is not None]
+    # A black dot with a thin white rim: round points drawn twice, in one call each.
+    for colour, diameter in (("white", 2 * radius + 1.6), ("black", 2 * radius)):
+        dot_pen = QPen(QColor(colour), diameter)
+        dot_pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        p.setPen(dot_pen)
+        for first in range(0, len(dots), _CHUNK):
+            p.drawPoints(dots[first:first + _CHUNK])
     # Leg pain beside the back pain: a dotted line on the same scale, when there is any.
     leg = [data.episode.logs[d].leg_pain if d in data.episode.logs else None
            for d in (figures.day(k) for k in range(n))]
@@ -334,21 +356,44 @@ def _diamond(x: float, y: float, size: float) -> QPolygonF:
 
 
 def _polyline(p: QPainter, points: Sequence[tuple[float, float] | None], pen: QPen) -> None:
-    """Join consecutive points; a None (a day not logged) breaks the line."""
-    path = QPainterPath()
-    drawing = False
-    for point in points:
-        if point is None:
-            drawing = False
-            continue
-        if drawing:
-            path.lineTo(*point)
-        else:
-            path.moveTo(*point)
-            drawing = True
-    p.setPen(pen)
+    """Join consecutive points; a None (a day not logged) breaks the line.
+
+    Drawn as separate segments with round caps: one antialiased path of thousands of tiny
+    segments (ten years of days) takes Qt's stroker seconds; the segments take milliseconds
+    and look the same. A dashed pen is dashed here, along the whole line, for the same reason.
+    """
+    segments = [QLineF(*a, *b) for a, b in zip(points, points[1:], strict=False)
+                if a is not None and b is not None]
+    pattern = [length * pen.widthF() for length in pen.dashPattern()]
+    if pattern:
+        segments = _dashes(segments, pattern)
+    solid = QPen(pen)
+    solid.setStyle(Qt.PenStyle.SolidLine)
+    solid.setCapStyle(Qt.PenCapStyle.FlatCap if pattern else Qt.PenCapStyle.RoundCap)
+    p.setPen(solid)
     p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawPath(path)
+    for first in range(0, len(segments), _CHUNK):
+        p.drawLines(segments[first:first + _CHUNK])
+
+
+def _dashes(segments: Sequence[QLineF], pattern: Sequence[float]) -> list[QLineF]:
+    """The "on" pieces of ``segments`` under a dash ``pattern`` (on, off, on, off… lengths)
+    that carries on from one segment to the next."""
+    out: list[QLineF] = []
+    phase, left = 0, pattern[0]
+    for segment in segments:
+        length, done = segment.length(), 0.0
+        while length - done > 1e-9:
+            step = min(left, length - done)
+            if phase % 2 == 0:
+                out.append(QLineF(segment.pointAt(done / length),
+                                  segment.pointAt((done + step) / length)))
+            done += step
+            left -= step
+            if left <= 1e-9:
+                phase = (phase + 1) % len(pattern)
+                left = pattern[phase]
+    return out
 
 
 def _spans(values: Sequence[tuple[str, bool]]) -> list[tuple[tuple[str, bool], int, int]]:
@@ -386,6 +431,14 @@ def gui_app() -> Iterator[QGuiApplication]:
         del made
 
 
+class Cancelled(Exception):
+    """The report was cancelled while being written; no file was left."""
+
+
+Progress = Callable[[int, int], bool]
+"""Told (pages done, pages in all) as the PDF is written; answering False cancels it."""
+
+
 def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
                  today: datetime.date | None = None, content: Content | None = None,
                  replace: bool = False,
@@ -407,16 +460,34 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
+    data = gather(store, today or datetime.date.today(), content)
+    write_pdf(data, out_path, page_size, replace=replace, include=include)
+
+
+def write_pdf(data: ReportData, out_path: Path | str, page_size: str = "A4", *,
+              replace: bool = False, include: Collection[str] = tuple(OPTIONAL_SECTIONS),
+              progress: Progress | None = None) -> None:
+    """Write the report of ``data`` as a PDF: any thread (QtGui only, no store).
+
+    The pages are made in memory and the file written once they all are, as
+    :func:`write_report` says; a cancel therefore leaves nothing behind.
+
+    Raises:
+        ValueError: An unknown page size.
+        OSError: The file could not be written.
+        Cancelled: ``progress`` answered False.
+    """
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
     out = Path(out_path)
     if not out.parent.is_dir():
         raise FileNotFoundError(2, "No such folder", str(out.parent))
     if not replace and os.path.lexists(out):
         raise FileExistsError(17, "File exists", str(out))
-    data = gather(store, today or datetime.date.today(), content)
     with gui_app():
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        _print(data, buffer, page_size, include)
+        _print(data, buffer, page_size, include, progress or (lambda done, total: True))
         pdf = bytes(buffer.data().data())
     if not pdf:
         raise OSError(f"Qt could not write {out}")
@@ -425,20 +496,53 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
     write_private(out, pdf, replace=replace)  # private temp file, 0600, atomic rename
 
 
+def _push_down(doc: QTextDocument, y: float) -> None:
+    """Begin ``doc`` ``y`` CSS pixels lower on its first page (it follows another part
+    there): an empty first line that high. (QTextDocument scales format lengths from CSS
+    pixels to the device's.)"""
+    cursor = QTextCursor(doc.begin())
+    heading_format = cursor.blockFormat()
+    heading_char_format = cursor.charFormat()
+    cursor.insertBlock(heading_format, heading_char_format)
+    spacer = QTextBlockFormat()
+    spacer.setLineHeight(y, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+    QTextCursor(doc.begin()).setBlockFormat(spacer)
+
+
+def _paint_figure(data: ReportData, figure: Figure, y: float, scale: float,
+                  painter: QPainter) -> None:
+    """The chart straight onto the page, as vectors: an image of it would be crisp only at
+    a large size, and the PDF engine takes a long while (holding Python's lock) to store it."""
+    painter.translate(0, y)
+    painter.scale(scale, scale)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _paint_chart(painter, data, figure.width, figure.height)
+
+
+def _paint_doc_page(doc: QTextDocument, index: int, body: QSizeF, painter: QPainter) -> None:
+    clip = QRectF(0, index * body.height(), body.width(), body.height())
+    painter.translate(0, -clip.top())
+    painter.setClipRect(clip)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.clip = clip
+    doc.documentLayout().draw(painter, context)
+
+
+def _paint_table_page(table: PagedTable, items: list[Item], body: QSizeF,
+                      painter: QPainter) -> None:
+    painter.setClipRect(QRectF(0, 0, body.width(), body.height()))
+    table.paint(painter, items)
+
+
 @dataclasses.dataclass
 class _Laid:
-    """The report laid out for one page size and resolution."""
+    """The report laid out for one page size and resolution: what each page holds."""
 
-    doc: QTextDocument
+    pages: list[list[Callable[[QPainter], None]]]
     page: QRectF
-    body: QSizeF
     footer_h: float
     font: QFont
     dpi: int
-
-    @property
-    def pages(self) -> int:
-        return self.doc.pageCount()
 
 
 def _page_layout(page_size: str) -> QPageLayout:
@@ -449,57 +553,94 @@ def _page_layout(page_size: str) -> QPageLayout:
 
 def _lay_out(data: ReportData, page_size: str, device: QPaintDevice, dpi: int,
              include: Collection[str]) -> _Laid:
+    """Lay every part out, so each page knows what it holds and how many pages follow.
+
+    A part begins below the one before on the same page when it fits there; the phase
+    history begins a page of its own when the overview fills exactly page 1.
+    """
     page = QRectF(_page_layout(page_size).paintRectPixels(dpi))
     px_per_css = dpi / 96.0
-    doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(device)
     font = QFont(QGuiApplication.font())
     font.setPointSizeF(FONT_PT)
-    doc.setDefaultFont(font)
-    doc.setDocumentMargin(0)
     footer_h = QFontMetricsF(font, device).height() * 2.2
     body = QSizeF(page.width(), page.height() - footer_h)
-    doc.setPageSize(body)
-
     chart_w = page.width() / px_per_css - 4
     chart_h = round(chart_w * 0.44)
-    chart = draw_pain_chart(data, chart_w, chart_h)
-    doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart://pain"), chart)
+
+    psfs_chart = None
     if data.psfs_scores:
         from recoverydesk.render.psfs_chart import draw_psfs_chart
 
         psfs_chart = draw_psfs_chart(data.psfs_activities, data.psfs_scores, chart_w,
                                      round(chart_w * PSFS_CHART_RATIO))
-        doc.addResource(QTextDocument.ResourceType.ImageResource,
-                        QUrl(PSFS_CHART_URL), psfs_chart)
-    doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h), include=include))
-    heading = doc.find("Phase history")
-    if not heading.isNull():
-        top = doc.documentLayout().blockBoundingRect(heading.block()).top()
-        if top >= 2 * body.height():
-            # The overview did not fit on page 1 (Letter is shorter): a forced break would
-            # leave page 2 nearly empty, so let the history follow on directly.
-            doc.setHtml(report_html(data, "chart://pain", (chart_w, chart_h),
-                                    break_after_overview=False, include=include))
-    return _Laid(doc, page, body, footer_h, font, dpi)
+
+    def html_doc(html: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(device)
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        doc.setPageSize(body)
+        if psfs_chart is not None and PSFS_CHART_URL in html:
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(PSFS_CHART_URL),
+                            psfs_chart)
+        doc.setHtml(html_document(html))
+        return doc
+
+    pages: list[list[Callable[[QPainter], None]]] = [[]]
+    y = 0.0  # where the next part begins on the last page
+    gap = 6 * px_per_css
+    for part in report_parts(data, "chart://pain", (chart_w, chart_h), include):
+        if isinstance(part, LongTable):
+            if part.new_page and len(pages) == 1 and y > 0:
+                pages.append([])
+                y = 0.0
+            table = PagedTable(part, font, device, body.width(), px_per_css)
+            space = body.height() if y == 0 else max(0.0, body.height() - y - gap)
+            table_pages = table.paginate(space, body.height())
+            if y > 0 and table_pages[0][0].top == 0:
+                pages.append([])
+            for k, items in enumerate(table_pages):
+                if k:
+                    pages.append([])
+                pages[-1].append(functools.partial(_paint_table_page, table, items, body))
+            last = table_pages[-1][-1]
+            y = last.top + last.height
+        elif isinstance(part, Figure):
+            height = (part.height + 8) * px_per_css
+            if y + height > body.height():
+                pages.append([])
+                y = 0.0
+            pages[-1].append(functools.partial(_paint_figure, data, part, y + gap,
+                                               px_per_css))
+            y += height
+        else:
+            doc = html_doc(part)
+            if y > 0 and body.height() - y >= body.height() * 0.15:
+                _push_down(doc, y / px_per_css)
+            elif y > 0:
+                pages.append([])
+            count = doc.pageCount()
+            for k in range(count):
+                if k:
+                    pages.append([])
+                pages[-1].append(functools.partial(_paint_doc_page, doc, k, body))
+            end = doc.documentLayout().blockBoundingRect(doc.lastBlock()).bottom()
+            y = end - (count - 1) * body.height()
+    return _Laid(pages, page, footer_h, font, dpi)
 
 
 def _paint_page(painter: QPainter, laid: _Laid, data: ReportData, index: int) -> None:
     """Paint page ``index`` (from 0) with its footer."""
-    body, page, footer_h = laid.body, laid.page, laid.footer_h
+    for paint in laid.pages[index]:
+        painter.save()
+        paint(painter)
+        painter.restore()
+    page, footer_h = laid.page, laid.footer_h
     footer_font = QFont(laid.font)
     footer_font.setPointSizeF(FONT_PT - 1)
     info = data.episode.info
     left_text = (f"RecoveryDesk clinician report · episode begun "
                  f"{words.date_text(info.start)} · made {words.date_text(data.today)}")
-    painter.save()
-    clip = QRectF(0, index * body.height(), body.width(), body.height())
-    painter.translate(0, -clip.top())
-    painter.setClipRect(clip)
-    context = QAbstractTextDocumentLayout.PaintContext()
-    context.clip = clip
-    laid.doc.documentLayout().draw(painter, context)
-    painter.restore()
     painter.setFont(footer_font)
     y = page.height() - footer_h * 0.6
     rect = QRectF(0, y, page.width(), footer_h * 0.6)
@@ -508,25 +649,32 @@ def _paint_page(painter: QPainter, laid: _Laid, data: ReportData, index: int) ->
     painter.setPen(QColor("black"))
     painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, left_text)
     painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                     f"page {index + 1} of {laid.pages}")
+                     f"page {index + 1} of {len(laid.pages)}")
 
 
-def _print(data: ReportData, device: QIODevice, page_size: str,
-           include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> None:
+def _print(data: ReportData, device: QIODevice, page_size: str, include: Collection[str],
+           progress: Progress) -> None:
     writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION_DPI)
     writer.setTitle("RecoveryDesk clinician report")
     writer.setCreator("RecoveryDesk")
     writer.setPageLayout(_page_layout(page_size))
+    if not progress(0, 1):
+        raise Cancelled
     laid = _lay_out(data, page_size, writer, RESOLUTION_DPI, include)
+    total = len(laid.pages)
+    if not progress(0, total):
+        raise Cancelled
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError("Qt could not open the PDF writer")
     try:
-        for index in range(laid.pages):
+        for index in range(total):
             if index:
                 writer.newPage()
             _paint_page(painter, laid, data, index)
+            if not progress(index + 1, total):
+                raise Cancelled
     finally:
         painter.end()
 

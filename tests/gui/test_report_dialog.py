@@ -7,6 +7,7 @@ import pathlib
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 from recoverydesk.demo import fill_demo
 from recoverydesk.gui import report_dialog as report
@@ -14,6 +15,7 @@ from recoverydesk.gui.session import Session
 from recoverydesk.storage.store import Store
 
 pytestmark = pytest.mark.gui
+pypdf = pytest.importorskip("pypdf")
 
 TODAY = dt.date(2026, 3, 20)
 
@@ -31,14 +33,65 @@ def test_save_report_from_the_window(qtbot, demo_store, tmp_path):
     out = tmp_path / "from-window.pdf"
     offered: list[pathlib.Path] = []
     messages: list[str] = []
+    seen: list[tuple[int, int]] = []
     session.message.connect(messages.append)
 
-    saved = report.save_report(None, session, choose=lambda w, s: (out, "Letter"),
-                               offer_open=lambda w, path: offered.append(path))
+    job = report.save_report(None, session, choose=lambda w, s: (out, "Letter"),
+                             offer_open=lambda w, path: offered.append(path))
+    assert job is not None
+    # What the progress dialog shows each time the worker reports a page.
+    job.progressed.connect(lambda done, total: seen.append((job.progress.value(),
+                                                            job.progress.maximum())))
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
 
-    assert saved == out and offered == [out]
+    assert not job.running and not job.cancelled and job.error == ""
+    assert offered == [out]
     assert out.read_bytes().startswith(b"%PDF")
     assert messages == [f"Clinician report saved to {out}."]
+    pages = len(pypdf.PdfReader(str(out)).pages)
+    assert seen[-1] == (pages, pages), "the dialog ends on the last page of the file"
+    assert [value for value, _maximum in seen] == sorted(value for value, _maximum in seen)
+    assert not job.progress.isVisible()
+
+
+def test_cancelling_in_the_progress_dialog_leaves_no_file(qtbot, demo_store, tmp_path):
+    session = Session(demo_store, today=lambda: TODAY)
+    out = tmp_path / "cancelled.pdf"
+    offered: list[pathlib.Path] = []
+    messages: list[str] = []
+    session.message.connect(messages.append)
+    files_before = sorted(tmp_path.rglob("*"))
+
+    job = report.save_report(None, session, choose=lambda w, s: (out, "A4"),
+                             offer_open=lambda w, path: offered.append(path))
+    assert job is not None and job.progress is not None
+    job.progress.findChild(QPushButton).click()  # the dialog's Cancel button
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    job.wait()
+
+    assert job.cancelled and offered == []
+    assert messages == ["The clinician report was cancelled; nothing was saved."]
+    assert sorted(tmp_path.rglob("*")) == files_before, "no PDF, no part-written file"
+
+
+def test_a_folder_that_is_gone_is_said_and_nothing_is_offered(qtbot, demo_store, tmp_path):
+    session = Session(demo_store, today=lambda: TODAY)
+    out = tmp_path / "gone" / "report.pdf"
+    offered: list[pathlib.Path] = []
+    messages: list[str] = []
+    session.message.connect(messages.append)
+
+    job = report.save_report(None, session, choose=lambda w, s: (out, "A4"),
+                             offer_open=lambda w, path: offered.append(path), progress=False)
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+
+    assert offered == [] and not out.exists()
+    assert len(messages) == 1 and messages[0].startswith(f"The report could not be saved to {out}")
+    assert "No such folder" in job.error
 
 
 def test_save_report_backing_out_writes_nothing(qtbot, demo_store, tmp_path):

@@ -139,3 +139,33 @@ def test_report_lists_the_screen_the_ready_test_and_the_ladder(qtbot, demo_store
     assert "Cleared to carry on.” (self-reported by the runner)" in text
     assert "(see a clinician soon)" in text, "the demo's red flag with its tier"
     assert "not validated cut-offs" in text
+
+
+def test_every_day_of_a_long_episode_is_in_the_table(qtbot, tmp_path):
+    """Fourteen months of entries span many pages of the daily table: not one day is lost,
+    and the table is newest first."""
+    from recoverydesk.core import words
+    from recoverydesk.core.model import Activity, DayLog, EpisodeInfo
+
+    store = Store.open(tmp_path / "long")
+    start = TODAY - dt.timedelta(days=424)
+    days = [start + dt.timedelta(days=i) for i in range(425)]
+    with store.db.atomic():
+        store.start_episode(EpisodeInfo(start, "km"), today=TODAY)
+        for i, day in enumerate(days):
+            acts = [Activity(day, "walk", 3000 + i, 1800, 1)] if i % 3 == 0 else []
+            store.save_day(DayLog(day, i % 4, None, 1, notes=f"entry{i:03d}"), acts, today=TODAY)
+    out = tmp_path / "long.pdf"
+    report.write_report(store, out, "A4", today=TODAY)
+    store.close()
+
+    text = _squash(_text(out))
+    daily = text[text.index("Daily entries, newest"):]  # ("ﬁrst": a ligature in the PDF)
+    places = [daily.find(f"entry{i:03d}") for i in range(len(days))]
+    assert -1 not in places, f"missing days: {[days[i] for i, p in enumerate(places) if p < 0]}"
+    assert places == sorted(places, reverse=True), "newest first"
+    for day in (days[0], days[200], days[-1]):
+        label = words.date_text(day, weekday=True, year=day.year != TODAY.year)
+        assert label in daily
+    assert "(continued)" in daily, "a month that runs over a page says so atop the next"
+    assert len(pypdf.PdfReader(str(out)).pages) > 10
