@@ -297,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("report", "write the clinician report as PDF")
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--page-size", default="A4", choices=("A4", "Letter"))
+    p.add_argument("--since", metavar="D", help="the first day the chart and the tables "
+                   "cover (default: the episode's start)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
 
     add("demo", "fill the data folder with the demo recovery")
@@ -723,10 +725,15 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.render.report_pdf import write_report
 
     out = out_path(args.out, args.force, "PDF")
+    since = parse_date(args.since, ctx.today, "since") if args.since else None
     store = ctx.store()
-    ctx.episode()
+    episode = ctx.episode()
+    if since is not None and since < episode.start:
+        raise ValidationError("since", since.isoformat(),
+                              f"a date from the episode's start ({episode.start.isoformat()}) "
+                              f"to today ({ctx.today.isoformat()})")
     try:
-        write_report(store, out, args.page_size, replace=args.force)
+        write_report(store, out, args.page_size, replace=args.force, since=since)
     except OSError as exc:
         raise written(exc, args.out) from None
     _out(f"Report written to {out}.")

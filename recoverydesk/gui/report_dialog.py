@@ -13,18 +13,30 @@ A cancel stops it between two pages and leaves no file.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QLocale,
+    QObject,
+    Qt,
+    QThread,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -41,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from recoverydesk.core import words
+from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
 from recoverydesk.render.report_pdf import PAGE_SIZES, Cancelled, write_pdf
@@ -50,7 +63,8 @@ if TYPE_CHECKING:
 
 TITLE = "Clinician report"
 
-ReportChoice = tuple[Path, str] | tuple[Path, str, frozenset[str]]
+ReportChoice = (tuple[Path, str] | tuple[Path, str, frozenset[str]]
+                | tuple[Path, str, frozenset[str], datetime.date])
 """Where to save the PDF, its page size ("A4" or "Letter") and, optionally, the optional
 sections to include (``OPTIONAL_SECTIONS``; all when not given)."""
 Chooser = Callable[[QWidget | None, Session], ReportChoice | None]
@@ -78,12 +92,24 @@ class ReportDialog(QDialog):
         form_side.addLayout(form)
         info = session.info
         today = session.today()
-        period = (f"the whole episode, {words.date_text(info.start)} to "
-                  f"{words.date_text(today)}" if info else "no episode yet")
-        self.period_label = QLabel(period, self)
-        self.period_label.setWordWrap(True)
-        self.period_label.setAccessibleName("Period the report covers")
-        form.addRow("Period:", self.period_label)
+        start = info.start if info else today
+        self.since_edit = QDateEdit(self)
+        self.since_edit.setCalendarPopup(True)
+        self.since_edit.setDisplayFormat("d MMM yyyy")
+        self.since_edit.setDateRange(to_qdate(start), to_qdate(max(start, today)))
+        self.since_edit.setDate(to_qdate(start))
+        self.since_edit.setAccessibleName("First day of the period the report covers")
+        self.since_edit.setAccessibleDescription(
+            "The chart, the phase history and the daily entries begin on this day; the "
+            "summary always speaks of the whole episode")
+        self.period_label = QLabel(f"to {words.date_text(today)} (today)", self)
+        self.period_label.setAccessibleName("Last day of the period")
+        period = QHBoxLayout()
+        period.addWidget(self.since_edit)
+        period.addWidget(self.period_label, 1)
+        period_label = QLabel("Pe&riod from:", self)
+        period_label.setBuddy(self.since_edit)
+        form.addRow(period_label, period)
         self.page_size = QComboBox(self)
         self.page_size.addItems(list(PAGE_SIZES))
         self.page_size.setCurrentText(default_page_size())
@@ -132,26 +158,35 @@ class ReportDialog(QDialog):
         self.preview.setFixedSize(em * 18, round(em * 18 * 1.414))
         columns.addWidget(self.preview)
         self.page_size.currentTextChanged.connect(self._on_page_size_changed)
+        self.since_edit.dateChanged.connect(self._on_since_changed)
         self._on_page_size_changed(self.page_size.currentText())
 
     def included(self) -> frozenset[str]:
         return frozenset(s for s, box in self.sections.items() if box.isChecked())
 
-    def choice(self) -> tuple[Path, str, frozenset[str]]:
-        """Where to save the PDF (".pdf" added when missing), its page size and sections."""
+    def since(self) -> datetime.date:
+        return from_qdate(self.since_edit.date())
+
+    def choice(self) -> tuple[Path, str, frozenset[str], datetime.date]:
+        """Where to save the PDF (".pdf" added when missing), its page size, its sections
+        and the first day of its period."""
         path = Path(self.path_edit.text().strip()).expanduser()
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        return path, self.page_size.currentText(), self.included()
+        return path, self.page_size.currentText(), self.included(), self.since()
 
     @Slot(bool)
     def _on_section_toggled(self, _checked: bool) -> None:
         self._on_page_size_changed(self.page_size.currentText())
 
+    @Slot(QDate)
+    def _on_since_changed(self, _date: QDate) -> None:
+        self._on_page_size_changed(self.page_size.currentText())
+
     @Slot(str)
     def _on_page_size_changed(self, size: str) -> None:
         try:
-            image = self._session.preview_report(size, self.included())
+            image = self._session.preview_report(size, self.included(), self.since())
         except (OSError, StoreError, ValueError) as error:
             self.preview.setText(f"No preview: {error}")
             return
@@ -173,14 +208,14 @@ def choose_report(window: QWidget | None, session: Session) -> ReportChoice | No
     dialog = ReportDialog(session, window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    path, size, include = dialog.choice()
+    path, size, include, since = dialog.choice()
     if path.exists():  # never replace a file without asking (DESIGN §8)
         from recoverydesk.gui.exporter import ask_replace
 
         if not ask_replace(window, path):
             return None
     session.last_folders.report = path.parent
-    return path, size, include
+    return path, size, include, since
 
 
 def offer_to_open(window: QWidget | None, path: Path) -> QMessageBox:
@@ -266,6 +301,7 @@ class ReportJob(QObject):
 
     def __init__(self, window: QWidget | None, session: Session, path: Path, page_size: str,
                  *, include: Collection[str] = tuple(OPTIONAL_SECTIONS),
+                 since: datetime.date | None = None,
                  offer_open: OfferOpen | None = None, progress: bool = True) -> None:
         super().__init__()
         self.path = path
@@ -276,7 +312,7 @@ class ReportJob(QObject):
         self._session = session
         self._offer_open = offer_open or offer_to_open
         self._stop = threading.Event()
-        read = session.report_reader()  # the store, on this thread; raises before a thread
+        read = session.report_reader(since)  # the store, on this thread; raises early
         self._thread = QThread()
         self._thread.setObjectName("recoverydesk-report")
         self._writer = _Writer(read, path, page_size, include, self._stop)
@@ -393,9 +429,10 @@ def save_report(window: QWidget | None, session: Session, *, choose: Chooser | N
         return None
     path, size = choice[0], choice[1]
     include = choice[2] if len(choice) > 2 else frozenset(OPTIONAL_SECTIONS)
+    since = choice[3] if len(choice) > 3 else None
     try:
-        job = ReportJob(window, session, path, size, include=include, offer_open=offer_open,
-                        progress=progress)
+        job = ReportJob(window, session, path, size, include=include, since=since,
+                        offer_open=offer_open, progress=progress)
     except (StoreError, ValueError) as error:
         text = f"The report could not be saved to {path}: {error}"
         session.notify(text)

@@ -443,7 +443,8 @@ class Session(QObject):
         return close_after_daily_backup(self._store)
 
     def write_report(self, path: pathlib.Path, page_size: str, *, replace: bool = True,
-                     include: Collection[str] | None = None) -> None:
+                     include: Collection[str] | None = None,
+                     since: datetime.date | None = None) -> None:
         """Write the clinician report of the open episode as a PDF (``render/report_pdf``);
         an existing file is replaced (the window's form has asked); ``include`` names its
         optional sections (None: all of them)."""
@@ -451,19 +452,20 @@ class Session(QObject):
         from recoverydesk.render.report_pdf import write_report
 
         write_report(self._store, path, page_size, today=self.today(), content=self.content,
-                     replace=replace,
+                     replace=replace, since=since,
                      include=tuple(OPTIONAL_SECTIONS) if include is None else include)
 
-    def preview_report(self, page_size: str, include: Collection[str] | None = None) -> QImage:
+    def preview_report(self, page_size: str, include: Collection[str] | None = None,
+                       since: datetime.date | None = None) -> QImage:
         """Page 1 of the clinician report as it will print (the report dialog's preview)."""
         from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
         from recoverydesk.render.report_pdf import preview_first_page
 
         return preview_first_page(
-            self._store, page_size, today=self.today(), content=self.content,
+            self._store, page_size, today=self.today(), content=self.content, since=since,
             include=tuple(OPTIONAL_SECTIONS) if include is None else include)
 
-    def report_reader(self) -> Callable[[], ReportData]:
+    def report_reader(self, since: datetime.date | None = None) -> Callable[[], ReportData]:
         """Read what the clinician report needs, now, on this thread (the store's).
 
         The function returned replays the episode and gathers the report's data without
@@ -479,7 +481,7 @@ class Session(QObject):
         return functools.partial(
             gather_from, episode, self.rules, self._store.exercises_done(episode.start, last),
             today, self.content, psfs_activities=tuple(self._store.psfs_activities()),
-            psfs_scores=tuple(self._store.psfs_scores(until=last)))
+            psfs_scores=tuple(self._store.psfs_scores(until=last)), since=since)
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""

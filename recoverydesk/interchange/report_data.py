@@ -66,6 +66,20 @@ class ReportData:
     min_days: Mapping[str, int]
     psfs_activities: tuple[PsfsActivity, ...] = ()
     psfs_scores: tuple[PsfsScore, ...] = ()
+    since: datetime.date | None = None
+    """The first day the chart and the tables cover (None: the episode's start)."""
+    chart_figures: DailyFigures | None = None
+
+    @property
+    def period_start(self) -> datetime.date:
+        """The first day of the period the chart and the tables cover."""
+        start = self.episode.start
+        return start if self.since is None else min(max(self.since, start), self.today)
+
+    @property
+    def chart_timeline(self) -> tuple[engine.DayStatus, ...]:
+        """The engine's records from the period's first day on (the chart's phase bands)."""
+        return self.timeline[(self.period_start - self.episode.start).days:]
 
     @property
     def units(self) -> str:
@@ -87,7 +101,8 @@ class ReportData:
         return words.distance_text(metres, self.units, digits)
 
 
-def gather(store: Store, today: datetime.date, content: Content | None = None) -> ReportData:
+def gather(store: Store, today: datetime.date, content: Content | None = None, *,
+           since: datetime.date | None = None) -> ReportData:
     """Read the open episode and replay it; ValueError when there is no episode yet."""
     episode = store.load_episode()
     if episode is None:
@@ -95,18 +110,20 @@ def gather(store: Store, today: datetime.date, content: Content | None = None) -
     last = max(today, episode.start)
     return gather_from(episode, store.rules(), store.exercises_done(episode.start, last), today,
                        content, psfs_activities=tuple(store.psfs_activities()),
-                       psfs_scores=tuple(store.psfs_scores(until=last)))
+                       psfs_scores=tuple(store.psfs_scores(until=last)), since=since)
 
 
 def gather_from(episode: Episode, rules: Rules,
                 exercises_done: Mapping[datetime.date, Mapping[str, int]],
                 today: datetime.date, content: Content | None = None, *,
                 psfs_activities: tuple[PsfsActivity, ...] = (),
-                psfs_scores: tuple[PsfsScore, ...] = ()) -> ReportData:
+                psfs_scores: tuple[PsfsScore, ...] = (),
+                since: datetime.date | None = None) -> ReportData:
     """The report's data from what was read from the store (any thread: no store access).
 
     The window reads on its own thread (the store's connection lives there) and replays
-    here, on the report's worker thread.
+    here, on the report's worker thread. ``since`` narrows the chart and the tables to the
+    days from it on; the engine still replays the whole episode (its answers need it).
     """
     content = content or load_content()
     last = max(today, episode.start)
@@ -116,11 +133,15 @@ def gather_from(episode: Episode, rules: Rules,
         names = {e.id: e.name for e in load_library()}
     except Exception:  # content problems are the window's to report; ids still read
         names = {}
-    return ReportData(
+    data = ReportData(
         today=today, episode=episode, content=content, timeline=timeline, figures=figures,
         history=tuple(_history(timeline)), exercises_done=exercises_done,
         exercise_names=names, min_days=dict(rules.min_days),
-        psfs_activities=psfs_activities, psfs_scores=psfs_scores)
+        psfs_activities=psfs_activities, psfs_scores=psfs_scores, since=since)
+    if data.period_start == episode.start:
+        return dataclasses.replace(data, chart_figures=figures)
+    return dataclasses.replace(data, chart_figures=daily_figures(
+        episode.logs, episode.activities, data.period_start, last))
 
 
 def _history(timeline: Sequence[engine.DayStatus]) -> list[HistoryRow]:
@@ -307,6 +328,7 @@ def _summary_html(data: ReportData, status: engine.DayStatus | None) -> str:
     last_week = [p for p in data.figures.pain[-7:] if p is not None]
     rows = [
         ("Episode began", _date(info.start)),
+        ("Chart and tables cover", f"{_date(data.period_start)} to {_date(data.today)}"),
         ("Days so far", f"{days} (entries on {logged} of them)"),
         ("Current phase", (_phase_line(data, status) + (" — paused by a red flag"
                                                           if status.paused else ""))
@@ -363,9 +385,12 @@ def _current_html(data: ReportData, status: engine.DayStatus) -> str:
 
 def history_table(data: ReportData) -> LongTable:
     """The phase history: the start, then every move with the engine's own reasons."""
+    since = data.period_start
     rows = [("", (_date(data.episode.info.start), "Began", data.phase_name("rest"),
-                  "The episode starts in Rest."))]
+                  "The episode starts in Rest."))] if since == data.episode.start else []
     for h in data.history:
+        if h.day < since:
+            continue
         if h.event in ("advance", "regression"):
             move = f"{data.phase_name(h.phase)} → {data.phase_name(h.next_phase)}"
         else:
@@ -534,7 +559,10 @@ def daily_table(data: ReportData) -> LongTable:
     statuses = {s.day: s for s in data.timeline}
     flag_labels = data.content.red_flags
     rows: list[tuple[str, tuple[str, ...]]] = []
+    since = data.period_start
     for day in sorted(set(data.episode.logs) | set(by_day), reverse=True):
+        if day < since:
+            break
         log: DayLog | None = data.episode.logs.get(day)
         status = statuses.get(day)
         phase = (f"{data.phase_name(status.phase)} {status.phase_day}"

@@ -127,7 +127,7 @@ def draw_pain_chart(data: ReportData, width: float, height: float,
 
 
 def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> None:
-    figures = data.figures
+    figures = data.chart_figures or data.figures
     n = len(figures)
     font = QFont(QGuiApplication.font())
     font.setPixelSize(10)
@@ -153,7 +153,7 @@ def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> 
 
     # Phase bands (and pauses), each labelled in words in the strip above the plot.
     black = QColor("black")
-    spans = _spans([(s.phase, s.paused) for s in data.timeline][:n])
+    spans = _spans([(s.phase, s.paused) for s in data.chart_timeline][:n])
     for (phase, paused), first, last in spans:
         rect = QRectF(plot.left() + first * day_w, plot.top(), (last - first + 1) * day_w,
                       plot.height())
@@ -442,7 +442,8 @@ Progress = Callable[[int, int], bool]
 def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
                  today: datetime.date | None = None, content: Content | None = None,
                  replace: bool = False,
-                 include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> None:
+                 include: Collection[str] = tuple(OPTIONAL_SECTIONS),
+                 since: datetime.date | None = None) -> None:
     """Write the clinician report of the open episode as a PDF.
 
     Args:
@@ -453,6 +454,7 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
         page_size: ``A4`` or ``Letter``.
         today: The report's date (default: the local date).
         include: The optional sections to put in (``OPTIONAL_SECTIONS``; default all).
+        since: The first day the chart and the tables cover (default: the episode's start).
 
     Raises:
         ValueError: No episode yet, or an unknown page size.
@@ -460,7 +462,7 @@ def write_report(store: Store, out_path: Path | str, page_size: str = "A4", *,
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
-    data = gather(store, today or datetime.date.today(), content)
+    data = gather(store, today or datetime.date.today(), content, since=since)
     write_pdf(data, out_path, page_size, replace=replace, include=include)
 
 
@@ -686,11 +688,12 @@ PREVIEW_DPI = 120
 def preview_first_page(store: Store, page_size: str = "A4", *,
                        today: datetime.date | None = None,
                        content: Content | None = None,
-                       include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> QImage:
+                       include: Collection[str] = tuple(OPTIONAL_SECTIONS),
+                       since: datetime.date | None = None) -> QImage:
     """Page 1 of the report as it will print, on white (for the report dialog's preview)."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
-    data = gather(store, today or datetime.date.today(), content)
+    data = gather(store, today or datetime.date.today(), content, since=since)
     layout = _page_layout(page_size)
     full = layout.fullRectPixels(PREVIEW_DPI)
     image = QImage(full.size(), QImage.Format.Format_RGB32)

@@ -376,3 +376,15 @@ def test_an_activities_csv_above_the_row_cap_is_refused_whole(episode, tmp_path,
     assert result.code == 1 and f"more than {MAX_ROWS:,} rows" in result.out
     assert len(result.out.strip().splitlines()) == 1
     assert data_digest(data_dir) == before
+
+
+def test_report_period_is_checked_like_every_date(episode, tmp_path) -> None:
+    """`report --since` names its field and range, and writes nothing, when it is off."""
+    target = tmp_path / "period.pdf"
+    before = episode("report", "--out", str(target), "--since", "1999-12-31")
+    assert before.code == 2 and before.err.startswith("error: since:")
+    assert "episode's start" in before.err
+    assert episode("report", "--out", str(target), "--since", "2026-W10-1").code == 2
+    assert not target.exists()
+    assert episode("report", "--out", str(target), "--since", START).code == 0
+    assert target.is_file()

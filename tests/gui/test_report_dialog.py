@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QPushButton
 
 from recoverydesk.demo import fill_demo
 from recoverydesk.gui import report_dialog as report
+from recoverydesk.gui.dates import to_qdate
 from recoverydesk.gui.session import Session
 from recoverydesk.storage.store import Store
 
@@ -115,9 +116,11 @@ def test_report_form_shows_period_page_size_place_and_page_one(qtbot, demo_store
     qtbot.addWidget(dialog)
     info = session.info
     assert info is not None
-    assert str(info.start.year) in dialog.period_label.text()
+    assert dialog.since() == info.start  # the whole episode unless the runner narrows it
+    assert str(TODAY.year) in dialog.period_label.text()
     assert dialog.page_size.currentText() in ("A4", "Letter")
-    path, size, include = dialog.choice()
+    path, size, include, since = dialog.choice()
+    assert since == info.start
     assert path.parent == tmp_path and path.suffix == ".pdf"
     assert include == {"history", "adherence", "days"}
     pixmap = dialog.preview.pixmap()
@@ -129,8 +132,13 @@ def test_report_form_shows_period_page_size_place_and_page_one(qtbot, demo_store
     assert dark > 50
     dialog.path_edit.setText(str(tmp_path / "for-the-physio"))
     dialog.sections["days"].setChecked(False)
+    four_weeks = TODAY - dt.timedelta(days=27)
+    dialog.since_edit.setDate(to_qdate(four_weeks))
     assert dialog.choice() == (tmp_path / "for-the-physio.pdf", size,
-                               frozenset({"history", "adherence"}))
+                               frozenset({"history", "adherence"}), four_weeks)
+    # The period cannot begin before the episode: the field stops at its first day.
+    dialog.since_edit.setDate(to_qdate(info.start - dt.timedelta(days=30)))
+    assert dialog.since() == info.start
 
 
 def test_a_left_out_section_is_not_in_the_report_but_red_flags_always_are(demo_store) -> None:

@@ -79,3 +79,35 @@ def test_no_episode_is_refused_in_words(tmp_path) -> None:
         gather(store, TODAY)
     store.close()
 
+
+
+def test_a_period_narrows_the_chart_and_tables_not_the_summary(demo_store) -> None:
+    from recoverydesk.interchange.report_data import daily_table, history_table
+
+    whole = gather(demo_store, TODAY)
+    since = TODAY - dt.timedelta(days=13)
+    data = gather(demo_store, TODAY, since=since)
+    assert data.period_start == since
+    assert data.chart_figures is not None and len(data.chart_figures) == 14
+    assert data.chart_timeline[0].day == since and data.chart_timeline[-1].day == TODAY
+    days = [cells[0] for _group, cells in daily_table(data).rows]
+    all_days = [cells[0] for _group, cells in daily_table(whole).rows]
+    assert 0 < len(days) < len(all_days) and days == all_days[:len(days)]
+    moves = [cells[0] for _group, cells in history_table(data).rows]
+    assert "Began" not in [cells[1] for _group, cells in history_table(data).rows]
+    assert len(moves) < len(history_table(whole).rows)
+    # The summary still speaks of the whole episode, and says what the tables cover.
+    text = _text(report_html(data, "chart://pain", (600, 260)))
+    assert f"Episode began {_date_words(whole.episode.start)}" in text
+    assert f"Chart and tables cover {_date_words(since)} to {_date_words(TODAY)}" in text
+
+
+def test_a_period_before_the_episode_is_the_whole_episode(demo_store) -> None:
+    data = gather(demo_store, TODAY, since=dt.date(2000, 1, 1))
+    assert data.period_start == data.episode.start
+
+
+def _date_words(day: dt.date) -> str:
+    from recoverydesk.core import words
+
+    return words.date_text(day)
