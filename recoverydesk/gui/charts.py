@@ -479,6 +479,16 @@ def _grid_on(axis: pg.AxisItem) -> None:
     axis.setStyle(maxTickLevel=1)
 
 
+def _zero_to_ten(plot: _DatePlot, label: str) -> None:
+    """The left axis as a fixed 0–10 scale (pain, function), ticked every 2, with a grid."""
+    plot.view_box.setYRange(*PAIN_RANGE, padding=0)
+    plot.view_box.setLimits(yMin=PAIN_RANGE[0], yMax=PAIN_RANGE[1])
+    left = plot.plot_item.getAxis("left")
+    left.setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
+    plot.plot_item.setLabel("left", label)
+    _grid_on(left)
+
+
 # --- 1. pain vs mileage -----------------------------------------------------------------------
 
 class PainDistanceChart(_DatePlot):
@@ -495,12 +505,7 @@ class PainDistanceChart(_DatePlot):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         pi, vb = self.plot_item, self.view_box
-        vb.setYRange(*PAIN_RANGE, padding=0)
-        vb.setLimits(yMin=PAIN_RANGE[0], yMax=PAIN_RANGE[1])
-        left = pi.getAxis("left")
-        left.setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
-        pi.setLabel("left", "Pain (0–10)")
-        _grid_on(left)
+        _zero_to_ten(self, "Pain (0–10)")
 
         # Distance on a second ViewBox behind the pain ViewBox, sharing its x.
         self.bars_view = pg.ViewBox(enableMouse=False, enableMenu=False)

@@ -22,14 +22,13 @@ from recoverydesk.core.outcomes import site_names
 from recoverydesk.gui.bodymap import BodyMapDrawing
 from recoverydesk.gui.charts import (
     DAY_S,
-    PAIN_RANGE,
     ChartData,
     ChartPage,
     _colour_legend,
     _DatePlot,
-    _grid_on,
     _Hover,
     _html,
+    _zero_to_ten,
     noon_timestamps,
 )
 
@@ -54,13 +53,8 @@ class FunctionChart(_DatePlot):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        pi, vb = self.plot_item, self.view_box
-        vb.setYRange(*PAIN_RANGE, padding=0)
-        vb.setLimits(yMin=PAIN_RANGE[0], yMax=PAIN_RANGE[1])
-        left = pi.getAxis("left")
-        left.setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
-        pi.setLabel("left", "Function (0 unable – 10 as before)")
-        _grid_on(left)
+        pi = self.plot_item
+        _zero_to_ten(self, "Function (0 unable – 10 as before)")
         self.legend = pg.LegendItem(colCount=4, horSpacing=14, verSpacing=-6)
         pi.layout.addItem(self.legend, 4, 1)
         self.band = pg.LinearRegionItem(orientation="horizontal", movable=False)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage,
 
 from recoverydesk.core import psfs
 from recoverydesk.interchange.report_outcomes import psfs_series
+from recoverydesk.render.canvas import draw_on_white
 
 _DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
            Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
@@ -25,17 +26,8 @@ def draw_psfs_chart(activities: Sequence[psfs.PsfsActivity],
                     scores: Sequence[psfs.PsfsScore], width: float, height: float,
                     scale: float = 3.0) -> QImage:
     """The chart as an image ``scale`` times ``width`` × ``height`` CSS pixels."""
-    image = QImage(int(width * scale), int(height * scale), QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    p = QPainter(image)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    p.scale(scale, scale)
-    try:
-        _paint(p, activities, scores, width, height)
-    finally:
-        p.end()
-    return image
+    return draw_on_white(width, height, scale,
+                         lambda p: _paint(p, activities, scores, width, height))
 
 
 def _paint(p: QPainter, activities: Sequence[psfs.PsfsActivity],

@@ -71,6 +71,7 @@ from recoverydesk.interchange.report_data import (
     report_parts,
 )
 from recoverydesk.interchange.report_outcomes import PSFS_CHART_URL
+from recoverydesk.render.canvas import draw_on_white
 from recoverydesk.render.long_table import Item, PagedTable
 
 if TYPE_CHECKING:
@@ -113,17 +114,7 @@ def draw_pain_chart(data: ReportData, width: float, height: float,
     ``width`` and ``height`` are in CSS pixels (96 per inch); the image has ``scale`` times
     as many pixels each way.
     """
-    image = QImage(int(width * scale), int(height * scale), QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    p = QPainter(image)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    p.scale(scale, scale)
-    try:
-        _paint_chart(p, data, width, height)
-    finally:
-        p.end()
-    return image
+    return draw_on_white(width, height, scale, lambda p: _paint_chart(p, data, width, height))
 
 
 def _paint_chart(p: QPainter, data: ReportData, width: float, height: float) -> None:
