@@ -26,13 +26,12 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime
-import gc
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -47,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.core import words
 from recoverydesk.gui.session import Session, StoreError
+from recoverydesk.gui.worker import end_job, start_job
 from recoverydesk.interchange.importing import FILE_PATTERNS, Prepared, prepare, refusal_text
 
 if TYPE_CHECKING:
@@ -258,17 +258,7 @@ class ImportJob(QObject):
     # --- running ---------------------------------------------------------------------------
 
     def start(self) -> ImportJob:
-        if not _running:
-            # A full garbage collection walks every object of the app (~50 ms here) and holds
-            # the GIL while it does, on whichever thread triggers it: decoding allocates a lot,
-            # so it would come during the import and freeze the window. Objects alive now are
-            # set aside from collections until the last import ends.
-            gc.freeze()
-        _running.add(self)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self._on_app_about_to_quit)
-        self._thread.start()
+        start_job(self, _running, self._thread, self._on_app_about_to_quit)
         return self
 
     @property
@@ -384,15 +374,7 @@ class ImportJob(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        _running.discard(self)
-        if not _running:
-            gc.unfreeze()
-        app = QCoreApplication.instance()
-        if app is not None:
-            try:
-                app.aboutToQuit.disconnect(self._on_app_about_to_quit)
-            except (RuntimeError, TypeError):  # already gone
-                pass
+        end_job(self, _running, self._on_app_about_to_quit)
 
     @Slot()
     def _on_app_about_to_quit(self) -> None:

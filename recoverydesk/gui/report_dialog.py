@@ -14,14 +14,12 @@ A cancel stops it between two pages and leaves no file.
 from __future__ import annotations
 
 import datetime
-import gc
 import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QDate,
     QLocale,
     QObject,
@@ -55,6 +53,7 @@ from PySide6.QtWidgets import (
 from recoverydesk.core import words
 from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
+from recoverydesk.gui.worker import end_job, start_job
 from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
 from recoverydesk.render.report_pdf import PAGE_SIZES, Cancelled, write_pdf
 
@@ -338,16 +337,7 @@ class ReportJob(QObject):
             self.progress = dialog
 
     def start(self) -> ReportJob:
-        if not _running:
-            # A full garbage collection walks every object of the app while holding Python's
-            # lock, on whichever thread triggers it; the report allocates a lot. Objects alive
-            # now are set aside from collections until the last report ends (as the importer).
-            gc.freeze()
-        _running.add(self)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self._on_app_about_to_quit)
-        self._thread.start()
+        start_job(self, _running, self._thread, self._on_app_about_to_quit)
         return self
 
     @property
@@ -396,15 +386,7 @@ class ReportJob(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        _running.discard(self)
-        if not _running:
-            gc.unfreeze()
-        app = QCoreApplication.instance()
-        if app is not None:
-            try:
-                app.aboutToQuit.disconnect(self._on_app_about_to_quit)
-            except (RuntimeError, TypeError):  # already gone
-                pass
+        end_job(self, _running, self._on_app_about_to_quit)
 
     @Slot()
     def _on_app_about_to_quit(self) -> None:
