@@ -473,7 +473,7 @@ def cmd_psfs(args: argparse.Namespace, ctx: Context) -> int:
         _out("Added to your activities: " + "; ".join(added) + ".")
     week = {s.activity_id: s.score for s in store.psfs_scores(since=day, until=day)}
     _out(f"Function scores saved for {day.isoformat()}: mean {mean(week):.1f} of 10 over "
-         f"{len(week)} activit{'y' if len(week) == 1 else 'ies'}.")
+         f"{words.count_text(len(week), 'activity')}.")
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from recoverydesk.core import psfs
+from recoverydesk.core import psfs, words
 from recoverydesk.core.outcomes import site_names
 from recoverydesk.gui.bodymap import BodyMapDrawing
 from recoverydesk.gui.charts import (
@@ -216,7 +216,7 @@ class BodyHeatChart(QWidget):
         names = site_names()
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], list(names).index(kv[0])))
         lines = [f"<b>{self.period.currentText()}: {logged} logged days</b>"]
-        lines += [f"{names[site]}: {n} day{'s' if n != 1 else ''} ({100 * n / logged:.0f} %)"
+        lines += [f"{names[site]}: {words.count_text(n, 'day')} ({100 * n / logged:.0f} %)"
                   for site, n in ranked]
         if not ranked:
             lines.append("No place marked in this period.")

@@ -22,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStorageInfo, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from recoverydesk.core import words
 from recoverydesk.gui.session import Session
 
 POLL_MS = 5000
@@ -146,7 +147,7 @@ class WatchPoller(QObject):
             return
         count = len(files)
         box = QMessageBox(QMessageBox.Icon.Question, "Import from your watch",
-                          f"{count} new activit{'y' if count == 1 else 'ies'} on your "
+                          f"{words.count_text(count, 'new activity', 'new activities')} on your "
                           f"{device}. Import {'it' if count == 1 else 'them'}?",
                           parent=self._window)
         yes = box.addButton("Import", QMessageBox.ButtonRole.AcceptRole)
