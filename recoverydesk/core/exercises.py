@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.resources
 import re
 import tomllib
 import types
@@ -22,6 +21,7 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
+from recoverydesk.core import shipped
 from recoverydesk.core.model import PHASES
 from recoverydesk.core.plan import ContentError
 
@@ -244,7 +244,7 @@ def load_library(root: Traversable | Path | str | None = None) -> Library:
 
 @functools.cache
 def _shipped_library() -> Library:
-    return _load(importlib.resources.files("recoverydesk.resources"))
+    return _load(shipped.ROOT)
 
 
 def _load(root: Traversable) -> Library:

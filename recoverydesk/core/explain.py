@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime
 import functools
-import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from recoverydesk.core import words
+from recoverydesk.core import shipped, words
 
 if TYPE_CHECKING:
     from recoverydesk.core.engine import Caution, Notice, RuleResult
@@ -24,9 +22,7 @@ if TYPE_CHECKING:
 @functools.cache
 def templates() -> Mapping[str, Mapping[str, str]]:
     """The shipped sentences, by rule id and case."""
-    shipped = resources.files("recoverydesk.resources").joinpath("engine.toml")
-    text = shipped.read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return shipped.read_toml("engine.toml")
 
 
 def day_words(day: datetime.date) -> str:

@@ -8,11 +8,10 @@ The names of the body-map regions and the sentences around the PSFS are content
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import tomllib
 import types
 from collections.abc import Iterable, Mapping
 
+from recoverydesk.core import shipped
 from recoverydesk.core.model import BODY_SITES, below_knee
 from recoverydesk.core.plan import ContentError
 
@@ -48,8 +47,7 @@ def texts() -> Mapping[str, str]:
 
 @functools.cache
 def _load() -> tuple[dict[str, str], dict[str, str]]:
-    raw = tomllib.loads(
-        importlib.resources.files("recoverydesk.resources").joinpath(FILE).read_text("utf-8"))
+    raw = shipped.read_toml(FILE)
     return _parse(raw)
 
 

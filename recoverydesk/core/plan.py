@@ -34,17 +34,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.resources
 import os
 import pathlib
 import re
 import tomllib
 import types
 from collections.abc import Iterator, Mapping
-from importlib.resources.abc import Traversable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from recoverydesk.core import shipped
 from recoverydesk.core.model import PHASES, RED_FLAGS, RISKS
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "soon")
 """The tiers of §4: ``emergency`` seek care now; ``urgent`` the same day; ``soon`` within a
@@ -317,10 +319,11 @@ def load_content(root: Traversable | os.PathLike[str] | str | None = None) -> Co
 
 @functools.cache
 def _load_shipped() -> Content:
-    return _load(importlib.resources.files("recoverydesk.resources"))
+    return _load(None)
 
 
-def _load(root: Traversable) -> Content:
+def _load(root: Traversable | None) -> Content:
+    """The content in ``root``; None for the shipped files."""
     plan = _parse_plan(_read(root, "plan.toml"))
     red_flags, flag_texts = _parse_red_flags(_read(root, "red_flags.toml"))
     other_texts = _parse_texts(_read(root, "texts.toml"))
@@ -330,12 +333,17 @@ def _load(root: Traversable) -> Content:
                    types.MappingProxyType(risks), intro)
 
 
-def _read(root: Traversable, name: str) -> dict[str, Any]:
-    path = root / name
+def _read(root: Traversable | None, name: str) -> dict[str, Any]:
     try:
-        raw = path.read_bytes()
+        if root is None:
+            return shipped.read_toml(name)
+        raw = (root / name).read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise ContentError(name, "the file is missing") from None
+    except UnicodeDecodeError as error:
+        raise ContentError(name, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(name, f"not valid TOML: {error}") from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:

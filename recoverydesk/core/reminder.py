@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-import importlib.resources
 import os
 import re
-import tomllib
 import zoneinfo
 from collections.abc import Mapping
 
+from recoverydesk.core import shipped
 from recoverydesk.core.model import ValidationError
 
 DEFAULT_TIME = datetime.time(20, 0)
@@ -153,8 +152,7 @@ def local_now() -> datetime.datetime:
 def texts() -> Mapping[str, str]:
     """The reminder's words from ``resources/reminder.toml``; a missing or unknown key is an
     error in the content, named."""
-    data = tomllib.loads(importlib.resources.files("recoverydesk.resources")
-                         .joinpath("reminder.toml").read_text(encoding="utf-8"))
+    data = shipped.read_toml("reminder.toml")
     missing = [k for k in TEXT_KEYS if not isinstance(data.get(k), str) or not data[k].strip()]
     unknown = sorted(set(data) - set(TEXT_KEYS))
     if missing or unknown:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime
 import functools
-import importlib.resources
-import tomllib
 import types
 from collections.abc import Mapping
 
+from recoverydesk.core import shipped
 from recoverydesk.core.model import KINDS, SOURCES, from_metres
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -89,9 +88,7 @@ def count_text(n: int, noun: str, plural_form: str | None = None) -> str:
 @functools.cache
 def _names() -> Mapping[str, Mapping[str, str]]:
     """resources/words.toml, read once; every kind and source must have its name."""
-    text = importlib.resources.files("recoverydesk.resources").joinpath("words.toml").read_text(
-        encoding="utf-8")
-    data = tomllib.loads(text)
+    data = shipped.read_toml("words.toml")
     out: dict[str, Mapping[str, str]] = {}
     for table, ids in (("kinds", KINDS), ("sources", SOURCES)):
         names = data.get(table, {})

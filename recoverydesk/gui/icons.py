@@ -9,17 +9,18 @@ never reads a file twice.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import pathlib
 
 from PySide6.QtGui import QIcon
+
+from recoverydesk.core import shipped
 
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def icons_dir() -> pathlib.Path:
     """The folder the icons ship in (inside the installed package, or the bundle)."""
-    return pathlib.Path(str(importlib.resources.files("recoverydesk.resources").joinpath("icons")))
+    return shipped.path("icons")
 
 
 @functools.cache
