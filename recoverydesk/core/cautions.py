@@ -14,6 +14,7 @@ only for the days somebody reads, from the fold's finished records.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from recoverydesk.core.engine import Caution, DayStatus, Guide, Notice
@@ -167,8 +168,15 @@ def cautions_on(rep: _Replay, i: int, status: DayStatus) -> tuple[Caution, ...]:
     return tuple(out)
 
 
-def notices(ix: _Index, rules: Rules, out: list[DayStatus]) -> list[tuple[Notice, ...]]:
-    """§5.1's notices for every day, each raised at most once per ``notice_every_days``."""
+def notices(ix: _Index, rules: Rules, out: Sequence[DayStatus], first: int = 0,
+            before: Sequence[tuple[Notice, ...]] = ()) -> list[tuple[Notice, ...]]:
+    """§5.1's notices for each day from ``first`` on, each raised at most once per
+    ``notice_every_days``.
+
+    ``before`` holds the notices raised on the days just before ``first`` (a replay resumed
+    after an edit takes them from the replay it resumes): ``notice_every_days`` of them are
+    enough, since an older raise no longer holds a notice back.
+    """
     n = ix.n
     lp, pp = ix.logged_prefix, ix.pain_prefix
 
@@ -179,13 +187,19 @@ def notices(ix: _Index, rules: Rules, out: list[DayStatus]) -> list[tuple[Notice
 
     from recoverydesk.core.outcome_notices import notice_series
 
-    outcomes = notice_series(ix.start, n, ix.logs, ix.psfs_scores, ix.onset_before_45)
+    outcomes = notice_series(ix.start, n, ix.logs, ix.psfs_scores, ix.onset_before_45, first)
     base = mean(min(6, n - 1)) if n else None
-    means = [mean(i) for i in range(n)]
+    k = rules.rising_lookback_days
+    means: list[float | None] = [None] * n
+    for i in range(max(first - k, 0), n):
+        means[i] = mean(i)
     last_raised: dict[str, int] = {}
-    last_run = -1
+    for i, raised_then in enumerate(before, start=first - len(before)):
+        for notice in raised_then:
+            last_raised[notice.id] = i
+    last_run = next((i for i in range(first - 1, -1, -1) if ix.has_run[i]), -1)
     result: list[tuple[Notice, ...]] = []
-    for i in range(n):
+    for i in range(first, n):
         m = means[i]
         found: list[tuple[str, dict[str, Any]]] = []
         if m is not None:
@@ -199,7 +213,6 @@ def notices(ix: _Index, rules: Rules, out: list[DayStatus]) -> list[tuple[Notice
                                                 "fraction": rules.clinician_min_drop_fraction}))
             if i >= rules.high_pain_from_day - 1 and m >= rules.high_pain_mean - _EPS:
                 found.append(("high_pain", {"mean": m, "day": rules.high_pain_from_day}))
-            k = rules.rising_lookback_days
             earlier = means[i - k] if i >= k else None
             if earlier is not None and m - earlier >= rules.rising_points - _EPS:
                 found.append(("pain_rising", {"mean": m, "earlier": earlier, "days": k}))
@@ -214,7 +227,7 @@ def notices(ix: _Index, rules: Rules, out: list[DayStatus]) -> list[tuple[Notice
             if weeks >= rules.guide_ladder_notice_weeks:
                 found.append(("back_to_ladder", {"weeks": weeks,
                                                  "stage": rules.ladder_from_full_stage}))
-        found += [(o.id, dict(o.facts)) for o in outcomes[i]]
+        found += [(o.id, dict(o.facts)) for o in outcomes[i - first]]
         if ix.has_run[i]:
             last_run = i
         raised = []

@@ -351,6 +351,24 @@ class _State(NamedTuple):
     ignored_clearance: bool
 
 
+class _Carry(NamedTuple):
+    """The fold's variables at the end of a day: where a resumed replay picks up."""
+
+    pi: int
+    ps: int
+    cleared: int
+    paused: bool
+    hold_open: bool
+    pause: Mapping[str, Any] | None
+    hold: Mapping[str, Any] | None
+    stage: int | None
+    passed: bool
+    last_run: int
+    last_setback: int
+    last_up: int
+    regressed_prev: bool
+
+
 _NO_STATE = _State("judged", 0, 0, -1, None, False, None, None, None, None, None, None, False)
 
 
@@ -643,18 +661,33 @@ def _gate_reasons(ix: _Index, rules: Rules, i: int, pi: int, ps: int, cleared: i
 
 # --- replay ---------------------------------------------------------------------------------
 
-def replay(episode: Episode, rules: Rules, until: datetime.date) -> list[DayStatus]:
-    """Fold the whole episode day by day from its start to ``until`` (inclusive).
+def replay(episode: Episode, rules: Rules, until: datetime.date, *,
+           earlier: Sequence[DayStatus] = (),
+           changed_from: datetime.date | None = None) -> list[DayStatus]:
+    """Fold the episode day by day from its start to ``until`` (inclusive).
 
     For each day, in the order of DESIGN §5.1: layoff, pause and hold, clearance, nothing while
     paused, regression (R1–R3, setbacks in ``run``) or the ladder's step, gate (G1–G7),
     advance. Phase changes take effect the next day; a pause the same day.
 
-    Always the whole episode: the fold is cheap enough (§10) that an edit simply replays.
+    Args:
+        earlier: An earlier replay of this episode with the same rules. Its days before
+            ``changed_from`` are kept and the fold resumes from there, because no rule looks
+            forward: a day's answer depends only on that day and the days before it. Saving
+            today's entry then costs a day's fold, not ten years' (§10); a property test
+            holds a resumed replay to a full one.
+        changed_from: The first day whose data changed since ``earlier`` (None: nothing
+            changed, only days were added).
     """
     if until < episode.start:
         return []
-    return _Replay(_Index(episode, until), rules).run()
+    ix = _Index(episode, until)
+    keep = 0
+    if earlier and earlier[0].day == episode.start and earlier[-1].source is not None:
+        keep = min(len(earlier), ix.n)
+        if changed_from is not None:
+            keep = max(0, min(keep, (changed_from - episode.start).days))
+    return _Replay(ix, rules).run(earlier[:keep])
 
 
 class _Replay:
@@ -667,12 +700,20 @@ class _Replay:
         self.cache: dict[int, dict[str, tuple[Any, ...]]] = {}
         """Each day's worked-out details (reasons, cautions, notices), by day offset."""
         self._notices: list[tuple[Notice, ...]] | None = None
+        self.first = 0
+        """The first day this fold worked out (later than 0 when it resumed another)."""
+        self.carry: list[_Carry] = []
+        """The fold's variables at the end of each day, for a replay that resumes after it."""
         self._guides: dict[int, tuple[list[float], list[float]]] = {}
         self._load: _Runs | None = None
         self._calm: list[int] | None = None
 
-    def run(self) -> list[DayStatus]:
-        """The fold: §5.1 rules 0–6 for each day in order, on plain numbers."""
+    def run(self, kept: Sequence[DayStatus] = ()) -> list[DayStatus]:
+        """The fold: §5.1 rules 0–6 for each day in order, on plain numbers.
+
+        ``kept``: the first days, as an earlier replay of the same data found them; the fold
+        resumes after them from the variables that replay carried.
+        """
         ix, rules = self.ix, self.rules
         n = ix.n
         logged, flags, has_run = ix.logged, ix.flags, ix.has_run
@@ -687,24 +728,35 @@ class _Replay:
         plain_r3 = rules.morning_rising_days == 3
         out = self.out
         append = out.append
+        carry = self.carry
+        keep = carry.append
         phases = PHASES
-        day = ix.start
+        first = self.first = len(kept)
         one_day = datetime.timedelta(days=1)
+        day = ix.start + first * one_day
         new_state = tuple.__new__
         # pi: phase index; ps: offset of the phase's first day; cleared: last pause clearance.
         pi, ps, cleared = 0, 0, -1
         paused, hold_open = False, False
-        pause: dict[str, Any] | None = None
-        hold: dict[str, Any] | None = None
+        pause: Mapping[str, Any] | None = None
+        hold: Mapping[str, Any] | None = None
         stage: int | None = None
         passed = False
         last_run = -1          # last day of this run stint with a run
         last_setback = -1      # last setback day of this run stint
         last_up = -1           # last day the ladder stepped up
         regressed_prev = False
+        if first:
+            source = kept[-1].source
+            assert source is not None  # replay() keeps only records of a fold
+            out += kept
+            carry += source.carry[:first]
+            (pi, ps, cleared, paused, hold_open, pause, hold, stage, passed, last_run,
+             last_setback, last_up, regressed_prev) = carry[-1]
         special = set(screens) | set(clearances)
         full_state: tuple[Any, ...] | None = None
-        for i in range(n):
+        full_carry: _Carry | None = None
+        for i in range(first, n):
             # Full training on a plain day (no flag, screen or clearance, not paused): only
             # R1–R3 can happen, so it takes a short path. The long path below gives the same.
             if (pi == _FULL and not paused and not hold_open and flags[i] is None
@@ -735,8 +787,14 @@ class _Replay:
                         day, "full", i - ps + 1, False, hold_open, False, "full", logged[i],
                         None, i in advances, False, None, False, None, self, i, full_state)))
                     regressed_prev = False
+                    if full_carry is None:  # the same from one plain day to the next
+                        full_carry = new_state(_Carry, (
+                            pi, ps, cleared, False, hold_open, None, hold, stage, passed,
+                            last_run, last_setback, last_up, False))
+                    keep(full_carry)
                     day += one_day
                     continue
+            full_carry = None
             in_run = pi == _RUN
             event: str | None = None
             ladder: str | None = None
@@ -877,6 +935,8 @@ class _Replay:
                 passed = False
                 last_run = last_setback = last_up = -1
             pi = nxt
+            keep(new_state(_Carry, (pi, ps, cleared, paused, hold_open, pause, hold, stage,
+                                    passed, last_run, last_setback, last_up, regressed_prev)))
             day += one_day
         return out
 
@@ -954,8 +1014,12 @@ class _Replay:
     def notices(self, i: int) -> tuple[Notice, ...]:
         if self._notices is None:
             from recoverydesk.core.cautions import notices
-            self._notices = notices(self.ix, self.rules, self.out)
-        return self._notices[i]
+            first = self.first
+            # A resumed fold: the notices raised on the week before it, as its source found them.
+            before = [status.notices for status in
+                      self.out[max(first - self.rules.notice_every_days, 0):first]]
+            self._notices = notices(self.ix, self.rules, self.out, first, before)
+        return self._notices[i - self.first]
 
     def guide(self, i: int, status: DayStatus) -> Guide | None:
         from recoverydesk.core.cautions import guide_for

@@ -112,23 +112,29 @@ def outcome_notices(start: datetime.date, logs: Mapping[datetime.date, DayLog],
 
 
 def notice_series(start: datetime.date, days: int, logs: Mapping[datetime.date, DayLog],
-                  scores: Sequence[psfs.PsfsScore],
-                  onset_before_45: bool | None) -> list[list[OutcomeNotice]]:
-    """:func:`outcome_notices` for every day of ``start … start + days − 1`` in one pass, as
-    the engine's replay needs them: running sums for the windows, and each scored week's
-    comparisons worked out once (not once per day)."""
-    leg_sum = [0] * (days + 1)
-    leg_count = [0] * (days + 1)
-    stiff_count = [0] * (days + 1)
-    stiff_given = [0] * (days + 1)
-    for i in range(days):
-        log = logs.get(start + datetime.timedelta(days=i))
+                  scores: Sequence[psfs.PsfsScore], onset_before_45: bool | None,
+                  first: int = 0) -> list[list[OutcomeNotice]]:
+    """:func:`outcome_notices` for each day of ``start + first … start + days − 1`` in one
+    pass, as the engine's replay needs them: running sums for the windows, and each scored
+    week's comparisons worked out once (not once per day). ``first`` lets a replay resumed
+    after an edit work out only the days from the edit on."""
+    lo = max(0, first - STIFFNESS_WINDOW)  # the longest window reaches this far back
+    span = days - lo
+    leg_sum = [0] * (span + 1)
+    leg_count = [0] * (span + 1)
+    stiff_count = [0] * (span + 1)
+    stiff_given = [0] * (span + 1)
+    one_day = datetime.timedelta(days=1)
+    day = start + datetime.timedelta(days=lo)
+    for k in range(span):
+        log = logs.get(day)
+        day += one_day
         leg = log.leg_pain if log is not None else None
         stiff = log.stiffness_min if log is not None else None
-        leg_sum[i + 1] = leg_sum[i] + (leg or 0)
-        leg_count[i + 1] = leg_count[i] + (leg is not None)
-        stiff_given[i + 1] = stiff_given[i] + (stiff is not None)
-        stiff_count[i + 1] = stiff_count[i] + (stiff is not None and stiff >= STIFFNESS_MIN)
+        leg_sum[k + 1] = leg_sum[k] + (leg or 0)
+        leg_count[k + 1] = leg_count[k] + (leg is not None)
+        stiff_given[k + 1] = stiff_given[k] + (stiff is not None)
+        stiff_count[k + 1] = stiff_count[k] + (stiff is not None and stiff >= STIFFNESS_MIN)
     weeks = list(psfs.by_day(scores))
     per_week: dict[datetime.date, list[OutcomeNotice]] = {}
     gain_of: dict[datetime.date, list[OutcomeNotice]] = {}
@@ -141,28 +147,34 @@ def notice_series(start: datetime.date, days: int, logs: Mapping[datetime.date, 
         gain_of[latest] = ([OutcomeNotice("psfs_not_gained", {
             "gain": round(delta, 1), "first_day": weeks[0]})]
             if delta < psfs.MEAN_CHANGE else [])
+    legs = leg_count[-1] > 0
+    stiffs = bool(onset_before_45) and stiff_given[-1] > 0
     out: list[list[OutcomeNotice]] = []
     week_index = -1
-    for i in range(days):
-        day = start + datetime.timedelta(days=i)
+    for i in range(max(first, 0), days):
+        k = i - lo  # the day's place in the running sums
         found: list[OutcomeNotice] = []
-        lo = max(0, i - 6)
-        count = leg_count[i + 1] - leg_count[lo]
-        if i + 1 >= LEG_PAIN_FROM_DAY and count:
-            mean = (leg_sum[i + 1] - leg_sum[lo]) / count
-            if mean >= LEG_PAIN_MEAN:
-                found.append(OutcomeNotice("leg_pain", {"mean": round(mean, 1)}))
-        while week_index + 1 < len(weeks) and weeks[week_index + 1] <= day:
-            week_index += 1
-        if week_index >= 0:
-            latest = weeks[week_index]
-            found += per_week[latest]
-            if i + 1 >= PSFS_GAIN_BY_DAY:
-                found += gain_of[latest]
-        lo = max(0, i - STIFFNESS_WINDOW + 1)
-        given = stiff_given[i + 1] - stiff_given[lo]
-        stiff = stiff_count[i + 1] - stiff_count[lo]
-        if onset_before_45 and i + 1 > STIFFNESS_AFTER_DAY and given and stiff * 2 > given:
-            found.append(OutcomeNotice("stiffness", {"days": stiff, "of": given}))
+        if legs and i + 1 >= LEG_PAIN_FROM_DAY:
+            back = max(0, k - 6)
+            count = leg_count[k + 1] - leg_count[back]
+            if count:
+                mean = (leg_sum[k + 1] - leg_sum[back]) / count
+                if mean >= LEG_PAIN_MEAN:
+                    found.append(OutcomeNotice("leg_pain", {"mean": round(mean, 1)}))
+        if weeks:
+            day = start + datetime.timedelta(days=i)
+            while week_index + 1 < len(weeks) and weeks[week_index + 1] <= day:
+                week_index += 1
+            if week_index >= 0:
+                latest = weeks[week_index]
+                found += per_week[latest]
+                if i + 1 >= PSFS_GAIN_BY_DAY:
+                    found += gain_of[latest]
+        if stiffs and i + 1 > STIFFNESS_AFTER_DAY:
+            back = max(0, k - STIFFNESS_WINDOW + 1)
+            given = stiff_given[k + 1] - stiff_given[back]
+            stiff = stiff_count[k + 1] - stiff_count[back]
+            if given and stiff * 2 > given:
+                found.append(OutcomeNotice("stiffness", {"days": stiff, "of": given}))
         out.append(found)
     return out

@@ -7,6 +7,7 @@ the Today view and the History table alike.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
 import functools
@@ -157,17 +158,20 @@ class Session(QObject):
     def timeline(self) -> list[engine.DayStatus]:
         """The engine's answer for every day from the start to today.
 
-        Cached until a write or a new day; then the whole episode is replayed (a 10-year
-        replay takes a few milliseconds, §10).
+        Cached until a write or a new day; then the replay resumes from the first day
+        written (or the first new day), keeping the days before it (§10: a save within a
+        frame). An import, a restore or new settings drop the cache: a full replay.
         """
         episode = self.episode
         if episode is None:
             return []
         today = self.today()
         timeline = self._timeline
-        if (timeline is None or self._changed_from is not None
-                or (timeline and timeline[-1].day != today)):
+        if timeline is None:
             timeline = engine.replay(episode, self.rules, today)
+        elif self._changed_from is not None or (timeline and timeline[-1].day != today):
+            timeline = engine.replay(episode, self.rules, today, earlier=timeline,
+                                     changed_from=self._changed_from)
         self._timeline = timeline
         self._changed_from = None
         return timeline
@@ -212,7 +216,9 @@ class Session(QObject):
     def _patched(self, episode: Episode, days: frozenset[datetime.date]) -> Episode:
         """``episode`` with ``days`` read again from the store (and its actions)."""
         logs = dict(episode.logs)
-        activities = [a for a in episode.activities if a.day not in days]
+        # The activities before the first day touched stay as they are (already in order).
+        cut = bisect.bisect_left(episode.activities, min(days), key=_activity_day)
+        activities = [a for a in episode.activities[cut:] if a.day not in days]
         for day in days:
             if day < episode.start:
                 continue
@@ -223,7 +229,8 @@ class Session(QObject):
                 logs[day] = log
             activities += self._store.activities(since=day, until=day)
         activities.sort(key=_activity_order)
-        return dataclasses.replace(episode, logs=logs, activities=tuple(activities),
+        return dataclasses.replace(episode, logs=logs,
+                                   activities=episode.activities[:cut] + tuple(activities),
                                    actions=self._store.actions(episode.info))
 
     # --- writing ---------------------------------------------------------------------------
@@ -495,6 +502,10 @@ class Session(QObject):
         log, activities = snapshot
         self._store.replace_day(day, log, activities, today=self.today())
         self._invalidate([day])
+
+
+def _activity_day(activity: Activity) -> datetime.date:
+    return activity.day
 
 
 def _activity_order(activity: Activity) -> tuple[datetime.date, str, int]:

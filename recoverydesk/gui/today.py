@@ -607,11 +607,10 @@ class TodayView(QWidget):
         """§5.1: stored advances and clearances that no longer hold, said as such."""
         out = []
         for day_status in self._session.timeline():
-            day = explain.day_words(day_status.day)
             if day_status.ignored_advance:
-                out.append(_card("ignored_advance", day=day))
+                out.append(_card("ignored_advance", day=explain.day_words(day_status.day)))
             if day_status.ignored_clearance:
-                out.append(_card("ignored_clearance", day=day))
+                out.append(_card("ignored_clearance", day=explain.day_words(day_status.day)))
         return out
 
     def _show_checklist(self, phase: str | None, ticks: frozenset[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from recoverydesk.core.engine import replay
 from recoverydesk.core.model import RISKS, Action, Activity, DayLog, Episode, EpisodeInfo
 from recoverydesk.core.rules import Rules
+from tests.budget import examples
 from tests.core.reference_engine import reference_replay
 
 START = datetime.date(2026, 1, 1)
@@ -95,3 +97,57 @@ def test_fast_engine_agrees_with_the_reference_day_by_day(case: tuple[Episode, R
             assert f.can_advance == all(r.ok for r in gate), f.day
         for r in f.reasons:
             assert r.detail and "{" not in r.detail, (r.rule, r.why)
+
+
+def _mixed(before: Episode, after: Episode, cut: datetime.date) -> Episode:
+    """``before``'s data up to ``cut``, ``after``'s from it on: an edit from ``cut``."""
+    logs = {d: log for d, log in before.logs.items() if d < cut}
+    logs |= {d: log for d, log in after.logs.items() if d >= cut}
+    # leg pain and stiffness on some days, so the outcome notices take part too
+    logs = {d: dataclasses.replace(log, leg_pain=log.pain + (d.day % 3),
+                                   stiffness_min=15 * (d.day % 4)) if d.day % 2 else log
+            for d, log in logs.items()}
+    return Episode(before.info, logs,
+                   tuple(a for a in before.activities if a.day < cut)
+                   + tuple(a for a in after.activities if a.day >= cut),
+                   tuple(a for a in before.actions if a.day < cut)
+                   + tuple(a for a in after.actions if a.day >= cut),
+                   onset_before_45=True)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(episodes(), episodes(), st.integers(0, 120), st.integers(0, 30))
+def test_a_replay_resumed_after_an_edit_equals_a_full_replay(
+        case: tuple[Episode, Rules], other: tuple[Episode, Rules], cut: int, more: int) -> None:
+    """Session keeps the days before an edit and resumes the fold there (§10: saving a day
+    within a frame); every answer, reasons and notices included, must be the full replay's."""
+    episode, rules = case
+    old = _mixed(episode, episode, _day(10_000))
+    new = _mixed(episode, other[0], _day(cut))
+    until = _day(max(cut, len(episode.logs) and (max(episode.logs) - START).days) + 5)
+    earlier = replay(old, rules, until)
+    for status in earlier:  # the lazy details the earlier replay has already worked out
+        _ = status.notices
+    resumed = replay(new, rules, until + datetime.timedelta(days=more), earlier=earlier,
+                     changed_from=_day(cut))
+    full = replay(new, rules, until + datetime.timedelta(days=more))
+    assert resumed == full
+    for r, f in zip(resumed, full, strict=True):
+        assert (r.reasons, r.cautions, r.notices, r.guide, r.offer_recovered) == (
+            f.reasons, f.cautions, f.notices, f.guide, f.offer_recovered), r.day
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(episodes(), st.integers(1, 40))
+def test_a_replay_resumed_on_a_later_day_equals_a_full_replay(
+        case: tuple[Episode, Rules], more: int) -> None:
+    """A new day (the app left open past midnight) resumes from yesterday's replay."""
+    episode, rules = case
+    episode = _mixed(episode, episode, _day(10_000))
+    until = max([episode.start, *episode.logs])
+    earlier = replay(episode, rules, until)
+    later = until + datetime.timedelta(days=more)
+    resumed = replay(episode, rules, later, earlier=earlier)
+    full = replay(episode, rules, later)
+    assert resumed == full
+    assert [s.notices for s in resumed] == [s.notices for s in full]

@@ -105,6 +105,8 @@ def test_the_whole_episode_series_agrees_with_each_day() -> None:
         assert sorted(series[k - 1], key=lambda n: n.id) == sorted(expected, key=lambda n: n.id)
     assert {n.id for day_notices in series for n in day_notices} == {
         "leg_pain", "psfs_worse", "psfs_not_gained", "stiffness"}
+    for first in (1, 13, 14, 15, 41, 95, 129):  # a replay resumed after an edit
+        assert notice_series(START, 130, diary, history, True, first=first) == series[first:]
 
 
 def test_the_engine_raises_them_at_most_once_a_week() -> None:

@@ -45,6 +45,29 @@ def test_edits_old_and_new_keep_the_timeline_true(session, store) -> None:
     assert session.episode == store.load_episode()
 
 
+def test_a_day_rewritten_among_many_keeps_the_activities_in_the_stores_order(
+        session, store) -> None:
+    """The cached episode is patched, not reloaded, after a save: it must still read exactly
+    as a fresh load, activities in the store's order (day, start time, id)."""
+    def day(n: int) -> dt.date:
+        return START + dt.timedelta(days=n)
+
+    def at(n: int, hour: int) -> dt.datetime:
+        return dt.datetime.combine(day(n), dt.time(hour, tzinfo=dt.UTC))
+
+    for n in range(8):
+        session.save_day(DayLog(day(n), 2), [
+            Activity(day(n), "walk", 2000.0, 1500.0, start_time=at(n, 18)),
+            Activity(day(n), "swim", None, 1200.0)])
+    session.save_day(DayLog(day(3), 3), [
+        Activity(day(3), "cycle", 9000.0, 1800.0, start_time=at(3, 7)),
+        Activity(day(3), "walk", 2000.0, 1500.0, start_time=at(3, 20))])
+    session.timeline()
+    session.save_day(DayLog(day(6), 1), [])
+    assert session.episode == store.load_episode()
+    assert [s.to_json() for s in session.timeline()] == fresh_timeline(store)
+    assert [a.kind for a in session.episode.activities if a.day == day(3)] == ["cycle", "walk"]
+
 
 def test_set_rules_is_stored_and_replayed_with(session, store) -> None:
     from recoverydesk.gui.session import Session
