@@ -36,8 +36,8 @@ from recoverydesk.core import engine, explain, model
 from recoverydesk.core.markers import MARKERS
 from recoverydesk.core.model import PHASES, RED_FLAGS, Activity, DayLog, ValidationError
 from recoverydesk.gui import style
-from recoverydesk.gui.logform import OptionalSpinBox
 from recoverydesk.gui.session import Session
+from recoverydesk.gui.spinboxes import OptionalSpinBox
 from recoverydesk.gui.style import is_dark, scaled_font
 
 GATE_RULES = ("G1", "G2", "G3", "G4", "G5")

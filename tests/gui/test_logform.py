@@ -321,7 +321,7 @@ def test_removing_a_red_flag_asks_with_words_and_keeps_it_by_default(qtbot) -> N
 
 
 def test_duration_reads_and_types_like_a_clock(qtbot) -> None:
-    from recoverydesk.gui.logform import DurationSpinBox
+    from recoverydesk.gui.spinboxes import DurationSpinBox
 
     box = DurationSpinBox()
     qtbot.addWidget(box)
