@@ -27,11 +27,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from recoverydesk.core.model import PHASES, Episode
+from recoverydesk.core.model import PHASES, DayLog, Episode
 from recoverydesk.core.rules import Rules
 
 if TYPE_CHECKING:
@@ -381,9 +381,29 @@ class _Index:
     nothing after ``until`` may change an answer about ``until``.
     """
 
-    def __init__(self, episode: Episode, until: datetime.date) -> None:
+    # one entry per day
+    act_pain: list[int | None]
+    run_pain: list[int | None]
+    run_min: list[float]
+    run_untimed: list[bool]
+    has_run: list[bool]
+    marks: dict[int, list[int]]  # by phase index
+    logged: list[bool]
+    pain: list[int]
+    pact: list[int | None]
+    morning: list[int | None]
+    worst: list[int]
+    daily: list[int]
+    flags: list[frozenset[str] | None]
+
+    def __init__(self, episode: Episode, until: datetime.date, earlier: _Index | None = None,
+                 keep: int = 0) -> None:
+        """With ``earlier`` (an index of the same episode before an edit), its first ``keep``
+        days are copied rather than worked out again."""
         start = self.start = episode.start
         n = self.n = (until - start).days + 1
+        if earlier is None:
+            keep = 0
         self.units = episode.info.units if episode.info.units in ("km", "mi") else "km"
         self.baseline = episode.info.baseline_weekly_m
         # For the outcome notices (leg pain, PSFS, stiffness), worked out only when read.
@@ -396,6 +416,14 @@ class _Index:
         run_untimed = [False] * n
         has_run = [False] * n
         marks = {phase: [0] * n for phase in _EVIDENCE_KINDS}
+        if earlier is not None and keep:
+            act_pain[:keep] = earlier.act_pain[:keep]
+            run_pain[:keep] = earlier.run_pain[:keep]
+            run_min[:keep] = earlier.run_min[:keep]
+            run_untimed[:keep] = earlier.run_untimed[:keep]
+            has_run[:keep] = earlier.has_run[:keep]
+            for phase, column in marks.items():
+                column[:keep] = earlier.marks[phase][:keep]
         mark_of = {kind: marks[phase] for phase, kinds in _EVIDENCE_KINDS.items()
                    for kind in kinds}
         own = []
@@ -404,6 +432,8 @@ class _Index:
             if not 0 <= i < n:
                 continue
             own.append(a)
+            if i < keep:
+                continue  # copied from the earlier index
             kind, p = a.kind, a.pain
             if p is not None:
                 cur = act_pain[i]
@@ -424,6 +454,7 @@ class _Index:
                 if mark is not None:
                     mark[i] = 1
         self.activities = tuple(own)
+        self.act_pain, self.marks = act_pain, marks
         self.has_run, self.run_pain, self.run_min, self.run_untimed = (
             has_run, run_pain, run_min, run_untimed)
         logged = [False] * n
@@ -433,7 +464,18 @@ class _Index:
         worst = [0] * n
         daily = [0] * n
         flags: list[frozenset[str] | None] = [None] * n
-        for day, log in episode.logs.items():
+        logs: Iterable[tuple[datetime.date, DayLog]] = episode.logs.items()
+        if earlier is not None and keep:
+            logged[:keep] = earlier.logged[:keep]
+            pain[:keep] = earlier.pain[:keep]
+            pact[:keep] = earlier.pact[:keep]
+            morning[:keep] = earlier.morning[:keep]
+            worst[:keep] = earlier.worst[:keep]
+            daily[:keep] = earlier.daily[:keep]
+            flags[:keep] = earlier.flags[:keep]
+            day_of = [start + datetime.timedelta(days=i) for i in range(keep, n)]
+            logs = ((day, log) for day in day_of if (log := episode.logs.get(day)) is not None)
+        for day, log in logs:
             i = (day - start).days
             if not 0 <= i < n:
                 continue
@@ -681,13 +723,25 @@ def replay(episode: Episode, rules: Rules, until: datetime.date, *,
     """
     if until < episode.start:
         return []
-    ix = _Index(episode, until)
+    n = (until - episode.start).days + 1
     keep = 0
     if earlier and earlier[0].day == episode.start and earlier[-1].source is not None:
-        keep = min(len(earlier), ix.n)
+        keep = min(len(earlier), n)
         if changed_from is not None:
             keep = max(0, min(keep, (changed_from - episode.start).days))
+        # Each kept day holds on to the replay that made it; after edits scattered over the
+        # years, start afresh rather than keep many 10-year replays in memory.
+        if len({id(status.source) for status in earlier[:keep]}) > _MAX_SOURCES:
+            keep = 0
+    # The latest replay's index holds the data of every day before ``keep`` as it still is.
+    latest = earlier[-1].source if keep else None
+    ix = _Index(episode, until, latest.ix if latest is not None else None, keep)
     return _Replay(ix, rules).run(earlier[:keep])
+
+
+_MAX_SOURCES = 3
+"""At most this many earlier replays are kept alive by a resumed one (about 4 MB each over
+ten years)."""
 
 
 class _Replay:

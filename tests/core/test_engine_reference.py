@@ -115,7 +115,7 @@ def _mixed(before: Episode, after: Episode, cut: datetime.date) -> Episode:
                    onset_before_45=True)
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(episodes(), episodes(), st.integers(0, 120), st.integers(0, 30))
 def test_a_replay_resumed_after_an_edit_equals_a_full_replay(
         case: tuple[Episode, Rules], other: tuple[Episode, Rules], cut: int, more: int) -> None:
