@@ -2,13 +2,15 @@
 then the PDF, then where it went.
 
 The contents come from ``interchange/report_data.py`` and the PDF from
-``render/report_pdf.py``; this module holds the dialogs and the worker thread.
+``render/report_pdf.py``; this module holds the dialogs and the worker threads.
 
 A report of years takes seconds, so it is written on a worker ``QThread`` behind a progress
 dialog that can cancel it. The store is read on the GUI thread first (its connection lives
 there; a few milliseconds); the replay, the chart and the pages are made on the worker with
 QtGui only (QTextDocument, QPdfWriter, QPainter on a QImage are fine off the GUI thread).
-A cancel stops it between two pages and leaves no file.
+A cancel stops it between two pages and leaves no file. The form's preview of page 1 is
+made the same way, on a worker thread of its own (laying out ten years takes most of a
+second); a change made meanwhile has it drawn once more when it is done.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -55,7 +57,7 @@ from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.gui.worker import end_job, start_job
 from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
-from recoverydesk.render.report_pdf import PAGE_SIZES, Cancelled, write_pdf
+from recoverydesk.render.report_pdf import PAGE_SIZES, Cancelled, preview_first_page, write_pdf
 
 if TYPE_CHECKING:
     from recoverydesk.interchange.report_data import ReportData
@@ -158,7 +160,9 @@ class ReportDialog(QDialog):
         columns.addWidget(self.preview)
         self.page_size.currentTextChanged.connect(self._on_page_size_changed)
         self.since_edit.dateChanged.connect(self._on_since_changed)
-        self._on_page_size_changed(self.page_size.currentText())
+        self.preview_job: PreviewJob | None = None
+        self._preview_stale = False
+        self.refresh_preview()
 
     def included(self) -> frozenset[str]:
         return frozenset(s for s, box in self.sections.items() if box.isChecked())
@@ -183,15 +187,47 @@ class ReportDialog(QDialog):
         self._on_page_size_changed(self.page_size.currentText())
 
     @Slot(str)
-    def _on_page_size_changed(self, size: str) -> None:
+    def _on_page_size_changed(self, _size: str) -> None:
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        """Make page 1 afresh on a worker thread (a ten-year report takes most of a second
+        to lay out); while one is being made, once more when it is done."""
+        if self.preview_job is not None:
+            self._preview_stale = True
+            return
         try:
-            image = self._session.preview_report(size, self.included(), self.since())
-        except (OSError, StoreError, ValueError) as error:
+            job = PreviewJob(self._session, self.page_size.currentText(), self.included(),
+                             self.since())
+        except (StoreError, ValueError) as error:
             self.preview.setText(f"No preview: {error}")
             return
-        self.preview.setPixmap(QPixmap.fromImage(image).scaled(
-            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+        if self.preview.pixmap().isNull():
+            self.preview.setText("Preparing page 1…")
+        job.finished.connect(self._on_preview_finished)
+        self.preview_job = job.start()
+
+    @Slot()
+    def _on_preview_finished(self) -> None:
+        job, self.preview_job = self.preview_job, None
+        if job is None:
+            return
+        if self._preview_stale:
+            self._preview_stale = False
+            self.refresh_preview()
+        elif job.image is None:
+            self.preview.setText(f"No preview: {job.error}")
+        else:
+            self.preview.setPixmap(QPixmap.fromImage(job.image).scaled(
+                self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+
+    def done(self, result: int) -> None:  # overrides QDialog.done
+        """Closing while page 1 is being made: the worker ends on its own, unheard."""
+        if self.preview_job is not None:
+            self.preview_job.finished.disconnect(self._on_preview_finished)
+            self.preview_job = None
+        super().done(result)
 
     @Slot()
     def _on_browse_clicked(self) -> None:
@@ -238,8 +274,87 @@ def offer_to_open(window: QWidget | None, path: Path) -> QMessageBox:
     return box
 
 
-_running: set[ReportJob] = set()
-"""Jobs whose thread is alive: kept from being collected, and waited for at quit."""
+_running: set[QObject] = set()
+"""Jobs whose thread is alive (reports and previews): kept from being collected, and waited
+for at quit."""
+
+
+class _Previewer(QObject):
+    """Runs on the worker thread: gathers the data and draws page 1.
+
+    Signals:
+        done: args: the page (a QImage; None when it could not be made), the error's words.
+    """
+
+    done = Signal(object, str)
+
+    def __init__(self, read: Callable[[], ReportData], page_size: str,
+                 include: Collection[str]) -> None:
+        super().__init__()
+        self._read = read
+        self._page_size = page_size
+        self._include = include
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            image = preview_first_page(self._read(), self._page_size, include=self._include)
+        except (OSError, ValueError) as error:
+            self.done.emit(None, str(error))
+        except Exception as error:  # never lost on a worker thread: said in the form
+            self.done.emit(None, f"{type(error).__name__}: {error}")
+        else:
+            self.done.emit(image, "")
+
+
+class PreviewJob(QObject):
+    """Page 1 of the report, made on a worker thread for the form's preview.
+
+    Signals:
+        finished: ``image`` (or ``error``) is there.
+
+    Attributes:
+        image: Page 1 (a QImage), None until made or when it could not be.
+        error: Why it could not be made ("" when it was).
+    """
+
+    finished = Signal()
+
+    def __init__(self, session: Session, page_size: str, include: Collection[str],
+                 since: datetime.date | None) -> None:
+        super().__init__()
+        self.image: QImage | None = None
+        self.error = ""
+        read = session.report_reader(since)  # the store, on this thread; raises early
+        self._thread = QThread()
+        self._thread.setObjectName("recoverydesk-report-preview")
+        self._previewer = _Previewer(read, page_size, include)
+        self._previewer.moveToThread(self._thread)
+        self._thread.started.connect(self._previewer.run)
+        self._previewer.done.connect(self._on_done)
+        self._previewer.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        self._thread.finished.connect(self._on_thread_finished)
+
+    def start(self) -> PreviewJob:
+        start_job(self, _running, self._thread, self._on_app_about_to_quit)
+        return self
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the worker thread has ended (tests and quitting only)."""
+        return self._thread.wait(msecs)
+
+    @Slot(object, str)
+    def _on_done(self, image: QImage | None, error: str) -> None:
+        self.image, self.error = image, error
+        self.finished.emit()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        end_job(self, _running, self._on_app_about_to_quit)
+
+    @Slot()
+    def _on_app_about_to_quit(self) -> None:
+        self._thread.wait()
 
 
 class _Writer(QObject):

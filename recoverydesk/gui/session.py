@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QImage, QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from recoverydesk.core import engine, words
 from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeInfo
@@ -461,16 +461,6 @@ class Session(QObject):
         write_report(self._store, path, page_size, today=self.today(), content=self.content,
                      replace=replace, since=since,
                      include=tuple(OPTIONAL_SECTIONS) if include is None else include)
-
-    def preview_report(self, page_size: str, include: Collection[str] | None = None,
-                       since: datetime.date | None = None) -> QImage:
-        """Page 1 of the clinician report as it will print (the report dialog's preview)."""
-        from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
-        from recoverydesk.render.report_pdf import preview_first_page
-
-        return preview_first_page(
-            self._store, page_size, today=self.today(), content=self.content, since=since,
-            include=tuple(OPTIONAL_SECTIONS) if include is None else include)
 
     def report_reader(self, since: datetime.date | None = None) -> Callable[[], ReportData]:
         """Read what the clinician report needs, now, on this thread (the store's).

@@ -676,15 +676,14 @@ PREVIEW_DPI = 120
 """The preview's resolution: enough to read the headings, a small fraction of the PDF's."""
 
 
-def preview_first_page(store: Store, page_size: str = "A4", *,
-                       today: datetime.date | None = None,
-                       content: Content | None = None,
-                       include: Collection[str] = tuple(OPTIONAL_SECTIONS),
-                       since: datetime.date | None = None) -> QImage:
-    """Page 1 of the report as it will print, on white (for the report dialog's preview)."""
+def preview_first_page(data: ReportData, page_size: str = "A4", *,
+                       include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> QImage:
+    """Page 1 of the report as it will print, on white (for the report dialog's preview).
+
+    QtGui only, like the PDF itself, so the dialog makes it on a worker thread.
+    """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")
-    data = gather(store, today or datetime.date.today(), content, since=since)
     layout = _page_layout(page_size)
     full = layout.fullRectPixels(PREVIEW_DPI)
     image = QImage(full.size(), QImage.Format.Format_RGB32)

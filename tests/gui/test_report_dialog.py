@@ -123,8 +123,11 @@ def test_report_form_shows_period_page_size_place_and_page_one(qtbot, demo_store
     assert since == info.start
     assert path.parent == tmp_path and path.suffix == ".pdf"
     assert include == {"history", "adherence", "days"}
+    # Page 1 is made on a worker thread: the form is usable while it is being drawn.
+    assert dialog.preview_job is not None and dialog.preview.text() == "Preparing page 1…"
+    qtbot.waitUntil(lambda: dialog.preview_job is None, timeout=30_000)
     pixmap = dialog.preview.pixmap()
-    assert pixmap is not None and not pixmap.isNull()
+    assert not pixmap.isNull()
     image = pixmap.toImage()
     # Page 1 has ink on it (the title, the summary, the chart), not just white paper.
     dark = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
@@ -149,3 +152,32 @@ def test_a_left_out_section_is_not_in_the_report_but_red_flags_always_are(demo_s
     short = report_html(data, "chart://pain", (600, 260), include=())
     assert "Phase history" in full and "Phase history" not in short
     assert "Red flags" in full and "Red flags" in short
+
+
+def test_the_preview_follows_the_last_page_size_chosen(qtbot, demo_store, tmp_path):
+    """Changes made while page 1 is being drawn are not lost: it is drawn again for them."""
+    session = Session(demo_store, today=lambda: TODAY)
+    dialog = report.ReportDialog(session)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview_job is None, timeout=30_000)
+    for size in ("A4", "Letter", "A4", "Letter"):
+        dialog.page_size.setCurrentText(size)  # while the first is still being drawn
+    qtbot.waitUntil(lambda: dialog.preview_job is None, timeout=30_000)
+    pixmap = dialog.preview.pixmap()
+    assert pixmap.height() / pixmap.width() == pytest.approx(11 / 8.5, abs=0.02)  # Letter
+    dialog.page_size.setCurrentText("A4")
+    qtbot.waitUntil(lambda: dialog.preview_job is None, timeout=30_000)
+    pixmap = dialog.preview.pixmap()
+    assert pixmap.height() / pixmap.width() == pytest.approx(297 / 210, abs=0.02)
+
+
+def test_closing_the_form_while_page_one_is_drawn_leaves_nothing_behind(qtbot, demo_store):
+    session = Session(demo_store, today=lambda: TODAY)
+    dialog = report.ReportDialog(session)
+    qtbot.addWidget(dialog)
+    job = dialog.preview_job
+    assert job is not None
+    dialog.reject()
+    assert dialog.preview_job is None
+    assert job.wait()
+    qtbot.waitUntil(lambda: job not in report._running, timeout=10_000)
