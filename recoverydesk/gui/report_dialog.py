@@ -19,7 +19,7 @@ import datetime
 import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from PySide6.QtCore import (
     QDate,
@@ -29,6 +29,7 @@ from PySide6.QtCore import (
     QThread,
     QUrl,
     Signal,
+    SignalInstance,
     Slot,
 )
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
@@ -279,6 +280,46 @@ _running: set[QObject] = set()
 for at quit."""
 
 
+class _ThreadJob(QObject):
+    """A worker object run once on a thread of its own, which the app waits for at quit.
+
+    ``run`` starts the work on that thread; ``done`` (emitted on it) ends the thread.
+    """
+
+    def __init__(self, worker: QObject, run: Callable[[], None], done: SignalInstance,
+                 name: str) -> None:
+        super().__init__()
+        self._thread = QThread()
+        self._thread.setObjectName(name)
+        self._worker = worker
+        worker.moveToThread(self._thread)
+        self._thread.started.connect(run)
+        # Direct: quit() is thread-safe, and a queued one would wait for the GUI thread,
+        # which may itself be waiting for this thread at quit time.
+        done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        self._thread.finished.connect(self._on_thread_finished)
+
+    def start(self) -> Self:
+        start_job(self, _running, self._thread, self._on_app_about_to_quit)
+        return self
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the worker thread has ended (tests and quitting only)."""
+        return self._thread.wait(msecs)
+
+    def _stop_early(self) -> None:
+        """Ask the worker to stop before its end (the app is quitting)."""
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        end_job(self, _running, self._on_app_about_to_quit)
+
+    @Slot()
+    def _on_app_about_to_quit(self) -> None:
+        self._stop_early()
+        self._thread.wait()
+
+
 class _Previewer(QObject):
     """Runs on the worker thread: gathers the data and draws page 1.
 
@@ -307,7 +348,7 @@ class _Previewer(QObject):
             self.done.emit(image, "")
 
 
-class PreviewJob(QObject):
+class PreviewJob(_ThreadJob):
     """Page 1 of the report, made on a worker thread for the form's preview.
 
     Signals:
@@ -322,39 +363,17 @@ class PreviewJob(QObject):
 
     def __init__(self, session: Session, page_size: str, include: Collection[str],
                  since: datetime.date | None) -> None:
-        super().__init__()
+        read = session.report_reader(since)  # the store, on this thread; raises early
+        previewer = _Previewer(read, page_size, include)
+        super().__init__(previewer, previewer.run, previewer.done, "recoverydesk-report-preview")
         self.image: QImage | None = None
         self.error = ""
-        read = session.report_reader(since)  # the store, on this thread; raises early
-        self._thread = QThread()
-        self._thread.setObjectName("recoverydesk-report-preview")
-        self._previewer = _Previewer(read, page_size, include)
-        self._previewer.moveToThread(self._thread)
-        self._thread.started.connect(self._previewer.run)
-        self._previewer.done.connect(self._on_done)
-        self._previewer.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread.finished.connect(self._on_thread_finished)
-
-    def start(self) -> PreviewJob:
-        start_job(self, _running, self._thread, self._on_app_about_to_quit)
-        return self
-
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the worker thread has ended (tests and quitting only)."""
-        return self._thread.wait(msecs)
+        previewer.done.connect(self._on_done)
 
     @Slot(object, str)
     def _on_done(self, image: QImage | None, error: str) -> None:
         self.image, self.error = image, error
         self.finished.emit()
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        end_job(self, _running, self._on_app_about_to_quit)
-
-    @Slot()
-    def _on_app_about_to_quit(self) -> None:
-        self._thread.wait()
 
 
 class _Writer(QObject):
@@ -396,7 +415,7 @@ class _Writer(QObject):
         return not self._stop.is_set()
 
 
-class ReportJob(QObject):
+class ReportJob(_ThreadJob):
     """One clinician report being written on a worker thread.
 
     Signals:
@@ -417,7 +436,10 @@ class ReportJob(QObject):
                  *, include: Collection[str] = tuple(OPTIONAL_SECTIONS),
                  since: datetime.date | None = None,
                  offer_open: OfferOpen | None = None, progress: bool = True) -> None:
-        super().__init__()
+        stop = threading.Event()
+        read = session.report_reader(since)  # the store, on this thread; raises early
+        writer = _Writer(read, path, page_size, include, stop)
+        super().__init__(writer, writer.run, writer.done, "recoverydesk-report")
         self.path = path
         self.error = ""
         self.cancelled = False
@@ -425,19 +447,9 @@ class ReportJob(QObject):
         self._window = window
         self._session = session
         self._offer_open = offer_open or offer_to_open
-        self._stop = threading.Event()
-        read = session.report_reader(since)  # the store, on this thread; raises early
-        self._thread = QThread()
-        self._thread.setObjectName("recoverydesk-report")
-        self._writer = _Writer(read, path, page_size, include, self._stop)
-        self._writer.moveToThread(self._thread)
-        self._thread.started.connect(self._writer.run)
-        self._writer.progressed.connect(self._on_progressed)
-        self._writer.done.connect(self._on_done)
-        # Direct: quit() is thread-safe, and a queued one would wait for the GUI thread,
-        # which may itself be waiting for this thread at quit time.
-        self._writer.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread.finished.connect(self._on_thread_finished)
+        self._stop = stop
+        writer.progressed.connect(self._on_progressed)
+        writer.done.connect(self._on_done)
         self.progress: QProgressDialog | None = None
         if progress:
             dialog = QProgressDialog("Writing the clinician report…", "Cancel", 0, 0, window)
@@ -451,10 +463,6 @@ class ReportJob(QObject):
             dialog.canceled.connect(self.cancel)
             self.progress = dialog
 
-    def start(self) -> ReportJob:
-        start_job(self, _running, self._thread, self._on_app_about_to_quit)
-        return self
-
     @property
     def running(self) -> bool:
         return not self._over
@@ -464,10 +472,6 @@ class ReportJob(QObject):
         """Stop before the next page; the file is not written."""
         if not self._over:
             self._stop.set()
-
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the worker thread has ended (tests and quitting only)."""
-        return self._thread.wait(msecs)
 
     @Slot(int, int)
     def _on_progressed(self, done: int, total: int) -> None:
@@ -499,14 +503,8 @@ class ReportJob(QObject):
             self._offer_open(self._window, self.path)
         self.finished.emit()
 
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        end_job(self, _running, self._on_app_about_to_quit)
-
-    @Slot()
-    def _on_app_about_to_quit(self) -> None:
+    def _stop_early(self) -> None:
         self._stop.set()
-        self._thread.wait()
 
 
 def save_report(window: QWidget | None, session: Session, *, choose: Chooser | None = None,
