@@ -11,7 +11,7 @@ The history is ``bench_startup.make_history`` (3,650 daily entries, about 2,500 
    from the call to the job's end (the PDF is in place), while a 5 ms ``QTimer`` on the GUI
    thread records the longest gap between its ticks: the longest the window was frozen.
    Before each report, the report's form is opened as the menu opens it and timed until its
-   preview of page 1 (made on a worker thread too) is in place, under the same watch.
+   preview of page 1 (drawn by the worker process too) is in place, under the same watch.
 
 Targets: written in ≤ 3 s; the GUI never blocked more than 50 ms.
 """

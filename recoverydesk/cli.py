@@ -301,6 +301,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "cover (default: the episode's start)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
 
+    # The window's report, in a process of its own (gui/report_dialog.py); not for people,
+    # so not listed in --help.
+    p = sub.add_parser("report-worker", parents=[common])
+    p.add_argument("--out", required=True)
+    p.add_argument("--page-size", required=True, choices=("A4", "Letter"))
+    p.add_argument("--today", required=True)
+    p.add_argument("--since")
+    p.add_argument("--include", default="", help="optional sections, comma-separated")
+    p.add_argument("--preview", action="store_true", help="page 1 as a PNG image, not a PDF")
+
     add("demo", "fill the data folder with the demo recovery")
 
     p = add("open", "open the window and import FILEs into it (a running window is brought "
@@ -740,6 +750,61 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_report_worker(args: argparse.Namespace, ctx: Context) -> int:
+    """Write the window's report in this process, so the window never waits for it (§10).
+
+    The window reads stdout, one line a step: ``page DONE TOTAL``, then ``written``,
+    ``cancelled`` (it sent SIGTERM) or ``failed WORDS``. The file is replaced without asking
+    (the window has asked) and written only once every page is made; with ``--preview`` it
+    is page 1 as a PNG image, for the report form. The store is only read here (the window
+    has checked it) and no daily backup is taken: the window owns both.
+    """
+    import signal
+
+    from recoverydesk.interchange.report_data import gather
+    from recoverydesk.render.report_pdf import Cancelled, gui_app, preview_first_page, write_pdf
+    from recoverydesk.storage.store import Store
+
+    stop = False
+
+    def on_terminate(_signum: int, _frame: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_terminate)
+
+    def progress(done: int, total: int) -> bool:
+        _out(f"page {done} {total}")
+        sys.stdout.flush()
+        return not stop
+
+    today = datetime.date.fromisoformat(args.today)
+    since = datetime.date.fromisoformat(args.since) if args.since else None
+    include = [section for section in args.include.split(",") if section]
+    try:
+        store = Store.open(ctx.data_dir, check=False)
+        try:
+            data = gather(store, today, since=since)
+        finally:
+            store.close()
+        if args.preview:
+            with gui_app():
+                image = preview_first_page(data, args.page_size, include=include)
+                if not image.save(args.out):  # PNG, by the name the window gave
+                    raise OSError(f"page 1 could not be saved to {args.out}")
+        else:
+            write_pdf(data, Path(args.out), args.page_size, replace=True, include=include,
+                      progress=progress)
+    except Cancelled:
+        _out("cancelled")
+        return EXIT_OK
+    except (OSError, ValueError, StoreError) as error:
+        _out("failed " + " ".join(str(error).split()))  # one line: the window reads lines
+        return EXIT_STORE
+    _out("written")
+    return EXIT_OK
+
+
 def cmd_screenshot(args: argparse.Namespace, ctx: Context) -> int:
     from recoverydesk.app import screenshot
 
@@ -767,7 +832,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Context], int]] = {
     None: cmd_window, "start": cmd_start, "log": cmd_log, "psfs": cmd_psfs,
     "advance": cmd_advance, "clear": cmd_clear, "ready": cmd_ready, "screen": cmd_screen,
     "status": cmd_status, "timeline": cmd_timeline, "import": cmd_import,
-    "export": cmd_export, "report": cmd_report, "demo": cmd_demo,
+    "export": cmd_export, "report": cmd_report, "report-worker": cmd_report_worker,
+    "demo": cmd_demo,
     "screenshot": cmd_screenshot, "open": cmd_window, "remind": cmd_remind,
 }
 

@@ -2,34 +2,36 @@
 then the PDF, then where it went.
 
 The contents come from ``interchange/report_data.py`` and the PDF from
-``render/report_pdf.py``; this module holds the dialogs and the worker threads.
+``render/report_pdf.py``; this module holds the dialogs and runs the worker.
 
-A report of years takes seconds, so it is written on a worker ``QThread`` behind a progress
-dialog that can cancel it. The store is read on the GUI thread first (its connection lives
-there; a few milliseconds); the replay, the chart and the pages are made on the worker with
-QtGui only (QTextDocument, QPdfWriter, QPainter on a QImage are fine off the GUI thread).
-A cancel stops it between two pages and leaves no file. The form's preview of page 1 is
-made the same way, on a worker thread of its own (laying out ten years takes most of a
-second); a change made meanwhile has it drawn once more when it is done.
+A report of years takes a second or more, and a thread beside the window's would share
+Python's lock with it (PySide6 holds the lock through every Qt call). So the PDF is written by
+a process of its own, ``recoverydesk report-worker``, which reads the store itself and says
+each page on its standard output, behind a progress dialog that can cancel it (SIGTERM; the
+pages are made in memory, so nothing is left). The form's preview of page 1 is drawn the same
+way, as a PNG; a change made while it is drawn has it drawn once more when it is done.
 """
 
 from __future__ import annotations
 
 import datetime
-import threading
+import os
+import sys
+import tempfile
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QLocale,
     QObject,
+    QProcess,
+    QProcessEnvironment,
     Qt,
-    QThread,
     QUrl,
     Signal,
-    SignalInstance,
     Slot,
 )
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
@@ -56,12 +58,11 @@ from PySide6.QtWidgets import (
 from recoverydesk.core import words
 from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
-from recoverydesk.gui.worker import end_job, start_job
 from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
-from recoverydesk.render.report_pdf import PAGE_SIZES, Cancelled, preview_first_page, write_pdf
+from recoverydesk.render.report_pdf import PAGE_SIZES
 
 if TYPE_CHECKING:
-    from recoverydesk.interchange.report_data import ReportData
+    pass
 
 TITLE = "Clinician report"
 
@@ -71,6 +72,24 @@ ReportChoice = (tuple[Path, str] | tuple[Path, str, frozenset[str]]
 sections to include (``OPTIONAL_SECTIONS``; all when not given)."""
 Chooser = Callable[[QWidget | None, Session], ReportChoice | None]
 OfferOpen = Callable[[QWidget | None, Path], object]
+
+
+def worker_command(arguments: list[str]) -> tuple[str, list[str]]:
+    """The program and arguments that run ``recoverydesk ARGUMENTS`` with this very code: the
+    bundle's own executable when frozen (PyInstaller), else this Python with ``-m``."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, arguments
+    return sys.executable, ["-m", "recoverydesk", *arguments]
+
+
+def worker_environment() -> QProcessEnvironment:
+    """This process's environment, with this package first on the import path (a checkout
+    run beside an installed copy must not start the other one)."""
+    env = QProcessEnvironment.systemEnvironment()
+    root = str(Path(__file__).resolve().parents[2])
+    path = env.value("PYTHONPATH")
+    env.insert("PYTHONPATH", root + (os.pathsep + path if path else ""))
+    return env
 
 
 def default_page_size() -> str:
@@ -276,80 +295,123 @@ def offer_to_open(window: QWidget | None, path: Path) -> QMessageBox:
 
 
 _running: set[QObject] = set()
-"""Jobs whose thread is alive (reports and previews): kept from being collected, and waited
-for at quit."""
+"""Jobs whose process is alive (reports and previews): kept from being collected, and
+stopped at quit."""
 
 
-class _ThreadJob(QObject):
-    """A worker object run once on a thread of its own, which the app waits for at quit.
+class _WorkerJob(QObject):
+    """``recoverydesk report-worker`` run as a process of its own, heard line by line.
 
-    ``run`` starts the work on that thread; ``done`` (emitted on it) ends the thread.
+    A thread would share Python's lock with the window, and PySide6 holds that lock through
+    every Qt call the report makes (a first page, a font, a long line of text): the window
+    stalled now and then for 50–300 ms. The process reads the store itself and says each page
+    on its standard output, then one last word: ``written``, ``cancelled`` or ``failed …``.
     """
 
-    def __init__(self, worker: QObject, run: Callable[[], None], done: SignalInstance,
-                 name: str) -> None:
+    def __init__(self, session: Session, arguments: list[str]) -> None:
         super().__init__()
-        self._thread = QThread()
-        self._thread.setObjectName(name)
-        self._worker = worker
-        worker.moveToThread(self._thread)
-        self._thread.started.connect(run)
-        # Direct: quit() is thread-safe, and a queued one would wait for the GUI thread,
-        # which may itself be waiting for this thread at quit time.
-        done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread.finished.connect(self._on_thread_finished)
+        if session.episode is None:
+            raise ValueError("There is no episode yet, so there is nothing to report.")
+        self._over = False
+        self._said = ""
+        self._cancel_asked = False
+        self._pending = b""
+        self._process = QProcess(self)
+        program, full = worker_command([
+            "--data-dir", str(session.data_dir), "report-worker",
+            "--today", session.today().isoformat(), *arguments])
+        self._process.setProgram(program)
+        self._process.setArguments(full)
+        self._process.setProcessEnvironment(worker_environment())
+        self._process.readyReadStandardOutput.connect(self._on_output)
+        self._process.finished.connect(self._on_finished)
+        self._process.errorOccurred.connect(self._on_error)
 
     def start(self) -> Self:
-        start_job(self, _running, self._thread, self._on_app_about_to_quit)
+        _running.add(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_app_about_to_quit)
+        self._process.start()
         return self
 
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the worker thread has ended (tests and quitting only)."""
-        return self._thread.wait(msecs)
+    @property
+    def running(self) -> bool:
+        return not self._over
 
-    def _stop_early(self) -> None:
-        """Ask the worker to stop before its end (the app is quitting)."""
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the worker has ended (tests and quitting only)."""
+        if self._process.state() == QProcess.ProcessState.NotRunning:
+            return True
+        return self._process.waitForFinished(msecs)
 
     @Slot()
-    def _on_thread_finished(self) -> None:
-        end_job(self, _running, self._on_app_about_to_quit)
+    def cancel(self) -> None:
+        """Stop before the next page; nothing is written."""
+        if not self._over and self._process.state() != QProcess.ProcessState.NotRunning:
+            self._cancel_asked = True
+            self._process.terminate()  # SIGTERM: the worker stops between two pages
+
+    def _progressed(self, done: int, total: int) -> None:
+        """A page is made (the report's progress dialog follows)."""
+
+    def _done(self, error: str, cancelled: bool) -> None:
+        """The worker has ended: its error's words ("" when none), whether it was cancelled."""
+
+    @Slot()
+    def _on_output(self) -> None:
+        self._pending += bytes(self._process.readAllStandardOutput().data())
+        *lines, self._pending = self._pending.split(b"\n")
+        for line in lines:
+            text = line.decode("utf-8", "replace").strip()
+            words = text.split()
+            if len(words) == 3 and words[0] == "page" and not self._over:
+                self._progressed(int(words[1]), int(words[2]))
+            elif text:
+                self._said = text
+
+    @Slot(int, QProcess.ExitStatus)
+    def _on_finished(self, _code: int, _status: QProcess.ExitStatus) -> None:
+        self._on_output()
+        said = self._said
+        if said == "written":
+            self._end("", False)
+        elif said == "cancelled" or self._cancel_asked:  # stopped, maybe before it began
+            self._end("", True)
+        elif said.startswith("failed "):
+            self._end(said.removeprefix("failed "), False)
+        else:  # it died without a word: say what it printed on its way out
+            errors = bytes(self._process.readAllStandardError().data()).decode("utf-8", "replace")
+            last = errors.strip().splitlines()[-1:] or ["the report's process stopped"]
+            self._end(last[0], False)
+
+    @Slot(QProcess.ProcessError)
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._end(f"the report's process could not start ({self._process.program()})",
+                      False)
+
+    def _end(self, error: str, cancelled: bool) -> None:
+        if self._over:
+            return
+        self._over = True
+        _running.discard(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            try:
+                app.aboutToQuit.disconnect(self._on_app_about_to_quit)
+            except (RuntimeError, TypeError):  # already gone
+                pass
+        self._done(error, cancelled)
 
     @Slot()
     def _on_app_about_to_quit(self) -> None:
-        self._stop_early()
-        self._thread.wait()
+        self.cancel()
+        self._process.waitForFinished(5_000)
 
 
-class _Previewer(QObject):
-    """Runs on the worker thread: gathers the data and draws page 1.
-
-    Signals:
-        done: args: the page (a QImage; None when it could not be made), the error's words.
-    """
-
-    done = Signal(object, str)
-
-    def __init__(self, read: Callable[[], ReportData], page_size: str,
-                 include: Collection[str]) -> None:
-        super().__init__()
-        self._read = read
-        self._page_size = page_size
-        self._include = include
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            image = preview_first_page(self._read(), self._page_size, include=self._include)
-        except (OSError, ValueError) as error:
-            self.done.emit(None, str(error))
-        except Exception as error:  # never lost on a worker thread: said in the form
-            self.done.emit(None, f"{type(error).__name__}: {error}")
-        else:
-            self.done.emit(image, "")
-
-
-class PreviewJob(_ThreadJob):
-    """Page 1 of the report, made on a worker thread for the form's preview.
+class PreviewJob(_WorkerJob):
+    """Page 1 of the report, drawn by the worker process for the form's preview.
 
     Signals:
         finished: ``image`` (or ``error``) is there.
@@ -363,60 +425,31 @@ class PreviewJob(_ThreadJob):
 
     def __init__(self, session: Session, page_size: str, include: Collection[str],
                  since: datetime.date | None) -> None:
-        read = session.report_reader(since)  # the store, on this thread; raises early
-        previewer = _Previewer(read, page_size, include)
-        super().__init__(previewer, previewer.run, previewer.done, "recoverydesk-report-preview")
+        handle, name = tempfile.mkstemp(prefix="recoverydesk-preview-", suffix=".png")
+        os.close(handle)
+        try:
+            super().__init__(session, ["--preview", "--out", name, "--page-size", page_size,
+                                       "--include", ",".join(include)]
+                             + (["--since", since.isoformat()] if since else []))
+        except ValueError:
+            os.unlink(name)
+            raise
+        self._png = Path(name)
         self.image: QImage | None = None
         self.error = ""
-        previewer.done.connect(self._on_done)
 
-    @Slot(object, str)
-    def _on_done(self, image: QImage | None, error: str) -> None:
-        self.image, self.error = image, error
+    def _done(self, error: str, cancelled: bool) -> None:
+        image = QImage(str(self._png)) if not error and not cancelled else QImage()
+        self._png.unlink(missing_ok=True)
+        if image.isNull():
+            self.error = error or "page 1 could not be drawn"
+        else:
+            self.image = image
         self.finished.emit()
 
 
-class _Writer(QObject):
-    """Runs on the worker thread: gathers the data and writes the PDF page by page.
-
-    Signals:
-        progressed: (pages done, pages in all).
-        done: The run is over. args: the error's words ("" when none), whether cancelled.
-    """
-
-    progressed = Signal(int, int)
-    done = Signal(str, bool)
-
-    def __init__(self, read: Callable[[], ReportData], path: Path, page_size: str,
-                 include: Collection[str], stop: threading.Event) -> None:
-        super().__init__()
-        self._read = read
-        self._path = path
-        self._page_size = page_size
-        self._include = include
-        self._stop = stop
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            write_pdf(self._read(), self._path, self._page_size, replace=True,  # the form asked
-                      include=self._include, progress=self._progress)
-        except Cancelled:
-            self.done.emit("", True)
-        except (OSError, ValueError) as error:
-            self.done.emit(str(error), False)
-        except Exception as error:  # never lost on a worker thread: said in the window
-            self.done.emit(f"{type(error).__name__}: {error}", False)
-        else:
-            self.done.emit("", False)
-
-    def _progress(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
-        return not self._stop.is_set()
-
-
-class ReportJob(_ThreadJob):
-    """One clinician report being written on a worker thread.
+class ReportJob(_WorkerJob):
+    """One clinician report being written by the worker process.
 
     Signals:
         progressed: The dialog moved on. args: pages done, pages in all.
@@ -436,20 +469,15 @@ class ReportJob(_ThreadJob):
                  *, include: Collection[str] = tuple(OPTIONAL_SECTIONS),
                  since: datetime.date | None = None,
                  offer_open: OfferOpen | None = None, progress: bool = True) -> None:
-        stop = threading.Event()
-        read = session.report_reader(since)  # the store, on this thread; raises early
-        writer = _Writer(read, path, page_size, include, stop)
-        super().__init__(writer, writer.run, writer.done, "recoverydesk-report")
+        super().__init__(session, ["--out", str(path), "--page-size", page_size,
+                                   "--include", ",".join(include)]
+                         + (["--since", since.isoformat()] if since else []))
         self.path = path
         self.error = ""
         self.cancelled = False
-        self._over = False
         self._window = window
         self._session = session
         self._offer_open = offer_open or offer_to_open
-        self._stop = stop
-        writer.progressed.connect(self._on_progressed)
-        writer.done.connect(self._on_done)
         self.progress: QProgressDialog | None = None
         if progress:
             dialog = QProgressDialog("Writing the clinician report…", "Cancel", 0, 0, window)
@@ -463,31 +491,17 @@ class ReportJob(_ThreadJob):
             dialog.canceled.connect(self.cancel)
             self.progress = dialog
 
-    @property
-    def running(self) -> bool:
-        return not self._over
-
-    @Slot()
-    def cancel(self) -> None:
-        """Stop before the next page; the file is not written."""
-        if not self._over:
-            self._stop.set()
-
-    @Slot(int, int)
-    def _on_progressed(self, done: int, total: int) -> None:
-        if self.progress is None or self._over:
-            return
-        if self.progress.maximum() != total:
-            self.progress.setMaximum(total)
-        self.progress.setLabelText(f"Writing the clinician report: page {done} of {total}…"
-                                   if done else "Writing the clinician report…")
-        self.progress.setValue(done)  # a modal dialog processes events here: maybe the end
+    def _progressed(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            if self.progress.maximum() != total:
+                self.progress.setMaximum(total)
+            self.progress.setLabelText(f"Writing the clinician report: page {done} of {total}…"
+                                       if done else "Writing the clinician report…")
+            self.progress.setValue(done)  # a modal dialog processes events here
         if not self._over:
             self.progressed.emit(done, total)
 
-    @Slot(str, bool)
-    def _on_done(self, error: str, cancelled: bool) -> None:
-        self._over = True
+    def _done(self, error: str, cancelled: bool) -> None:
         self.error, self.cancelled = error, cancelled
         if self.progress is not None:
             self.progress.canceled.disconnect(self.cancel)
@@ -502,9 +516,6 @@ class ReportJob(_ThreadJob):
             self._session.notify(f"Clinician report saved to {self.path}.")
             self._offer_open(self._window, self.path)
         self.finished.emit()
-
-    def _stop_early(self) -> None:
-        self._stop.set()
 
 
 def save_report(window: QWidget | None, session: Session, *, choose: Chooser | None = None,

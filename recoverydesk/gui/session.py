@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime
-import functools
 import pathlib
 import weakref
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -28,7 +27,6 @@ from recoverydesk.storage.store import ONSET_SETTING, Store, StoreError
 
 if TYPE_CHECKING:
     from recoverydesk.interchange.importing import Outcome, Prepared
-    from recoverydesk.interchange.report_data import ReportData
     from recoverydesk.storage.backup import BackupInfo as BackupInfo  # for the dialogs
 
 __all__ = ["DayEntry", "LastFolders", "Session", "StoreError"]
@@ -461,24 +459,6 @@ class Session(QObject):
         write_report(self._store, path, page_size, today=self.today(), content=self.content,
                      replace=replace, since=since,
                      include=tuple(OPTIONAL_SECTIONS) if include is None else include)
-
-    def report_reader(self, since: datetime.date | None = None) -> Callable[[], ReportData]:
-        """Read what the clinician report needs, now, on this thread (the store's).
-
-        The function returned replays the episode and gathers the report's data without
-        the store, so the report's worker thread can run it. ValueError: no episode yet.
-        """
-        from recoverydesk.interchange.report_data import gather_from
-
-        episode = self.episode
-        if episode is None:
-            raise ValueError("There is no episode yet, so there is nothing to report.")
-        today = self.today()
-        last = max(today, episode.start)
-        return functools.partial(
-            gather_from, episode, self.rules, self._store.exercises_done(episode.start, last),
-            today, self.content, psfs_activities=tuple(self._store.psfs_activities()),
-            psfs_scores=tuple(self._store.psfs_scores(until=last)), since=since)
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""

@@ -1,4 +1,4 @@
-"""Book-keeping shared by the jobs that work off the GUI thread (import, report, preview).
+"""Book-keeping of the jobs that work on a thread beside the GUI's (the importer).
 
 A full garbage collection walks every object of the app while holding Python's lock, on
 whichever thread triggers it; a job allocates a lot, so a collection would come during it and

@@ -680,7 +680,7 @@ def preview_first_page(data: ReportData, page_size: str = "A4", *,
                        include: Collection[str] = tuple(OPTIONAL_SECTIONS)) -> QImage:
     """Page 1 of the report as it will print, on white (for the report dialog's preview).
 
-    QtGui only, like the PDF itself, so the dialog makes it on a worker thread.
+    QtGui only, like the PDF itself: the report's worker process draws it for the form.
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r}: it must be A4 or Letter")

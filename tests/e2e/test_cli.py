@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import pathlib
 
 import pytest
@@ -408,6 +409,72 @@ def test_report_command_writes_a_pdf(example, tmp_path, monkeypatch) -> None:
     result = example("report", "--out", str(pdf))
     assert result.code == 0, result.err
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_windows_report_worker_says_each_page_and_writes_without_a_backup(
+        example, tmp_path, monkeypatch, data_dir) -> None:
+    """``report-worker`` is the window's report in a process of its own (gui/report_dialog):
+    it is not offered in --help, says each page on a line, and only reads the data folder."""
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert "report-worker" not in example("--help").out
+    pdf = tmp_path / "for-the-physio.pdf"
+    pdf.write_bytes(b"an older report the form asked to replace")
+    before = sorted(p.name for p in data_dir.iterdir())
+    result = example("report-worker", "--out", str(pdf), "--page-size", "Letter",
+                     "--today", "2026-03-05", "--include", "history")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    pages = [line.split() for line in lines[:-1]]
+    assert lines[-1] == "written" and pages[0] == ["page", "0", pages[0][2]]
+    done = [int(page[1]) for page in pages]
+    assert done == sorted(done) and done[-1] == int(pages[-1][2]) > 0  # up to the last page
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in data_dir.iterdir()) == before  # no backup taken
+
+    png = tmp_path / "page-1.png"
+    preview = example("report-worker", "--preview", "--out", str(png), "--page-size", "A4",
+                      "--today", "2026-03-05")
+    assert preview.out.splitlines() == ["written"] and png.read_bytes()[:4] == b"\x89PNG"
+
+    nowhere = example("report-worker", "--out", str(tmp_path / "gone" / "r.pdf"),
+                      "--page-size", "A4", "--today", "2026-03-05")
+    assert nowhere.code == 4
+    (word,) = nowhere.out.splitlines()[-1:]
+    assert word.startswith("failed ") and "gone" in word
+
+
+def test_the_report_worker_stops_between_pages_when_told(tmp_path) -> None:
+    """SIGTERM (the progress dialog's Cancel) stops it before the file is written."""
+    import signal
+    import subprocess
+    import sys
+
+    from recoverydesk.core.model import Activity, DayLog, EpisodeInfo
+    from recoverydesk.storage.store import Store
+
+    data = tmp_path / "data"
+    store = Store.open(data)
+    start = TODAY - dt.timedelta(days=729)
+    with store.db.atomic():  # two years: a report of many pages
+        store.start_episode(EpisodeInfo(start), today=TODAY)
+        for k in range(730):
+            day = start + dt.timedelta(days=k)
+            store.save_day(DayLog(day, k % 3), [Activity(day, "walk", 3000.0, 1800.0)],
+                           today=TODAY)
+    store.close()
+    pdf = tmp_path / "report.pdf"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "recoverydesk", "--data-dir", str(data), "report-worker",
+         "--out", str(pdf), "--page-size", "A4", "--today", TODAY.isoformat()],
+        stdout=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    assert worker.stdout is not None
+    first = worker.stdout.readline()
+    assert first.startswith("page ")
+    worker.send_signal(signal.SIGTERM)
+    rest = worker.stdout.read().splitlines()
+    assert worker.wait(timeout=60) == 0
+    assert rest[-1] == "cancelled" and not pdf.exists()
 
 
 # --- as a real program -----------------------------------------------------------------------
