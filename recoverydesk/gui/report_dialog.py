@@ -482,6 +482,7 @@ class ReportJob(_WorkerJob):
         if progress:
             dialog = QProgressDialog("Writing the clinician report…", "Cancel", 0, 0, window)
             dialog.setWindowTitle(TITLE)
+            dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * 64)  # whole title
             dialog.setAccessibleName("Report progress")
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(400)  # a short report never flashes a dialog
