@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -60,9 +60,6 @@ from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
 from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
 from recoverydesk.render.report_pdf import PAGE_SIZES
-
-if TYPE_CHECKING:
-    pass
 
 TITLE = "Clinician report"
 
@@ -211,8 +208,8 @@ class ReportDialog(QDialog):
         self.refresh_preview()
 
     def refresh_preview(self) -> None:
-        """Make page 1 afresh on a worker thread (a ten-year report takes most of a second
-        to lay out); while one is being made, once more when it is done."""
+        """Draw page 1 afresh in the worker process (ten years take most of a second to lay
+        out); while one is being drawn, once more when it is done."""
         if self.preview_job is not None:
             self._preview_stale = True
             return
@@ -521,7 +518,7 @@ class ReportJob(_WorkerJob):
 
 def save_report(window: QWidget | None, session: Session, *, choose: Chooser | None = None,
                 offer_open: OfferOpen | None = None, progress: bool = True) -> ReportJob | None:
-    """File → Clinician report…: page size and file, then write the PDF on a worker thread.
+    """File → Clinician report…: page size and file, then write the PDF in the worker process.
 
     Returns the running job (its ``finished`` signal says when the file is there, and
     ``offer_open`` is called then), or None when the user backed out or nothing could start.

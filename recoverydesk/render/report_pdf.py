@@ -88,8 +88,8 @@ CHART_SCALE = 4
 """The chart image holds this many pixels per CSS pixel (about 380 dpi on paper)."""
 FONT_PT = 9.0
 _CHUNK = 250
-"""Lines or dots per QPainter call: each call holds Python's lock while Qt draws, and the
-report is drawn on a worker thread; short calls let the GUI thread in between."""
+"""Lines or dots per QPainter call: each call holds Python's lock while Qt draws, so short
+calls keep any other thread of the process (a caller's GUI thread) waiting only briefly."""
 
 _PHASE_SHADES = {"rest": "#e6e6e6", "walk": "#f6f6f6", "low_impact": "#dcdcdc",
                  "run": "#f0f0f0", "full": "#d2d2d2"}
