@@ -69,9 +69,12 @@ def application() -> QApplication:
 
         app.setWindowIcon(app_icon())
         apply_theme(app)
-        from recoverydesk.gui.style import install_legible_style
+        from recoverydesk.gui.style import install_check_box_edges
 
-        install_legible_style(app)
+        install_check_box_edges(app)
+        # The desktop switched between light and dark: edges from the new palette, once set.
+        app.styleHints().colorSchemeChanged.connect(
+            lambda _scheme: QTimer.singleShot(0, lambda: install_check_box_edges(app)))
     return app
 
 

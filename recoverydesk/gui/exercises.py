@@ -50,7 +50,7 @@ from recoverydesk.core.exercises import TARGETS, Exercise, Library, load_library
 from recoverydesk.core.model import PHASES
 from recoverydesk.gui.illustration import IllustrationCard, illustration_bytes
 from recoverydesk.gui.session import Session
-from recoverydesk.gui.style import caution_style, is_dark, muted_colour, scaled_font
+from recoverydesk.gui.style import FlatButton, caution_style, is_dark, muted_colour, scaled_font
 
 _ALL = None
 """The item data of the "All phases" / "All areas" entries of the filter combos."""
@@ -381,8 +381,7 @@ class ExercisesView(QWidget):
         self.done_button.setAccessibleName("Mark this exercise done today")
         self.done_button.setMinimumHeight(32)
         self.done_button.clicked.connect(self._on_done_button_clicked)
-        self.clear_button = QPushButton("Clear today's mark")
-        self.clear_button.setFlat(True)
+        self.clear_button = FlatButton("Clear today's mark")
         self.clear_button.setAccessibleName("Clear today's done mark for this exercise")
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         done_row.addWidget(self.done_button)

@@ -38,7 +38,7 @@ from recoverydesk.core.model import PHASES, RED_FLAGS, Activity, DayLog, Validat
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.spinboxes import OptionalSpinBox
-from recoverydesk.gui.style import is_dark, scaled_font
+from recoverydesk.gui.style import FlatButton, is_dark, scaled_font
 
 GATE_RULES = ("G1", "G2", "G3", "G4", "G5")
 GATE_TITLES = {
@@ -635,10 +635,9 @@ class TodayView(QWidget):
                 row_lay.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
                 row_lay.addWidget(_CheckLabel(item.text, box, row), 1, Qt.AlignmentFlag.AlignTop)
                 if item.exercise:
-                    how = QPushButton("How to…", row)
+                    how = FlatButton("How to…", row)
                     how.setAccessibleName(f"How to do: {item.text}")
                     how.setToolTip("Open this exercise in the Exercises view")
-                    how.setFlat(True)
                     how.clicked.connect(self._make_exercise_slot(item.exercise))
                     row_lay.addWidget(how, 0, Qt.AlignmentFlag.AlignTop)
                 self.checklist_layout.addWidget(row)
