@@ -6,8 +6,6 @@ emergency dialog, holds, the risk screen, dismissable notices, ignored actions, 
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,7 +13,6 @@ from PySide6.QtCore import Qt
 from recoverydesk.core import engine
 from recoverydesk.core.explain import day_words
 from recoverydesk.core.model import Action, Activity, DayLog, EpisodeInfo
-from recoverydesk.demo import fill_demo
 from recoverydesk.gui.logform import LogView
 from recoverydesk.gui.notices import dismissed_key
 from recoverydesk.gui.ready_dialog import ReadyDialog
@@ -33,12 +30,6 @@ def day(n: int) -> dt.date:
     return START + dt.timedelta(days=n - 1)
 
 
-@pytest.fixture
-def demo(tmp_path: pathlib.Path) -> Iterator[Store]:
-    store = Store.open(tmp_path / "demo")
-    fill_demo(store, TODAY)
-    yield store
-    store.close()
 
 
 def today_view(qtbot, session: Session) -> TodayView:
@@ -57,8 +48,8 @@ def demo_timeline(store: Store) -> list[engine.DayStatus]:
 
 # --- the ladder card and the guide -------------------------------------------------------------
 
-def test_ladder_card_shows_the_stage_its_session_and_yesterday(qtbot, demo: Store) -> None:
-    session = Session(demo, today=lambda: TODAY)
+def test_ladder_card_shows_the_stage_its_session_and_yesterday(qtbot, demo_store: Store) -> None:
+    session = Session(demo_store, today=lambda: TODAY)
     view = today_view(qtbot, session)
     status = session.status()
     assert status is not None and status.phase == "run" and status.run_stage
@@ -78,22 +69,22 @@ def test_ladder_card_shows_the_stage_its_session_and_yesterday(qtbot, demo: Stor
 
 @pytest.mark.parametrize("move, words", [("down", "went badly"), ("up", "went well"),
                                          ("layoff", "No run since")])
-def test_ladder_card_judges_yesterday_in_words(qtbot, demo: Store, move: str,
+def test_ladder_card_judges_yesterday_in_words(qtbot, demo_store: Store, move: str,
                                                words: str) -> None:
-    moved = next(s for s in demo_timeline(demo) if s.ladder == move)
-    view = today_view(qtbot, Session(demo, today=lambda: moved.day))
+    moved = next(s for s in demo_timeline(demo_store) if s.ladder == move)
+    view = today_view(qtbot, Session(demo_store, today=lambda: moved.day))
     assert any(words in line for line in view.ladder_card.lines()), view.ladder_card.lines()
     assert view.ladder_card.title.text().endswith(f"stage {moved.run_stage} of 9")
 
 
 def test_ladder_card_shows_the_runners_cadence_and_the_quicker_mark(
-        qtbot, demo: Store) -> None:
-    runs = [a for a in demo.activities() if a.kind == "run"]
+        qtbot, demo_store: Store) -> None:
+    runs = [a for a in demo_store.activities() if a.kind == "run"]
     for activity in runs:  # as if the watch had recorded cadence: 160 steps a minute
-        demo.save_day(demo.day_log(activity.day), [
+        demo_store.save_day(demo_store.day_log(activity.day), [
             Activity(activity.day, "run", activity.distance_m, activity.duration_s,
                      activity.pain, cadence_spm=160.0)], replace_activities=False, today=TODAY)
-    view = today_view(qtbot, Session(demo, today=lambda: TODAY))
+    view = today_view(qtbot, Session(demo_store, today=lambda: TODAY))
     cadence = [line for line in view.ladder_card.lines() if "cadence" in line]
     assert cadence and "160 steps a minute" in cadence[0] and "168" in cadence[0]
 
@@ -114,9 +105,9 @@ def ready_actions(store: Store, on: dt.date) -> list[Action]:
     return [a for a in episode.actions if a.kind == "ready" and a.day == on]
 
 
-def test_ready_dialog_records_only_a_full_pass(qtbot, demo: Store) -> None:
-    on = low_impact_day(demo)
-    session = Session(demo, today=lambda: on)
+def test_ready_dialog_records_only_a_full_pass(qtbot, demo_store: Store) -> None:
+    on = low_impact_day(demo_store)
+    session = Session(demo_store, today=lambda: on)
     view = today_view(qtbot, session)
     assert session.status().phase == "low_impact"
     assert view.ready_button.isVisible()
@@ -143,22 +134,22 @@ def test_ready_dialog_records_only_a_full_pass(qtbot, demo: Store) -> None:
     assert not dialog.checks[4].isEnabled() and not dialog.checks[5].isEnabled()
     dialog.hop_pain.setChecked(False)
 
-    assert ready_actions(demo, on) == []
+    assert ready_actions(demo_store, on) == []
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
-    assert ready_actions(demo, on) == [Action(on, "ready")]
+    assert ready_actions(demo_store, on) == [Action(on, "ready")]
     status = session.status()
     assert status is not None and status.reason("G6") is not None and status.reason("G6").ok
 
 
-def test_ready_dialog_cancelled_writes_nothing(qtbot, demo: Store) -> None:
-    on = low_impact_day(demo)
-    session = Session(demo, today=lambda: on)
+def test_ready_dialog_cancelled_writes_nothing(qtbot, demo_store: Store) -> None:
+    on = low_impact_day(demo_store)
+    session = Session(demo_store, today=lambda: on)
     dialog = ReadyDialog(session)
     qtbot.addWidget(dialog)
     for box in (*dialog.checks, dialog.morning):
         box.setChecked(True)
     dialog.reject()
-    assert ready_actions(demo, on) == []
+    assert ready_actions(demo_store, on) == []
 
 
 # --- pauses, tiers, holds and the dated clearance ----------------------------------------------

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QPushButton
 
-from recoverydesk.demo import fill_demo
 from recoverydesk.gui import report_dialog as report
 from recoverydesk.gui.dates import to_qdate
 from recoverydesk.gui.session import Session
-from recoverydesk.storage.store import Store
+from tests.conftest import DEMO_TODAY
 
 pytestmark = pytest.mark.gui
 pypdf = pytest.importorskip("pypdf")
 
-TODAY = dt.date(2026, 3, 20)
-
-
-@pytest.fixture
-def demo_store(tmp_path: pathlib.Path) -> Iterator[Store]:
-    store = Store.open(tmp_path / "demo")
-    fill_demo(store, TODAY)
-    yield store
-    store.close()
+TODAY = DEMO_TODAY  # the last day of the demo_store fixture (tests/conftest.py)
 
 
 def test_save_report_from_the_window(qtbot, demo_store, tmp_path):

@@ -7,26 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import pathlib
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from recoverydesk.core.model import DayLog, EpisodeInfo
-from recoverydesk.demo import fill_demo
 from recoverydesk.interchange.report_data import gather, report_html
 from recoverydesk.storage.store import Store
+from tests.conftest import DEMO_TODAY
 
-TODAY = dt.date(2026, 3, 20)
-
-
-@pytest.fixture
-def demo_store(tmp_path: pathlib.Path) -> Iterator[Store]:
-    store = Store.open(tmp_path / "demo")
-    fill_demo(store, TODAY)
-    yield store
-    store.close()
+TODAY = DEMO_TODAY  # the last day of the demo_store fixture (tests/conftest.py)
 
 
 def _text(page: str) -> str:

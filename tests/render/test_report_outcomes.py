@@ -5,28 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import pathlib
 import unicodedata
-from collections.abc import Iterator
 
 import pytest
 
 from recoverydesk.core.model import DayLog, EpisodeInfo
-from recoverydesk.demo import DEMO_DAYS, fill_demo
+from recoverydesk.demo import DEMO_DAYS
 from recoverydesk.render import report_pdf as report
 from recoverydesk.storage.store import Store
+from tests.conftest import DEMO_TODAY
 
 pypdf = pytest.importorskip("pypdf")
 
 pytestmark = pytest.mark.gui
 
-TODAY = dt.date(2026, 3, 20)
-
-
-@pytest.fixture
-def demo_store(tmp_path: pathlib.Path) -> Iterator[Store]:
-    store = Store.open(tmp_path / "demo")
-    fill_demo(store, TODAY)
-    yield store
-    store.close()
+TODAY = DEMO_TODAY  # the last day of the demo_store fixture (tests/conftest.py)
 
 
 def _pages(path: pathlib.Path) -> list[str]:

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
-from collections.abc import Iterator
 
 import pytest
 
-from recoverydesk.demo import fill_demo
 from recoverydesk.render import report_pdf as report
 from recoverydesk.storage.store import Store
+from tests.conftest import DEMO_TODAY
 
 pypdf = pytest.importorskip("pypdf")
 
-TODAY = dt.date(2026, 3, 20)
-
-
-@pytest.fixture
-def demo_store(tmp_path: pathlib.Path) -> Iterator[Store]:
-    store = Store.open(tmp_path / "demo")
-    fill_demo(store, TODAY)
-    yield store
-    store.close()
+TODAY = DEMO_TODAY  # the last day of the demo_store fixture (tests/conftest.py)
 
 
 def _text(path: pathlib.Path) -> str:
