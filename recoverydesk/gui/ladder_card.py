@@ -9,13 +9,13 @@ any column.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from recoverydesk.core import engine, words
 from recoverydesk.core.cadence import cadence_history
 from recoverydesk.core.explain import templates
 from recoverydesk.gui.session import Session
-from recoverydesk.gui.style import scaled_font
+from recoverydesk.gui.style import card_layout, scaled_font
 
 
 def card_text(key: str, **values: object) -> str:
@@ -28,12 +28,8 @@ class _Card(QFrame):
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(name)
-        em = self.fontMetrics().height()
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(em, round(em * 0.7), em, em)
-        lay.setSpacing(round(em * 0.5))
+        lay = card_layout(self)
         self.title = QLabel(self)
         self.title.setFont(scaled_font(self, 1.2, bold=True))
         self.title.setWordWrap(True)

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QPushButton, QVBoxLayout, QWidget
 
 from recoverydesk.core.markers import MARKERS
 
@@ -71,6 +71,17 @@ def caution_style(palette: QPalette) -> str:
         back, rule = "#fdf5e4", "#d9a441"
     return (f"background: {back}; border: none; border-left: 4px solid {rule};"
             "border-radius: 6px; padding: 8px 12px;")
+
+
+def card_layout(card: QFrame) -> QVBoxLayout:
+    """Frame ``card`` as Today's boxes are framed and give it their column, so boxes that
+    stand side by side (the check-in, the ladder, the gate…) line up."""
+    card.setFrameShape(QFrame.Shape.StyledPanel)
+    em = card.fontMetrics().height()
+    lay = QVBoxLayout(card)
+    lay.setContentsMargins(em, round(em * 0.7), em, em)
+    lay.setSpacing(round(em * 0.5))
+    return lay
 
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:

@@ -38,7 +38,7 @@ from recoverydesk.core.model import PHASES, RED_FLAGS, Activity, DayLog, Validat
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.spinboxes import OptionalSpinBox
-from recoverydesk.gui.style import FlatButton, is_dark, scaled_font
+from recoverydesk.gui.style import FlatButton, card_layout, is_dark, scaled_font
 
 GATE_RULES = ("G1", "G2", "G3", "G4", "G5")
 GATE_TITLES = {
@@ -353,12 +353,8 @@ class TodayView(QWidget):
     def _card(self, parent: QWidget, title: str) -> tuple[QFrame, QVBoxLayout]:
         """A titled, framed box: the unit Today is made of."""
         card = QFrame(parent)
-        card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setAccessibleName(title)
-        em = self.fontMetrics().height()
-        lay = QVBoxLayout(card)
-        lay.setContentsMargins(em, round(em * 0.7), em, em)
-        lay.setSpacing(round(em * 0.5))
+        lay = card_layout(card)
         lay.addWidget(self._section_title(card, title))
         return card, lay
 
