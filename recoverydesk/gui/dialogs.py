@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from recoverydesk.core import words
 from recoverydesk.core.explain import day_words
 from recoverydesk.core.model import RED_FLAGS, from_metres, to_metres
+from recoverydesk.gui.ask import ask
 from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session
 
@@ -419,15 +419,10 @@ class RestoreDialog(QDialog):
 def confirm_restore(parent: QWidget | None, info: BackupInfo) -> bool:
     """The last word before a restore; keeping the data as it is is the default."""
     taken = info.taken_at
-    box = QMessageBox(QMessageBox.Icon.Warning, "Replace your data?",
-                      f"Replace your data with the backup from "
-                      f"{words.date_text(taken.date(), weekday=True)} at {taken:%H:%M} "
-                      f"({info.holds()})?", parent=parent)
-    box.setInformativeText("What you have now is kept as a backup of its own, so this can "
-                           "be undone by restoring that one.")
-    restore = box.addButton("Restore this backup", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep my data", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is restore
+    return ask(parent, "Replace your data?",
+               f"Replace your data with the backup from "
+               f"{words.date_text(taken.date(), weekday=True)} at {taken:%H:%M} "
+               f"({info.holds()})?", "Restore this backup", "Keep my data",
+               destructive=True,
+               detail="What you have now is kept as a backup of its own, so this can be "
+                      "undone by restoring that one.")

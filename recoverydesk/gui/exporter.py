@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from recoverydesk.core import words
+from recoverydesk.gui.ask import ask
 from recoverydesk.gui.session import Session, StoreError
 
 
@@ -117,15 +118,9 @@ def choose_export(window: QWidget | None, session: Session) -> ExportChoice | No
 
 def ask_replace(window: QWidget | None, path: Path) -> bool:
     """Ask before an export replaces a file (DESIGN §8); Cancel is the default."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "Replace the file?",
-                      f"{path.name} already exists in {path.parent}. Replace it with this "
-                      "export?", parent=window)
-    replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is replace
+    return ask(window, "Replace the file?",
+               f"{path.name} already exists in {path.parent}. Replace it with this export?",
+               "Replace", "Cancel", destructive=True)
 
 
 def csv_target(folder: Path, today: datetime.date) -> Path:

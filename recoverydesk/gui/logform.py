@@ -65,6 +65,7 @@ from recoverydesk.core.model import (
 from recoverydesk.core.outcomes import suggested_flag
 from recoverydesk.core.outcomes import texts as outcome_texts
 from recoverydesk.gui import style
+from recoverydesk.gui.ask import ask
 from recoverydesk.gui.bodymap import BodyMapPicker
 from recoverydesk.gui.dates import from_qdate, to_qdate
 from recoverydesk.gui.session import Session, StoreError
@@ -93,13 +94,7 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     default. The buttons come from the title's question ("Remove a red flag?" gives
     "Remove the red flag" and "Keep it")."""
     yes, no = ANSWERS.get(title, ("Yes", "No"))
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is go
+    return ask(parent, title, text, yes, no)
 
 
 REMOVE_FLAG_TITLE = "Remove a red flag?"
