@@ -32,3 +32,14 @@ def demo_store(tmp_path: pathlib.Path) -> Iterator[Store]:
     fill_demo(store, DEMO_TODAY)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """A data folder holding the demo recovery ending on ``DEMO_TODAY``, filled once for a
+    whole test module (each test opens its own store on it)."""
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    store = Store.open(folder)
+    fill_demo(store, DEMO_TODAY)
+    store.close()
+    return folder

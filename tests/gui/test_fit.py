@@ -8,7 +8,6 @@ Log's Save out of sight.
 
 from __future__ import annotations
 
-import datetime as dt
 import pathlib
 from collections.abc import Iterator
 
@@ -16,25 +15,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from recoverydesk.app import build_main_window
-from recoverydesk.demo import fill_demo
 from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow
 from recoverydesk.storage.store import Store
+from tests.conftest import DEMO_TODAY
 from tests.gui.fit import clipped, fully_visible, horizontal_scroll_bars
 
 pytestmark = pytest.mark.gui
 
-TODAY = dt.date(2026, 3, 20)
+TODAY = DEMO_TODAY  # the last day of the demo_dir fixture (tests/conftest.py)
 SCREENS = ((1024, 600), (1366, 768), (1920, 1080))
 TITLE_BAR = 40
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    folder = tmp_path_factory.mktemp("fit") / "demo"
-    store = Store.open(folder)
-    fill_demo(store, TODAY)
-    store.close()
-    return folder
 
 
 @pytest.fixture

@@ -24,26 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from recoverydesk.app import build_main_window
-from recoverydesk.demo import fill_demo
 from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow
 from recoverydesk.storage.store import Store
+from tests.conftest import DEMO_TODAY
 
 pytestmark = pytest.mark.gui
 
-TODAY = dt.date(2026, 3, 20)
+TODAY = DEMO_TODAY  # the last day of the demo_dir fixture (tests/conftest.py)
 DEAD_STOPS = (QScrollArea, QStackedWidget, QSplitter)
 """Containers that, when Tab stops on them, leave the runner on nothing they can use."""
 INPUTS = (QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit)
 """Fields a runner fills in: each also says what it wants (its description)."""
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    folder = tmp_path_factory.mktemp("keys") / "demo"
-    store = Store.open(folder)
-    fill_demo(store, TODAY)
-    store.close()
-    return folder
 
 
 @pytest.fixture
