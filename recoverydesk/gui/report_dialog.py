@@ -305,7 +305,8 @@ class _WorkerJob(QObject):
     on its standard output, then one last word: ``written``, ``cancelled`` or ``failed …``.
     """
 
-    def __init__(self, session: Session, arguments: list[str]) -> None:
+    def __init__(self, session: Session, out: Path, page_size: str, include: Collection[str],
+                 since: datetime.date | None, *, preview: bool = False) -> None:
         super().__init__()
         if session.episode is None:
             raise ValueError("There is no episode yet, so there is nothing to report.")
@@ -316,7 +317,10 @@ class _WorkerJob(QObject):
         self._process = QProcess(self)
         program, full = worker_command([
             "--data-dir", str(session.data_dir), "report-worker",
-            "--today", session.today().isoformat(), *arguments])
+            "--today", session.today().isoformat(), "--out", str(out),
+            "--page-size", page_size, "--include", ",".join(include),
+            *(["--since", since.isoformat()] if since else []),
+            *(["--preview"] if preview else [])])
         self._process.setProgram(program)
         self._process.setArguments(full)
         self._process.setProcessEnvironment(worker_environment())
@@ -425,9 +429,7 @@ class PreviewJob(_WorkerJob):
         handle, name = tempfile.mkstemp(prefix="recoverydesk-preview-", suffix=".png")
         os.close(handle)
         try:
-            super().__init__(session, ["--preview", "--out", name, "--page-size", page_size,
-                                       "--include", ",".join(include)]
-                             + (["--since", since.isoformat()] if since else []))
+            super().__init__(session, Path(name), page_size, include, since, preview=True)
         except ValueError:
             os.unlink(name)
             raise
@@ -466,9 +468,7 @@ class ReportJob(_WorkerJob):
                  *, include: Collection[str] = tuple(OPTIONAL_SECTIONS),
                  since: datetime.date | None = None,
                  offer_open: OfferOpen | None = None, progress: bool = True) -> None:
-        super().__init__(session, ["--out", str(path), "--page-size", page_size,
-                                   "--include", ",".join(include)]
-                         + (["--since", since.isoformat()] if since else []))
+        super().__init__(session, path, page_size, include, since)
         self.path = path
         self.error = ""
         self.cancelled = False
