@@ -12,7 +12,7 @@ import dataclasses
 import datetime
 import pathlib
 import weakref
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -446,19 +446,6 @@ class Session(QObject):
         from recoverydesk.storage.backup import close_after_daily_backup
 
         return close_after_daily_backup(self._store)
-
-    def write_report(self, path: pathlib.Path, page_size: str, *, replace: bool = True,
-                     include: Collection[str] | None = None,
-                     since: datetime.date | None = None) -> None:
-        """Write the clinician report of the open episode as a PDF (``render/report_pdf``);
-        an existing file is replaced (the window's form has asked); ``include`` names its
-        optional sections (None: all of them)."""
-        from recoverydesk.interchange.report_data import OPTIONAL_SECTIONS
-        from recoverydesk.render.report_pdf import write_report
-
-        write_report(self._store, path, page_size, today=self.today(), content=self.content,
-                     replace=replace, since=since,
-                     include=tuple(OPTIONAL_SECTIONS) if include is None else include)
 
     def reload(self) -> None:
         """Forget every cache (after an import, a restore or a settings change)."""
