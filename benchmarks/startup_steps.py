@@ -7,8 +7,9 @@ after each step up to Today's first paint; the table gives each step's median ov
 "Ours" is everything after ``import PySide6.QtWidgets``, which the bare window pays too.
 
 ``--floor`` measures what start-up would cost if the first frame needed none of our Qt-free
-core and none of the runner's data: each child imports the core, opens the store and works out
-today's answers *before* its clock starts, then builds and paints the window as usual. Run in
+core and none of the runner's data: each child imports the Session (and with it the core), opens
+the store and works out today's answers in a stretch its clock leaves out, then builds and
+paints the window as usual. Run in
 turn with bare windows, it gives the start-up ratio that is left for the widgets alone (an upper
 bound: what the cards still read from the store is counted). That is the most a first frame
 painted from a saved summary of Today could reach (docs/performance.md).
