@@ -386,6 +386,13 @@ class _Checker:
         assert value is not None
         return value
 
+    def choice(self, field: str, allowed: tuple[str, ...]) -> str:
+        """Text that must be one of ``allowed`` (an urgency, a level)."""
+        value = self.required_text(field)
+        if value not in allowed:
+            self.fail(field, f"{field!r} is {value!r}; it must be one of {', '.join(allowed)}")
+        return value
+
     def identifier(self, field: str, *, optional: bool = False) -> str | None:
         value = self.text(field, optional=optional)
         if value is not None and not _ID.fullmatch(value):
@@ -551,10 +558,7 @@ def _parse_red_flags(data: dict[str, Any]) -> tuple[dict[str, RedFlag], dict[str
         if flag_id not in data:
             raise ContentError(file, f"red flag {flag_id!r} is missing", flag_id)
         check = _Checker(file, f"red flag {flag_id!r}", data[flag_id], _FLAG_KEYS)
-        urgency = check.required_text("urgency")
-        if urgency not in URGENCIES:
-            check.fail("urgency", f"'urgency' is {urgency!r}; it must be one of "
-                                  f"{', '.join(URGENCIES)}")
+        urgency = check.choice("urgency", URGENCIES)
         flags[flag_id] = RedFlag(flag_id, check.required_text("label"),
                                  check.required_text("explanation"), urgency,
                                  check.required_text("advice"))
@@ -574,9 +578,7 @@ def _parse_risks(data: dict[str, Any]) -> tuple[dict[str, Risk], str]:
         if risk_id not in data:
             raise ContentError(file, f"risk {risk_id!r} is missing", risk_id)
         check = _Checker(file, f"risk {risk_id!r}", data[risk_id], _RISK_KEYS)
-        level = check.required_text("level")
-        if level not in RISK_LEVELS:
-            check.fail("level", f"'level' is {level!r}; it must be one of {', '.join(RISK_LEVELS)}")
+        level = check.choice("level", RISK_LEVELS)
         risks[risk_id] = Risk(risk_id, check.required_text("question"),
                               check.required_text("short"), check.required_text("why"), level)
     return risks, intro
