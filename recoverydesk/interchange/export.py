@@ -324,6 +324,13 @@ class _Record:
             raise self.refuse(field, value, "a whole number" + (" or null" if optional else ""))
         return value
 
+    def row_id(self) -> int:
+        """The row's ``id``, which other rows name: a whole number from 1 (SQLite's range)."""
+        ident = self.integer("id", optional=False)
+        if ident is None or not 1 <= ident <= 2**62:
+            raise self.refuse("id", ident, "a whole number from 1")
+        return ident
+
     def number(self, field: str) -> float | None:
         value = self.data.get(field)
         if value is None:
@@ -342,9 +349,7 @@ class _Record:
 
 def _episode(r: _Record, today: datetime.date) -> dict[str, Any]:
     r.keys(EPISODE_COLUMNS)
-    ident = r.integer("id", optional=False)
-    if ident is None or not 1 <= ident <= 2**62:
-        raise r.refuse("id", ident, "a whole number from 1")
+    ident = r.row_id()
     start = r.date("start", today)
     closed = r.date("closed_on", today, optional=True)
     assert start is not None
@@ -457,9 +462,7 @@ def _file(r: _Record, today: datetime.date) -> dict[str, Any]:
 
 def _psfs_activity(r: _Record, today: datetime.date) -> dict[str, Any]:
     r.keys(PSFS_ACTIVITY_COLUMNS)
-    ident = r.integer("id", optional=False)
-    if ident is None or not 1 <= ident <= 2**62:
-        raise r.refuse("id", ident, "a whole number from 1")
+    ident = r.row_id()
     created = r.date("created", today)
     retired = r.data.get("retired", False)
     if not isinstance(retired, bool):
