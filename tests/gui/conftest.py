@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import pathlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from recoverydesk.core.model import EpisodeInfo
 from recoverydesk.storage.store import Store
+from tests.conftest import DEMO_TODAY
+
+if TYPE_CHECKING:
+    from recoverydesk.gui.mainwindow import MainWindow
 
 TODAY = dt.date(2026, 3, 20)
 START = dt.date(2026, 3, 1)
@@ -29,6 +35,21 @@ def session(qtbot, store: Store):  # noqa: ARG001 - qtbot makes sure a QApplicat
     from recoverydesk.gui.session import Session
 
     return Session(store, today=lambda: TODAY)
+
+
+@pytest.fixture
+def demo_window(qtbot, demo_dir: pathlib.Path) -> Iterator[MainWindow]:
+    """The main window over the demo recovery on ``DEMO_TODAY``, built as the app builds it,
+    not yet shown, in its normal (not maximised) state; nothing is remembered."""
+    from recoverydesk.app import build_main_window
+
+    store = Store.open(demo_dir)
+    window = build_main_window(store, DEMO_TODAY, remember=False)
+    qtbot.addWidget(window)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    yield window
+    window.close()
+    store.close()
 
 
 def show_view(qtbot, widget: QWidget, size: tuple[int, int] = (1100, 750)) -> QWidget:

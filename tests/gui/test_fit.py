@@ -8,34 +8,15 @@ Log's Save out of sight.
 
 from __future__ import annotations
 
-import pathlib
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtCore import Qt
 
-from recoverydesk.app import build_main_window
 from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow
-from recoverydesk.storage.store import Store
-from tests.conftest import DEMO_TODAY
 from tests.gui.fit import clipped, fully_visible, horizontal_scroll_bars
 
 pytestmark = pytest.mark.gui
 
-TODAY = DEMO_TODAY  # the last day of the demo_dir fixture (tests/conftest.py)
 SCREENS = ((1024, 600), (1366, 768), (1920, 1080))
 TITLE_BAR = 40
-
-
-@pytest.fixture
-def demo_window(qtbot, demo_dir: pathlib.Path) -> Iterator[MainWindow]:
-    store = Store.open(demo_dir)
-    window = build_main_window(store, TODAY, remember=False)
-    qtbot.addWidget(window)
-    window.setWindowState(Qt.WindowState.WindowNoState)
-    yield window
-    window.close()
-    store.close()
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])

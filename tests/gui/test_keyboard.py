@@ -4,8 +4,6 @@ only on things a runner can use, and every stop has a name a screen reader can s
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -23,14 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.app import build_main_window
 from recoverydesk.gui.mainwindow import VIEW_NAMES, MainWindow
-from recoverydesk.storage.store import Store
-from tests.conftest import DEMO_TODAY
 
 pytestmark = pytest.mark.gui
 
-TODAY = DEMO_TODAY  # the last day of the demo_dir fixture (tests/conftest.py)
 DEAD_STOPS = (QScrollArea, QStackedWidget, QSplitter)
 """Containers that, when Tab stops on them, leave the runner on nothing they can use."""
 INPUTS = (QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit)
@@ -38,19 +32,13 @@ INPUTS = (QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit)
 
 
 @pytest.fixture
-def window(qtbot, demo_dir: pathlib.Path) -> Iterator[MainWindow]:
-    store = Store.open(demo_dir)
-    win = build_main_window(store, TODAY, remember=False)
-    qtbot.addWidget(win)
-    win.setWindowState(Qt.WindowState.WindowNoState)
-    win.resize(1920, 1040)  # room for everything, so positions are not scrolled away
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    yield win
-    win.close()
-    store.close()
+def window(qtbot, demo_window: MainWindow) -> MainWindow:
+    demo_window.resize(1920, 1040)  # room for everything, so positions are not scrolled away
+    demo_window.show()
+    qtbot.waitExposed(demo_window)
+    demo_window.activateWindow()
+    qtbot.waitUntil(demo_window.isActiveWindow)
+    return demo_window
 
 
 def spoken_name(widget: QWidget) -> str:
