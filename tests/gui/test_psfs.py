@@ -32,6 +32,15 @@ def today_view(qtbot, session) -> TodayView:
     return show_view(qtbot, TodayView(session), (1200, 900))
 
 
+def three_scored(store) -> list[int]:
+    """Three activities named and scored 2, 5 and 3 on FIRST; their ids, in that order."""
+    store.add_psfs_activities(["run 5 km easy", "sit through a meeting", "lift my child"],
+                              FIRST, today=TODAY)
+    ids = [a.id for a in store.psfs_activities()]
+    store.save_psfs(FIRST, dict(zip(ids, (2, 5, 3), strict=True)), today=TODAY)
+    return ids
+
+
 def test_first_time_asks_for_three_to_five_activities(qtbot, session, store) -> None:
     card = today_view(qtbot, session).psfs_card
     assert card.face() == "setup"
@@ -52,10 +61,7 @@ def test_first_time_asks_for_three_to_five_activities(qtbot, session, store) -> 
 
 def test_weekly_prompt_appears_seven_days_after_the_last_scores(qtbot, session, store,
                                                                 clock) -> None:
-    store.add_psfs_activities(["run 5 km easy", "sit through a meeting", "lift my child"],
-                              FIRST, today=TODAY)
-    ids = [a.id for a in store.psfs_activities()]
-    store.save_psfs(FIRST, dict(zip(ids, (2, 5, 3), strict=True)), today=TODAY)
+    three_scored(store)
     seen = {}
     for offset in (1, 6, 7, 9):
         clock["today"] = FIRST + dt.timedelta(days=offset)
@@ -67,14 +73,11 @@ def test_weekly_prompt_appears_seven_days_after_the_last_scores(qtbot, session, 
 
 def test_sliders_start_at_last_scores_and_save_with_the_keyboard(qtbot, session, store,
                                                                  clock) -> None:
-    store.add_psfs_activities(["run 5 km easy", "sit through a meeting", "lift my child"],
-                              FIRST, today=TODAY)
-    ids = [a.id for a in store.psfs_activities()]
-    store.save_psfs(FIRST, dict(zip(ids, (2, 5, 3), strict=True)), today=TODAY)
+    ids = three_scored(store)
     clock["today"] = FIRST + dt.timedelta(days=7)
     card = today_view(qtbot, session).psfs_card
     assert [s.value() for s in card.sliders.values()] == [2, 5, 3]
-    slider = card.sliders[ids[0]]  # type: ignore[index]
+    slider = card.sliders[ids[0]]
     slider.setFocus()
     for _ in range(3):
         qtbot.keyClick(slider, Qt.Key.Key_Right)
@@ -86,19 +89,16 @@ def test_sliders_start_at_last_scores_and_save_with_the_keyboard(qtbot, session,
 
 
 def test_rename_starts_afresh_and_retired_keeps_its_history(qtbot, session, store) -> None:
-    store.add_psfs_activities(["run 5 km easy", "sit through a meeting", "lift my child"],
-                              FIRST, today=TODAY)
-    first, second, third = (a.id for a in store.psfs_activities())
-    store.save_psfs(FIRST, {first: 2, second: 5, third: 3}, today=TODAY)  # type: ignore[dict-item]
+    first, second, third = three_scored(store)
     dialog = PsfsActivitiesDialog(session)
     qtbot.addWidget(dialog)
-    dialog.rename(third, "carry the shopping")  # type: ignore[arg-type]
-    dialog.set_retired(second, True)  # type: ignore[arg-type]
+    dialog.rename(third, "carry the shopping")
+    dialog.set_retired(second, True)
     assert [dialog.items.item(i).text() for i in range(dialog.items.count())] == [
         "run 5 km easy", "sit through a meeting (retired)", "lift my child (retired)",
         "carry the shopping"]
     assert len(store.psfs_scores()) == 3  # the retired ones keep their scores
-    dialog.rename(first, "carry the shopping")  # type: ignore[arg-type]
+    dialog.rename(first, "carry the shopping")
     assert "not already in use" in dialog.status.text()
 
 
