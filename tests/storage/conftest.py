@@ -2,14 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
+import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from recoverydesk.core.model import EpisodeInfo
-from recoverydesk.storage.store import Store
+from recoverydesk.storage.store import DB_NAME, Store
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+
+
+def schema1_folder(tmp_path: pathlib.Path) -> pathlib.Path:
+    """A data folder holding a copy of the first version's file (schema 1), not yet opened."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    return data
 
 
 @pytest.fixture

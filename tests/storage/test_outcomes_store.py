@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from sqlite_utils import Database
@@ -12,7 +11,7 @@ from recoverydesk.core.model import DayLog, ValidationError
 from recoverydesk.storage.migrations import m005_outcomes, migrations
 from recoverydesk.storage.store import DB_NAME, SCHEMA_VERSION, Store
 
-from .conftest import FIXTURES
+from .conftest import schema1_folder
 
 TODAY = dt.date(2026, 3, 20)
 W1, W2 = dt.date(2026, 3, 2), dt.date(2026, 3, 9)
@@ -47,9 +46,7 @@ def _check_migrated(store: Store) -> None:
 
 
 def test_schema1_file_migrates_to_outcomes(tmp_path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    data = schema1_folder(tmp_path)
     store = Store.open(data)
     assert [d.pain for d in store.day_logs()] == [6, 5, 4, 3, 3, 2]
     _check_migrated(store)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
 import sqlite3
 import stat
 
@@ -22,7 +21,7 @@ from recoverydesk.storage.store import (
     resolve_data_dir,
 )
 
-from .conftest import FIXTURES
+from .conftest import schema1_folder
 
 TODAY = dt.date(2026, 3, 20)
 
@@ -147,9 +146,7 @@ def test_journal_is_wal_with_full_sync_and_foreign_keys(store: Store) -> None:
 
 
 def test_old_schema_file_migrates_and_keeps_its_entries(tmp_path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    data = schema1_folder(tmp_path)
     store = Store.open(data)
     assert store.schema_version == SCHEMA_VERSION
     assert [d.pain for d in store.day_logs()] == [6, 5, 4, 3, 3, 2]
@@ -231,9 +228,7 @@ def _activity_columns(store: Store) -> list[str]:
 
 
 def test_m004_cadence_from_schema_1_keeps_activities_and_stores_cadence(tmp_path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    data = schema1_folder(tmp_path)
     before = sqlite3.connect(data / DB_NAME)
     old_rows = before.execute("SELECT day, kind, distance_m FROM activities ORDER BY id").fetchall()
     before.close()
@@ -290,9 +285,7 @@ def _engine_v2_actions_round_trip(store: Store, first: dt.date) -> None:
 
 
 def test_schema1_file_migrates_to_engine_v2_actions(tmp_path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(FIXTURES / "schema1.sqlite", data / DB_NAME)
+    data = schema1_folder(tmp_path)
     store = Store.open(data)
     assert store.schema_version == SCHEMA_VERSION
     _engine_v2_actions_round_trip(store, store.current_episode().start)  # type: ignore[union-attr]
