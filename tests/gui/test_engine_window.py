@@ -6,6 +6,7 @@ emergency dialog, holds, the risk screen, dismissable notices, ignored actions, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -318,53 +319,53 @@ def steady_recovery(store: Store, start: dt.date, days: int) -> dt.date:
     return current - dt.timedelta(days=1)
 
 
-def test_full_training_shows_the_guide_and_offers_recovered(qtbot, tmp_path) -> None:
+@pytest.fixture
+def steady(qtbot, tmp_path) -> Iterator[tuple[Store, Session]]:  # noqa: ARG001 - Qt app
+    """Seventy days of ``steady_recovery`` from START, and a Session on the last of them."""
     store = Store.open(tmp_path / "steady")
     try:
         store.start_episode(EpisodeInfo(START, baseline_weekly_m=30_000.0), today=START)
         last = steady_recovery(store, START, 70)
-        session = Session(store, today=lambda: last)
-        status = session.status()
-        assert status is not None and status.phase == "full" and status.offer_recovered
-        view = today_view(qtbot, session)
-        guide = status.guide
-        assert guide is not None and view.guide_card.isVisible()
-        assert view.guide_card.title.text().startswith(f"This week's guide (week {guide.block + 1}")
-        assert any("run so far" in line for line in view.guide_card.lines())
-        assert view.recovered_button.isVisible()
-        view.confirm = lambda box: True
-        qtbot.mouseClick(view.recovered_button, Qt.MouseButton.LeftButton)
-        assert store.current_episode() is None, "closed"
-        kept = store.episodes()
-        assert len(kept) == 1 and kept[0].start == START, "and kept"
-        assert store.load_episode(kept[0]) is not None
-        assert "Welcome" in view.heading.text()
+        yield store, Session(store, today=lambda: last)
     finally:
         store.close()
 
 
-def test_weekly_chart_draws_the_guide_of_full_training(qtbot, tmp_path) -> None:
+def test_full_training_shows_the_guide_and_offers_recovered(qtbot, steady) -> None:
+    store, session = steady
+    status = session.status()
+    assert status is not None and status.phase == "full" and status.offer_recovered
+    view = today_view(qtbot, session)
+    guide = status.guide
+    assert guide is not None and view.guide_card.isVisible()
+    assert view.guide_card.title.text().startswith(f"This week's guide (week {guide.block + 1}")
+    assert any("run so far" in line for line in view.guide_card.lines())
+    assert view.recovered_button.isVisible()
+    view.confirm = lambda box: True
+    qtbot.mouseClick(view.recovered_button, Qt.MouseButton.LeftButton)
+    assert store.current_episode() is None, "closed"
+    kept = store.episodes()
+    assert len(kept) == 1 and kept[0].start == START, "and kept"
+    assert store.load_episode(kept[0]) is not None
+    assert "Welcome" in view.heading.text()
+
+
+def test_weekly_chart_draws_the_guide_of_full_training(qtbot, steady) -> None:
     """§5.4/§6: the weekly mileage chart draws each 7-day block's guide in `full`."""
     from recoverydesk.gui.charts import WeeklyMileageChart, build_chart_data
 
-    store = Store.open(tmp_path / "steady")
-    try:
-        store.start_episode(EpisodeInfo(START, baseline_weekly_m=30_000.0), today=START)
-        last = steady_recovery(store, START, 70)
-        session = Session(store, today=lambda: last)
-        data = build_chart_data(session)
-        assert data is not None and data.guides
-        blocks = {s.guide.first_day: s.guide.guide_m for s in session.timeline()
-                  if s.guide is not None}
-        assert dict(data.guides) == blocks
-        chart = WeeklyMileageChart()
-        qtbot.addWidget(chart)
-        chart.set_series(data)
-        xs, ys = chart.guide_line.getData()
-        drawn = [y for y in ys if y == y]
-        assert drawn == [m / 1000 for m in blocks.values() for _ in (0, 1)]
-    finally:
-        store.close()
+    _store, session = steady
+    data = build_chart_data(session)
+    assert data is not None and data.guides
+    blocks = {s.guide.first_day: s.guide.guide_m for s in session.timeline()
+              if s.guide is not None}
+    assert dict(data.guides) == blocks
+    chart = WeeklyMileageChart()
+    qtbot.addWidget(chart)
+    chart.set_series(data)
+    xs, ys = chart.guide_line.getData()
+    drawn = [y for y in ys if y == y]
+    assert drawn == [m / 1000 for m in blocks.values() for _ in (0, 1)]
 
 
 def test_first_run_records_the_screen_on_the_start_date(qtbot, tmp_path, monkeypatch) -> None:
