@@ -140,6 +140,19 @@ class ErrorLabel(QLabel):
         self.hide()
 
 
+def _advice_box(name: str) -> QLabel:
+    """A framed, wrapped note under a group of the form, hidden until it has something to say
+    (what the body map suggests, what to do about ticked red flags)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setAccessibleName(name)
+    label.setFrameShape(QFrame.Shape.StyledPanel)
+    label.setContentsMargins(8, 6, 8, 6)
+    label.hide()
+    return label
+
+
 def _distance_decimals(units: str) -> int:
     return 2
 
@@ -360,13 +373,7 @@ class LogView(QWidget):
         sites_layout = QVBoxLayout(self.sites_box)
         self.body_map = BodyMapPicker()
         sites_layout.addWidget(self.body_map)
-        self.site_suggestion = QLabel()
-        self.site_suggestion.setWordWrap(True)
-        self.site_suggestion.setTextFormat(Qt.TextFormat.RichText)
-        self.site_suggestion.setAccessibleName("What the body map suggests")
-        self.site_suggestion.setFrameShape(QFrame.Shape.StyledPanel)
-        self.site_suggestion.setContentsMargins(8, 6, 8, 6)
-        self.site_suggestion.hide()
+        self.site_suggestion = _advice_box("What the body map suggests")
         sites_layout.addWidget(self.site_suggestion)
         self.errors["pain_sites"] = ErrorLabel()
         sites_layout.addWidget(self.errors["pain_sites"])
@@ -396,13 +403,7 @@ class LogView(QWidget):
             flags_layout.addWidget(check, index, 0)
             flags_layout.addWidget(tag, index, 1, Qt.AlignmentFlag.AlignRight)
             self.flag_boxes[flag_id] = check
-        self.flag_advice = QLabel()
-        self.flag_advice.setWordWrap(True)
-        self.flag_advice.setTextFormat(Qt.TextFormat.RichText)
-        self.flag_advice.setAccessibleName("What to do about the ticked red flags")
-        self.flag_advice.setFrameShape(QFrame.Shape.StyledPanel)
-        self.flag_advice.setContentsMargins(8, 6, 8, 6)
-        self.flag_advice.hide()
+        self.flag_advice = _advice_box("What to do about the ticked red flags")
         flags_layout.addWidget(self.flag_advice, len(RED_FLAGS), 0, 1, 2)
         self.errors["red_flag"] = ErrorLabel()
         flags_layout.addWidget(self.errors["red_flag"], len(RED_FLAGS) + 1, 0, 1, 2)
