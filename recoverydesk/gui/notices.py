@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from recoverydesk.core import engine
 from recoverydesk.gui.session import Session
-
-AMBER_BG, AMBER_FG, AMBER_EDGE = "#fff3cd", "#4d3800", "#d9a400"
+from recoverydesk.gui.style import AMBER_BG, AMBER_EDGE, AMBER_FG, clear_layout
 
 
 def dismissed_key(notice_id: str) -> str:
@@ -40,12 +39,7 @@ class NoticeBox(QFrame):
 
     def show_status(self, status: engine.DayStatus | None) -> None:
         """Show ``status``'s notices that have not been dismissed."""
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self._layout)
         self.buttons, self.texts = {}, {}
         notices = [] if status is None else [
             n for n in status.notices if not self._session.setting(dismissed_key(n.id), False)]

@@ -10,7 +10,14 @@ from typing import Any, cast
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QFrame, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from recoverydesk.core.markers import MARKERS
 
@@ -93,7 +100,20 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
 
 
 RED_BG, RED_FG = "#a4262c", "#ffffff"
-"""Box colours are set together with their text colour, so they read in light and dark themes."""
+AMBER_BG, AMBER_FG, AMBER_EDGE = "#fff3cd", "#4d3800", "#d9a400"
+"""Box colours are set together with their text colour, so they read in light and dark themes:
+red for a pause that needs care now, amber for warnings, notices and a hold."""
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Take every widget out of ``layout`` and delete it, hidden at once so nothing flickers
+    until the deletion happens at the next turn of the event loop."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
 
 
 # --- legibility (DESIGN §1.1: text ≥ 4.5:1, control borders ≥ 3:1, a visible focus) -----------

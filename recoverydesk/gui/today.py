@@ -51,7 +51,6 @@ GATE_TITLES = {
     "G7": "No hold on running",
 }
 
-AMBER_BG, AMBER_FG, AMBER_EDGE = "#fff3cd", "#4d3800", "#d9a400"
 BANNER_TITLES = {
     "emergency": "Seek care now — the plan is paused",
     "urgent": "See a doctor today — the plan is paused",
@@ -168,8 +167,8 @@ class TodayView(QWidget):
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
         self.warnings.setStyleSheet(
-            f"#amberBox {{ background: {AMBER_BG}; color: {AMBER_FG}; "
-            f"border: 1px solid {AMBER_EDGE}; border-radius: {em // 3}px; "
+            f"#amberBox {{ background: {style.AMBER_BG}; color: {style.AMBER_FG}; "
+            f"border: 1px solid {style.AMBER_EDGE}; border-radius: {em // 3}px; "
             f"padding: {em // 2}px; }}")
         self.warnings.setAccessibleName("Warnings")
         lay.addWidget(self.warnings)
@@ -562,9 +561,9 @@ class TodayView(QWidget):
         if tier != "hold":
             title = f"{MARKERS['flag'].symbol} {title}"  # the red flag's mark in every view
         em = self.fontMetrics().height()
-        bg, fg = (style.RED_BG, style.RED_FG) if red else (AMBER_BG, AMBER_FG)
+        bg, fg = (style.RED_BG, style.RED_FG) if red else (style.AMBER_BG, style.AMBER_FG)
         self.banner.setStyleSheet(
-            f"#redBanner {{ background: {bg}; border: 1px solid {bg if red else AMBER_EDGE};"
+            f"#redBanner {{ background: {bg}; border: 1px solid {bg if red else style.AMBER_EDGE};"
             f" border-radius: {em // 3}px; }} #redBanner QLabel {{ color: {fg}; }}")
         self.banner.setProperty("tier", tier)
         self.banner_title.setText(title)
@@ -614,12 +613,7 @@ class TodayView(QWidget):
         key = tuple(item.id for item in items) + ((phase,) if phase else ())
         if key != self._checklist_key:
             self._checklist_key = key
-            while self.checklist_layout.count():
-                child = self.checklist_layout.takeAt(0)
-                widget = child.widget() if child is not None else None
-                if widget is not None:
-                    widget.hide()
-                    widget.deleteLater()
+            style.clear_layout(self.checklist_layout)
             self._checkboxes = {}
             for item in items:
                 row = QWidget(self.checklist_box)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.app import dark_palette, light_palette
 from recoverydesk.gui import style
-from recoverydesk.gui.today import AMBER_BG, AMBER_FG
 
 pytestmark = pytest.mark.gui
 
@@ -48,7 +47,7 @@ def test_text_reads_at_4_5_to_1(qapp, theme: str) -> None:  # noqa: ARG001 - nee
     pairs["hints on fields"] = (style.muted_colour(palette), palette.color(R.Base))
     pairs["problems"] = (style.error_colour(palette), window)
     pairs["red banner"] = (QColor(style.RED_FG), QColor(style.RED_BG))
-    pairs["amber box"] = (QColor(AMBER_FG), QColor(AMBER_BG))
+    pairs["amber box"] = (QColor(style.AMBER_FG), QColor(style.AMBER_BG))
     low = {name: round(style.contrast(*colours), 2) for name, colours in pairs.items()
            if style.contrast(*colours) < 4.5}
     assert low == {}
