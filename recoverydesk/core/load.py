@@ -10,45 +10,31 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-from collections import deque
 from collections.abc import Iterable, Mapping
 
 from recoverydesk.core import words
-from recoverydesk.core.model import KINDS, METRES_PER_UNIT, Activity, DayLog
-from recoverydesk.core.rules import Rules
+from recoverydesk.core.model import KINDS, Activity, DayLog
 
 _ACUTE_DAYS = 7
-_CHRONIC_DAYS = 28
 _EPS = 1e-9
-"""Figures at exactly a threshold (1.30 × …, a ratio of 1.5) are not above it; sums of float
-distances may land a hair off, so comparisons allow this much."""
+"""A spread this small is no spread: sums of float distances may land a hair off zero."""
 
 
 class RunLoad:
-    """Run distances of ``first..last`` (plus the look-back before ``first``) as prefix sums.
+    """Run distances of ``first..last`` (and of the 7 days before ``first``) as prefix sums.
 
-    Day ``k`` is ``first + k days``. Runs outside the look-back and the range are ignored, so
-    a caller replaying up to ``last`` never sees later activities.
+    Day ``k`` is ``first + k days``, from -1 on: the week ending the day before ``first`` has
+    its sum too (the pain link pairs each day with the week before it). Runs outside that span
+    are ignored, so a caller working up to ``last`` never sees later activities.
     """
 
-    __slots__ = ("_first", "_n", "_back", "_prefix", "_longest", "_prev_longest",
-                 "_first_run", "_rules", "_unit", "_per_unit", "_texts", "_tenth")
+    __slots__ = ("_back", "_prefix")
 
     def __init__(self, activities: Iterable[Activity], first: datetime.date,
-                 last: datetime.date, rules: Rules, units: str = "km") -> None:
-        self._first = first
-        self._rules = rules
-        self._unit = units
-        self._per_unit = METRES_PER_UNIT[units]
-        self._texts: dict[int, str] = {}
-        self._tenth = self._per_unit / 10
-        n = max((last - first).days + 1, 0)
-        back = max(rules.spike_lookback_days, _CHRONIC_DAYS - 1, 2 * _ACUTE_DAYS - 1)
-        self._n = n
-        self._back = back
-        size = back + n
+                 last: datetime.date) -> None:
+        back = _ACUTE_DAYS
+        size = back + max((last - first).days + 1, 0)
         total = [0.0] * size
-        longest = [0.0] * size
         origin = first - datetime.timedelta(days=back)
         for a in activities:
             if a.kind != "run" or a.distance_m is None:
@@ -56,45 +42,16 @@ class RunLoad:
             j = (a.day - origin).days
             if 0 <= j < size:
                 total[j] += a.distance_m
-                if a.distance_m > longest[j]:
-                    longest[j] = a.distance_m
         prefix = [0.0] * (size + 1)
         running = 0.0
-        first_run = -1
         for j, d in enumerate(total):
             running += d
             prefix[j + 1] = running
-            if first_run < 0 and d > 0:
-                first_run = j
-        # Longest run in the look-back window before each day: a sliding maximum (deque of
-        # candidate days with falling lengths), O(1) amortised per day.
-        lookback = rules.spike_lookback_days
-        prev_longest = [0.0] * size
-        window: deque[int] = deque()
-        for j in range(size):
-            while window and window[0] < j - lookback:
-                window.popleft()
-            prev_longest[j] = longest[window[0]] if window else 0.0
-            lj = longest[j]
-            if lj > 0:
-                while window and longest[window[-1]] <= lj:
-                    window.pop()
-                window.append(j)
+        self._back = back
         self._prefix = prefix
-        self._longest = longest
-        self._prev_longest = prev_longest
-        self._first_run = first_run
-
-    def _dist(self, metres: float) -> str:
-        """``metres`` as "8.0 km"; strings are cached by tenths, as a history repeats them."""
-        tenths = int(metres / self._per_unit * 10 + 0.5)
-        text = self._texts.get(tenths)
-        if text is None:
-            text = self._texts[tenths] = f"{tenths // 10}.{tenths % 10} {self._unit}"
-        return text
 
     def distance(self, k: int, days: int) -> float:
-        """Run distance in metres over the ``days`` days ending on day ``k`` (inclusive)."""
+        """Run distance in metres over the ``days`` days (at most 7) ending on day ``k``."""
         j = k + self._back
         lo = max(j + 1 - days, 0)
         return self._prefix[j + 1] - self._prefix[lo]
@@ -131,14 +88,14 @@ def run_distances(activities: Iterable[Activity], first: datetime.date,
     Only ``run`` activities count, as for the guards: walking and riding load the back
     differently, and the question the charts answer is about running.
     """
-    load = RunLoad(activities, first, last, Rules())
+    load = RunLoad(activities, first, last)
     return [load.distance(k, 1) for k in range(_day_count(first, last))]
 
 
 def run_distances_7d(activities: Iterable[Activity], first: datetime.date,
                      last: datetime.date) -> list[float]:
     """Return the metres run in the 7 days ending on each day (D−6…D, the guards' acute load)."""
-    load = RunLoad(activities, first, last, Rules())
+    load = RunLoad(activities, first, last)
     return [load.distance(k, _ACUTE_DAYS) for k in range(_day_count(first, last))]
 
 
@@ -209,7 +166,7 @@ def daily_figures(logs: Mapping[datetime.date, DayLog], activities: Iterable[Act
                   first: datetime.date, last: datetime.date) -> DailyFigures:
     """Gather every per-day figure of ``first..last`` in one pass over the data."""
     n = _day_count(first, last)
-    load = RunLoad(activities, first, last, Rules())
+    load = RunLoad(activities, first, last)
     pain: list[int | None] = [None] * n
     morning: list[int | None] = [None] * n
     flags = [False] * n
@@ -419,7 +376,7 @@ def pain_week_link(logs: Mapping[datetime.date, DayLog], activities: Iterable[Ac
     in a recovery pain is high while running is nil, which pulls r down; the words say
     "tends to", never "because".
     """
-    load = RunLoad(activities, first, last, Rules())
+    load = RunLoad(activities, first, last)
     days: list[datetime.date] = []
     xs: list[float] = []
     ys: list[int] = []
