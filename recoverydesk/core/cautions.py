@@ -13,7 +13,6 @@ only for the days somebody reads, from the fold's finished records.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -238,7 +237,3 @@ def notices(ix: _Index, rules: Rules, out: Sequence[DayStatus], first: int = 0,
                 raised.append(Notice(nid, facts))
         result.append(tuple(raised))
     return result
-
-
-def day_offset(start: datetime.date, day: datetime.date) -> int:
-    return (day - start).days

@@ -1154,14 +1154,3 @@ def check_clearance(episode: Episode, rules: Rules, day: datetime.date,
         return Decision(True, (RuleResult("clearance", True, "can_clear_hold",
                                           dict(status.hold_reason or {}, on=day)),))
     return Decision(False, (RuleResult("clearance", False, "nothing_to_clear", {"on": day}),))
-
-
-def check_dated_action(episode: Episode, day: datetime.date, today: datetime.date,
-                       what: str) -> Decision:
-    """``ready`` and ``screen`` (§9): refused for a day after today or before the episode."""
-    refusal = _date_refusal(episode, day, today, what)
-    return refusal if refusal is not None else Decision(True, ())
-
-
-def ladder_stage_count(rules: Rules) -> int:
-    return len(rules.ladder_minutes)

@@ -744,13 +744,6 @@ class TodayView(QWidget):
             out.append("see the rules below")
         return out
 
-    def _last_clearance(self) -> datetime.date | None:
-        episode = self._session.episode
-        if episode is None:
-            return None
-        days = [s.day for s in self._session.timeline() if s.event == "clearance"]
-        return days[-1] if days else None
-
     # --- writing ---------------------------------------------------------------------------
 
     def advance_confirmation(self) -> QMessageBox:
