@@ -32,7 +32,6 @@ PSFS_GAIN_BY_DAY = 42
 STIFFNESS_AFTER_DAY = 90
 STIFFNESS_MIN = 30
 STIFFNESS_WINDOW = 14
-NOTICE_IDS: tuple[str, ...] = ("leg_pain", "psfs_worse", "psfs_not_gained", "stiffness")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core.markers import MARKERS
-
 PHASE_COLOURS: dict[str, str] = {
     "rest": "#7aa6d6",
     "walk": "#5fb3a1",
@@ -28,10 +26,6 @@ PHASE_COLOURS: dict[str, str] = {
     "run": "#b08ad8",
     "full": "#9aa58a",
 }
-RED_FLAG = MARKERS["flag"].light
-ADVANCE = MARKERS["advance"].light
-REGRESSION = MARKERS["regression"].light
-"""The marker colours of ``core/markers.py`` (one meaning everywhere), for older callers."""
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
