@@ -76,11 +76,13 @@ class PsfsCard(QWidget):
 
     def face(self) -> str:
         """Which face shows: ``setup``, ``prompt`` or ``summary``."""
-        active = self._session.psfs_activities(include_retired=False)
-        if not self._session.psfs_activities():
+        return self._face(self._session.psfs_activities(), self._session.psfs_scores())
+
+    def _face(self, activities: list[psfs.PsfsActivity], scores: list[psfs.PsfsScore]) -> str:
+        if not activities:
             return "setup"
-        if self._force_prompt or psfs.prompt_due(active, self._session.psfs_scores(),
-                                                 self._session.today()):
+        active = [a for a in activities if not a.retired]
+        if self._force_prompt or psfs.prompt_due(active, scores, self._session.today()):
             return "prompt" if active else "summary"
         return "summary"
 
@@ -91,7 +93,8 @@ class PsfsCard(QWidget):
         typed."""
         activities = self._session.psfs_activities()
         scores = self._session.psfs_scores()
-        key = (self.face(), self._session.today(), tuple(activities), tuple(scores))
+        face = self._face(activities, scores)
+        key = (face, self._session.today(), tuple(activities), tuple(scores))
         if key == self._shown:
             return
         self._shown = key
@@ -101,7 +104,7 @@ class PsfsCard(QWidget):
         self.name_edits = []
         self.sliders = {}
         {"setup": self._build_setup, "prompt": self._build_prompt,
-         "summary": self._build_summary}[self.face()]()
+         "summary": self._build_summary}[face]()
         self.title.setVisible(bool(self.title.text()))
 
     # --- faces -----------------------------------------------------------------------------
