@@ -473,7 +473,10 @@ def _activity_order(activity: Activity) -> tuple[datetime.date, str, int]:
 
 _FIELD_WORDS = (("pain", "pain"), ("pain_activity", "activity pain"),
                 ("pain_morning", "morning pain"), ("red_flags", "red flags"),
-                ("sleep_hours", "sleep"), ("heat_ice_min", "heat/ice"), ("notes", "notes"))
+                ("sleep_hours", "sleep"), ("heat_ice_min", "heat/ice"), ("notes", "notes"),
+                ("leg_pain", "leg pain"), ("stiffness_min", "stiffness"),
+                ("pain_sites", "where it hurt"))
+"""Every field of a day's entry but its date, in the words an undo step names it by."""
 
 
 def change_words(before: DayEntry, after: DayEntry, day: datetime.date) -> str:
@@ -487,6 +490,7 @@ def change_words(before: DayEntry, after: DayEntry, day: datetime.date) -> str:
         return f"new entry, pain {new.pain}, on {when}"
     changed = [(said, getattr(old, name), getattr(new, name)) for name, said in _FIELD_WORDS
                if getattr(old, name) != getattr(new, name)]
+
     def content(acts: list[Activity]) -> list[tuple[object, ...]]:
         return sorted((a.kind, a.distance_m or 0.0, a.duration_s or 0.0, a.pain or -1,
                        str(a.start_time)) for a in acts)
@@ -498,7 +502,7 @@ def change_words(before: DayEntry, after: DayEntry, day: datetime.date) -> str:
         return f"{said} {'–' if was is None else was} → {now} on {when}"
     if not changed:
         return f"save {when} (no change)"
-    return f"edit {when}: " + ", ".join(words for words, _was, _now in changed)
+    return f"edit {when}: " + ", ".join(said for said, _was, _now in changed)
 
 
 class _Command(QUndoCommand):

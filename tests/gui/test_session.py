@@ -108,3 +108,22 @@ def test_undo_steps_are_named_by_what_changed_and_undo_says_so(qtbot, session) -
     with qtbot.waitSignal(session.message) as said:
         stack.undo()
     assert said.args[0].startswith("Undone")
+
+
+def test_an_undo_step_names_any_field_of_the_day_that_changed(session) -> None:
+    """Leg pain, stiffness and where it hurt (§3) are named like the rest, never "no change"."""
+    import dataclasses
+
+    from recoverydesk.core.model import BODY_SITES
+    from recoverydesk.gui.session import _FIELD_WORDS
+
+    assert {name for name, _said in _FIELD_WORDS} == {
+        f.name for f in dataclasses.fields(DayLog)} - {"day"}
+    session.save_day(DayLog(TODAY, 3, leg_pain=2))
+    session.save_day(DayLog(TODAY, 3, leg_pain=4))
+    session.save_day(DayLog(TODAY, 3, leg_pain=4, stiffness_min=20,
+                            pain_sites=frozenset({BODY_SITES[0]})))
+    stack = session.undo_stack
+    assert stack.text(1).startswith("leg pain 2 → 4 on ")
+    assert stack.text(2).startswith("edit ") and "stiffness" in stack.text(2)
+    assert "where it hurt" in stack.text(2) and "no change" not in stack.text(2)
