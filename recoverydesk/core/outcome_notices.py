@@ -42,7 +42,9 @@ class OutcomeNotice:
     facts: Mapping[str, object]
 
 
-def _mean(values: Iterable[int | None]) -> float | None:
+def logged_mean(values: Iterable[int | None]) -> float | None:
+    """The mean of the scores given; a day without one (None) is left out, not counted as 0.
+    None when no score is given. The report's outcome rows use it too."""
     given = [v for v in values if v is not None]
     return sum(given) / len(given) if given else None
 
@@ -57,7 +59,7 @@ def leg_pain_notice(start: datetime.date, logs: Mapping[datetime.date, DayLog],
                     day: datetime.date) -> OutcomeNotice | None:
     if (day - start).days + 1 < LEG_PAIN_FROM_DAY:
         return None
-    mean = _mean(log.leg_pain for log in _window(logs, day, 7))
+    mean = logged_mean(log.leg_pain for log in _window(logs, day, 7))
     if mean is None or mean < LEG_PAIN_MEAN:
         return None
     return OutcomeNotice("leg_pain", {"mean": round(mean, 1)})

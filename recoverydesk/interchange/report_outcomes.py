@@ -15,8 +15,9 @@ import datetime
 import html
 from collections.abc import Mapping, Sequence
 
-from recoverydesk.core import psfs
+from recoverydesk.core import psfs, words
 from recoverydesk.core.model import BELOW_KNEE_SITES, DayLog
+from recoverydesk.core.outcome_notices import logged_mean
 from recoverydesk.core.outcomes import site_names, texts
 
 PSFS_CHART_URL = "chart://psfs"
@@ -27,12 +28,7 @@ def _e(text: object) -> str:
 
 
 def _date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _mean(values: Sequence[int | None]) -> float | None:
-    given = [v for v in values if v is not None]
-    return sum(given) / len(given) if given else None
+    return words.date_text(day, long=True)
 
 
 def summary_rows(logs: Mapping[datetime.date, DayLog], start: datetime.date,
@@ -44,8 +40,8 @@ def summary_rows(logs: Mapping[datetime.date, DayLog], start: datetime.date,
     for label, field, unit in (("Mean leg pain, first → last 7 days", "leg_pain", " (0–10)"),
                                ("Morning stiffness, first → last 7 days", "stiffness_min",
                                 " minutes")):
-        a = _mean([getattr(log, field) for log in first if log is not None])
-        b = _mean([getattr(log, field) for log in recent if log is not None])
+        a = logged_mean([getattr(log, field) for log in first if log is not None])
+        b = logged_mean([getattr(log, field) for log in recent if log is not None])
         if a is not None and b is not None:
             rows.append((label, f"{a:.1f} → {b:.1f}{unit}"))
         elif a is not None or b is not None:
