@@ -11,13 +11,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from recoverydesk.core import engine
+from recoverydesk.core.today_face import Notice, dismissed_key
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.style import AMBER_BG, AMBER_EDGE, AMBER_FG, clear_layout
-
-
-def dismissed_key(notice_id: str) -> str:
-    return f"notice_dismissed.{notice_id}"
 
 
 class NoticeBox(QFrame):
@@ -36,32 +32,32 @@ class NoticeBox(QFrame):
         self._layout.setContentsMargins(em // 2, em // 2, em // 2, em // 2)
         self.buttons: dict[str, QPushButton] = {}
         self.texts: dict[str, str] = {}
+        self._notices: list[Notice] = []
 
-    def show_status(self, status: engine.DayStatus | None) -> None:
-        """Show ``status``'s notices that have not been dismissed."""
+    def show_notices(self, notices: list[Notice]) -> None:
+        """Show the day's notices (those not dismissed: core/today_face.py leaves them out)."""
         clear_layout(self._layout)
         self.buttons, self.texts = {}, {}
-        notices = [] if status is None else [
-            n for n in status.notices if not self._session.setting(dismissed_key(n.id), False)]
+        self._notices = notices
         for notice in notices:
             row = QWidget(self)
             row_lay = QHBoxLayout(row)
             row_lay.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(notice.detail, row)
+            label = QLabel(notice["text"], row)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             row_lay.addWidget(label, 1)
             button = QPushButton("Dismiss", row)
-            button.setAccessibleName(f"Dismiss this notice: {notice.detail[:60]}")
-            button.clicked.connect(self._dismiss_slot(notice.id))
+            button.setAccessibleName(f"Dismiss this notice: {notice['text'][:60]}")
+            button.clicked.connect(self._dismiss_slot(notice["id"]))
             row_lay.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
             self._layout.addWidget(row)
-            self.buttons[notice.id] = button
-            self.texts[notice.id] = notice.detail
+            self.buttons[notice["id"]] = button
+            self.texts[notice["id"]] = notice["text"]
         self.setVisible(bool(notices))
 
     def _dismiss_slot(self, notice_id: str) -> Callable[[], None]:
         def on_clicked() -> None:
             self._session.set_setting(dismissed_key(notice_id), True)
-            self.show_status(self._session.status())
+            self.show_notices([n for n in self._notices if n["id"] != notice_id])
         return on_clicked

@@ -13,7 +13,6 @@ The card has three faces:
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Slot
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import psfs
+from recoverydesk.core import psfs, today_face
 from recoverydesk.core.model import ValidationError
 from recoverydesk.core.outcomes import texts
 from recoverydesk.gui.session import Session, StoreError
@@ -52,7 +51,7 @@ class PsfsCard(QWidget):
         super().__init__(parent)
         self._session = session
         self._force_prompt = False
-        self._shown: tuple[object, ...] | None = None
+        self._shown: today_face.PsfsFace | None = None
         self.setAccessibleName("Function (PSFS)")
         self.name_edits: list[QLineEdit] = []
         self.sliders: dict[int, QSlider] = {}
@@ -74,44 +73,40 @@ class PsfsCard(QWidget):
         self.status.setAccessibleName("Function scores status")
         self._lay.addWidget(self.status)
 
+    @property
+    def force_prompt(self) -> bool:
+        """The runner asked to score now (**Score now**), before the week is up."""
+        return self._force_prompt
+
     def face(self) -> str:
         """Which face shows: ``setup``, ``prompt`` or ``summary``."""
-        return self._face(self._session.psfs_activities(), self._session.psfs_scores())
-
-    def _face(self, activities: list[psfs.PsfsActivity], scores: list[psfs.PsfsScore]) -> str:
-        if not activities:
-            return "setup"
-        active = [a for a in activities if not a.retired]
-        if self._force_prompt or psfs.prompt_due(active, scores, self._session.today()):
-            return "prompt" if active else "summary"
-        return "summary"
+        return self._shown["face"] if self._shown else ""
 
     @Slot()
     def reload(self) -> None:
-        """Rebuild the card for today's state; a card whose state did not change is kept as
-        it is, so ticking a checklist item does not reset sliders being moved or names being
-        typed."""
-        activities = self._session.psfs_activities()
-        scores = self._session.psfs_scores()
-        face = self._face(activities, scores)
-        key = (face, self._session.today(), tuple(activities), tuple(scores))
-        if key == self._shown:
+        """Show the card for today's state afresh."""
+        self.show_face(today_face.psfs_face(self._session, force_prompt=self._force_prompt))
+
+    def show_face(self, face: today_face.PsfsFace) -> None:
+        """Build the card for ``face``; a card whose face did not change is kept as it is, so
+        ticking a checklist item does not reset sliders being moved or names being typed."""
+        if face == self._shown:
             return
-        self._shown = key
+        self._shown = face
         self._body.deleteLater()
         self._body = QWidget(self)
         self._lay.insertWidget(2, self._body)
         self.name_edits = []
         self.sliders = {}
+        self.title.setText(face["title"])
+        self.title.setVisible(bool(face["title"]))
+        self.hint.setText(face["hint"])
         {"setup": self._build_setup, "prompt": self._build_prompt,
-         "summary": self._build_summary}[face]()
-        self.title.setVisible(bool(self.title.text()))
+         "summary": self._build_summary}[face["face"]](face["rows"])
 
     # --- faces -----------------------------------------------------------------------------
 
-    def _build_setup(self) -> None:
-        self.title.setText("Function: what does your back make hard?")
-        self.hint.setText(texts()["psfs_intro"])
+    def _build_setup(self, _rows: list[today_face.PsfsRow]) -> None:
         grid = QGridLayout(self._body)
         grid.setContentsMargins(0, 0, 0, 0)
         for index in range(psfs.MAX_ACTIVITIES):
@@ -127,33 +122,27 @@ class PsfsCard(QWidget):
         save.clicked.connect(self._on_save_names_clicked)
         grid.addWidget(save, psfs.MAX_ACTIVITIES, 1, Qt.AlignmentFlag.AlignLeft)
 
-    def _build_prompt(self) -> None:
-        self.title.setText(texts()["psfs_prompt"])
-        self.hint.setText(texts()["psfs_prompt_hint"])
+    def _build_prompt(self, rows: list[today_face.PsfsRow]) -> None:
         grid = QGridLayout(self._body)
         grid.setContentsMargins(0, 0, 0, 0)
-        last: dict[int, int] = {}
-        for score in self._session.psfs_scores():
-            last[score.activity_id] = score.score
-        for row, activity in enumerate(self._session.psfs_activities(include_retired=False)):
-            assert activity.id is not None
+        for row, activity in enumerate(rows):
             slider = QSlider(Qt.Orientation.Horizontal, self._body)
             slider.setRange(0, 10)
             slider.setPageStep(1)
             slider.setTickPosition(QSlider.TickPosition.TicksBelow)
             slider.setTickInterval(1)
-            slider.setValue(last.get(activity.id, 0))
-            slider.setAccessibleName(f"{activity.name}, 0 unable to 10 as before the pain")
+            slider.setValue(activity["last"])
+            slider.setAccessibleName(f"{activity['name']}, 0 unable to 10 as before the pain")
             value = QLabel(str(slider.value()), self._body)
             value.setMinimumWidth(value.fontMetrics().horizontalAdvance("10 "))
             slider.valueChanged.connect(lambda v, label=value: label.setText(str(v)))
-            name = QLabel(activity.name, self._body)
+            name = QLabel(activity["name"], self._body)
             name.setBuddy(slider)
             name.setWordWrap(True)
             grid.addWidget(name, row, 0)
             grid.addWidget(slider, row, 1)
             grid.addWidget(value, row, 2)
-            self.sliders[activity.id] = slider
+            self.sliders[activity["id"]] = slider
         grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
         save = QPushButton("Save scores", self._body)
@@ -164,21 +153,10 @@ class PsfsCard(QWidget):
         buttons.addStretch(1)
         grid.addLayout(buttons, len(self.sliders), 0, 1, 3)
 
-    def _build_summary(self) -> None:
-        self.title.setText("")  # the Today card is titled "Function" already
-        scores = self._session.psfs_scores()
-        days = psfs.by_day(scores)
-        if days:
-            last_day = max(days)
-            mean = psfs.mean(days[last_day])
-            due = last_day + datetime.timedelta(days=psfs.PROMPT_EVERY_DAYS)
-            self.hint.setText(f"Last scores on {last_day:%d %B}: mean {mean:.1f} of 10. "
-                              f"Next on {due:%A %d %B}.")
-        else:
-            self.hint.setText("No activity is in use: add one to score your function weekly.")
+    def _build_summary(self, rows: list[today_face.PsfsRow]) -> None:
         row = QHBoxLayout(self._body)
         row.setContentsMargins(0, 0, 0, 0)
-        if self._session.psfs_activities(include_retired=False):
+        if rows:
             now = QPushButton("Score now", self._body)
             now.setAccessibleName("Score the activities now")
             now.clicked.connect(self._on_score_now_clicked)

@@ -10,7 +10,6 @@ all made through the Session so they are undoable and every other view hears abo
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -32,35 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import engine, explain, model
-from recoverydesk.core.markers import MARKERS
-from recoverydesk.core.model import PHASES, RED_FLAGS, Activity, DayLog, ValidationError
+from recoverydesk.core import today_face
+from recoverydesk.core.model import DayLog, ValidationError
+from recoverydesk.core.today_face import card_text, next_phase
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.spinboxes import OptionalSpinBox
 from recoverydesk.gui.style import FlatButton, card_layout, is_dark, scaled_font
-
-GATE_RULES = ("G1", "G2", "G3", "G4", "G5")
-GATE_TITLES = {
-    "G1": "Days in this phase",
-    "G2": "Three logged days in a row",
-    "G3": "Pain low enough",
-    "G4": "Pain not rising",
-    "G5": "Activity",
-    "G6": "Ready-to-run test",
-    "G7": "No hold on running",
-}
-
-BANNER_TITLES = {
-    "emergency": "Seek care now — the plan is paused",
-    "urgent": "See a doctor today — the plan is paused",
-    "soon": "Book a GP or physiotherapist — the plan is paused",
-    "screen": "The plan is paused: please see a GP or physiotherapist",
-    "hold": "Running waits for a clinician's check",
-}
-"""The banner's title for each tier of §4, a screen's pause and a hold (§4.1)."""
-_HAS_LEG_PAIN = "leg_pain" in {field.name for field in dataclasses.fields(DayLog)}
-"""Whether the day's entry has leg pain yet (DESIGN §3); the check-in asks for it when so."""
 
 
 def _focus_chain(widget: QWidget) -> list[QWidget]:
@@ -69,14 +46,6 @@ def _focus_chain(widget: QWidget) -> list[QWidget]:
     return [w for w in widget.findChildren(QWidget)
             if w.focusPolicy() & Qt.FocusPolicy.TabFocus
             and not isinstance(w.parentWidget(), QSpinBox)]
-
-def describe_activity(activity: Activity, units: str) -> str:
-    """"walk 25 min, pain 2" or "run 3.2 km 24 min": short words for one activity."""
-    text = model.describe_activity(activity, units)
-    if activity.pain is not None:
-        text += f", pain {activity.pain}"
-    return text
-
 
 class TodayView(QWidget):
     """The Today page (DESIGN.md §1).
@@ -205,8 +174,8 @@ class TodayView(QWidget):
         self.gate_summary.setFont(scaled_font(self, 1.0, bold=True))
         gate_lay.addWidget(self.gate_summary)
         self.gate_rows: dict[str, QLabel] = {}
-        for rule in GATE_RULES:
-            label = self._wrapped_label(gate, GATE_TITLES[rule])
+        for rule in today_face.GATE_RULES:
+            label = self._wrapped_label(gate, today_face.GATE_TITLES[rule])
             label.setTextFormat(Qt.TextFormat.RichText)
             self.gate_rows[rule] = label
             gate_lay.addWidget(label)
@@ -233,8 +202,8 @@ class TodayView(QWidget):
         # Running: the walk–run ladder in `run`, the weekly guide in `full` (§5.3, §5.4).
         from recoverydesk.gui.ladder_card import GuideCard, LadderCard
 
-        self.ladder_card = LadderCard(self._session, body)
-        self.guide_card = GuideCard(self._session, body)
+        self.ladder_card = LadderCard(body)
+        self.guide_card = GuideCard(body)
         self.cards[:0] = [self.ladder_card, self.guide_card]  # first when shown
         self._card_columns = 0
 
@@ -263,18 +232,13 @@ class TodayView(QWidget):
         self.morning_label.setBuddy(self.morning_spin)
         spins: list[tuple[QLabel, QSpinBox]] = [(self.pain_label, self.pain_spin),
                                                 (self.morning_label, self.morning_spin)]
-        # LEG PAIN (DESIGN §1.1, §3): the check-in shows it once the day's entry has the field
-        # (it arrives with the outcomes work); until then there is nothing to ask.
-        self.leg_spin: OptionalSpinBox | None = None
-        if _HAS_LEG_PAIN:
-            leg_label = QLabel("&Leg pain", card)
-            self.leg_spin = OptionalSpinBox(0, 10, parent=card)
-            self.leg_spin.setAccessibleName("Leg pain, 0 to 10")
-            self.leg_spin.setAccessibleDescription(
-                "Pain spreading into a leg, 0 to 10; leave it at the dash if there is none "
-                "to note.")
-            leg_label.setBuddy(self.leg_spin)
-            spins.append((leg_label, self.leg_spin))
+        leg_label = QLabel("&Leg pain", card)
+        self.leg_spin = OptionalSpinBox(0, 10, parent=card)
+        self.leg_spin.setAccessibleName("Leg pain, 0 to 10")
+        self.leg_spin.setAccessibleDescription(
+            "Pain spreading into a leg, 0 to 10; leave it at the dash if there is none to note.")
+        leg_label.setBuddy(self.leg_spin)
+        spins.append((leg_label, self.leg_spin))
         for label, spin in spins:
             spin.setMinimumWidth(em * 4)
             row.addWidget(label)
@@ -307,25 +271,18 @@ class TodayView(QWidget):
         self.recovered_button.clicked.connect(self._on_recovered_clicked)
         row.addWidget(self.recovered_button)
 
-    def _show_engine_cards(self, status: engine.DayStatus | None) -> None:
-        if status is None:
-            for widget in (self.notice_box, self.ladder_card, self.guide_card,
-                           self.ready_button, self.recovered_button):
-                widget.hide()
-            self._card_columns = 0
-            self._flow_cards(self.width())
-            return
-        self.notice_box.show_status(status)
+    def _show_engine_cards(self, face: today_face.Face) -> None:
+        """The notices, the ladder or guide card, and the buttons only some days have."""
+        self.notice_box.show_notices(face["notices"] if face["episode"] else [])
         shown = (self.ladder_card.isHidden(), self.guide_card.isHidden())
-        self.ladder_card.show_status(status)
-        self.guide_card.show_status(status)
+        self.ladder_card.show_card(face["ladder"])
+        self.guide_card.show_card(face["guide"])
         if shown != (self.ladder_card.isHidden(), self.guide_card.isHidden()):
             self._card_columns = 0  # lay the cards out afresh
             self._flow_cards(self.width())
-        self.ready_button.setVisible(status.phase == "low_impact" and not status.paused)
-        self.recovered_button.setVisible(status.offer_recovered)
-        self.recovered_button.setToolTip(_card("recovered"))
-
+        self.ready_button.setVisible(face["ready"])
+        self.recovered_button.setVisible(face["recovered"])
+        self.recovered_button.setToolTip(card_text("recovered"))
     def ready_dialog(self) -> QDialog:
         """The "Ready to run?" dialog (not yet shown)."""
         from recoverydesk.gui.ready_dialog import ReadyDialog
@@ -338,7 +295,7 @@ class TodayView(QWidget):
 
     def recovered_confirmation(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, "Mark this episode recovered?",
-                          _card("recovered"), parent=self)
+                          card_text("recovered"), parent=self)
         box.addButton("Mark recovered", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(box.addButton("Not yet", QMessageBox.ButtonRole.RejectRole))
         return box
@@ -382,10 +339,8 @@ class TodayView(QWidget):
 
     def _fix_tab_order(self) -> None:
         """Tab in reading order: the check-in, then the cards row by row."""
-        chain: list[QWidget] = [self.clearance_button, self.pain_spin, self.morning_spin]
-        if self.leg_spin is not None:
-            chain.append(self.leg_spin)
-        chain.append(self.pain_save)
+        chain: list[QWidget] = [self.clearance_button, self.pain_spin, self.morning_spin,
+                                self.leg_spin, self.pain_save]
         for card in self.cards:
             chain += [w for w in _focus_chain(card) if w not in chain]
         for first, second in zip(chain, chain[1:], strict=False):
@@ -423,174 +378,68 @@ class TodayView(QWidget):
     @Slot()
     def reload(self) -> None:
         """Show the session's today afresh (after any write, anywhere)."""
-        session = self._session
-        status = session.status()
-        if session.episode is None or status is None:
-            self._show_no_episode()
-            return
-        content = session.content
-        plan = content.plan.phase(status.phase)
-        today = session.today()
-        log = session.episode.logs.get(today)
+        self.show_face(today_face.face(self._session,
+                                       force_psfs_prompt=self.psfs_card.force_prompt))
 
-        self.heading.setText(self.heading_text(status))
-        self.summary.setText(plan.summary)
+    def show_face(self, face: today_face.Face) -> None:
+        """Show what ``face`` says (worked out by core/today_face.py)."""
+        self.face = face
+        self.heading.setText(face["heading"])
+        self.summary.setText(face["summary"])
+        self.summary.setTextFormat(Qt.TextFormat.AutoText if face["episode"]
+                                   else Qt.TextFormat.RichText)
         self.summary.show()
-        self._show_banner(status)
-        self._show_warnings(status)
-        self._show_engine_cards(status)
-        label = plan.prescription_for(status.phase_day).label
-        if status.phase == "run" and status.run_stage is not None:
-            ladder = content.plan.ladder
-            label = ladder[min(status.run_stage, len(ladder)) - 1].label + " on a run day"
-        self.prescription.setText(f"Day {status.phase_day} of {plan.name}: <b>{label}</b>")
-        self.prescription.setTextFormat(Qt.TextFormat.RichText)
-        self._show_checklist(status.phase, session.ticks(today))
-        self._show_check_in(log)
-        self.psfs_card.reload()
-        self.pairing.setText(self.pairing_text())
-        self.pairing.show()
-        self._show_gate(status)
+        self._show_banner(face["banner"])
+        self._show_warnings(face["warnings"])
+        self._show_engine_cards(face)
+        self.prescription.setText(face["prescription"])
+        self.prescription.setTextFormat(Qt.TextFormat.RichText if face["episode"]
+                                        else Qt.TextFormat.AutoText)
+        self._show_checklist(face["phase"], face["checklist"])
+        self._show_check_in(face["check_in"], enabled=face["episode"])
+        self.psfs_card.show_face(face["psfs"])
+        self.pairing.setText(face["pairing"])
+        self.pairing.setVisible(face["episode"])
+        self._show_gate(face)
 
     def _check_in_inputs(self) -> list[OptionalSpinBox]:
-        spins = [self.pain_spin, self.morning_spin]
-        return [*spins, self.leg_spin] if self.leg_spin is not None else spins
+        return [self.pain_spin, self.morning_spin, self.leg_spin]
 
-    def _show_check_in(self, log: DayLog | None) -> None:
+    def _show_check_in(self, check_in: today_face.CheckIn, *, enabled: bool) -> None:
         """Show today's saved scores, unless the runner is part-way through changing them."""
         spins: list[Any] = self._check_in_inputs()
         for spin in spins:
-            spin.setEnabled(True)
-        self.pain_save.setEnabled(True)
+            spin.setEnabled(enabled)
+        self.pain_save.setEnabled(enabled)
         shown = tuple(spin.value() for spin in spins)
-        if not self._check_in_loaded or shown == self._check_in_loaded:
-            values = [log.pain if log else None, log.pain_morning if log else None]
-            if self.leg_spin is not None:
-                values.append(getattr(log, "leg_pain", None) if log else None)
+        if enabled and (not self._check_in_loaded or shown == self._check_in_loaded):
+            values = [check_in["pain"], check_in["morning"], check_in["leg"]]
             for spin, value in zip(spins, values, strict=True):
                 with QSignalBlocker(spin):
                     spin.set_value_or_none(value)
             self._check_in_loaded = tuple(spin.value() for spin in spins)
-        self.pain_status.setText(self.check_in_text(log))
+        self.pain_status.setText(check_in["status"])
 
-    def check_in_text(self, log: DayLog | None) -> str:
-        """What is saved for today, with the pain for the day the plan goes by (§3)."""
-        if log is None:
-            return "Not logged yet today: choose your pain now, then Save check-in."
-        episode = self._session.episode
-        parts = [f"pain now {log.pain}"]
-        if log.pain_morning is not None:
-            parts.append(f"morning {log.pain_morning}")
-        leg = getattr(log, "leg_pain", None)
-        if leg is not None:
-            parts.append(f"leg {leg}")
-        text = "Logged today: " + ", ".join(parts) + "."
-        worst = episode.worst(log.day) if episode is not None else None
-        if worst is not None:
-            text += (f" Pain for the day: {worst}" +
-                     (" (the highest you logged; the plan goes by it)." if worst != log.pain
-                      else "."))
-        return text
-
-    def heading_text(self, status: engine.DayStatus) -> str:
-        """"Walk — day 3 of at least 4"; "Full training — day 12"; a pause is said too."""
-        name = self._session.content.plan.name(status.phase)
-        minimum = self._session.rules.min_days.get(status.phase)
-        if status.phase == PHASES[-1] or not minimum:
-            text = f"{name} — day {status.phase_day}"
-        elif status.phase_day <= minimum:
-            text = f"{name} — day {status.phase_day} of at least {minimum}"
-        else:
-            text = f"{name} — day {status.phase_day} (the minimum of {minimum} is done)"
-        if status.paused:
-            text += " · paused"
-        return text
-
-    def _show_no_episode(self) -> None:
-        self.heading.setText("Welcome to RecoveryDesk")
-        self.summary.setText(
-            "There is no recovery episode in this data folder yet. Begin one with the first-run "
-            "setup (it opens when you start RecoveryDesk), or from the command line with "
-            "<tt>recoverydesk start --date YYYY-MM-DD</tt>. Choose <i>Explore with demo "
-            "data</i> to look around an eight-week example first.")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.banner.hide()
-        self.warnings.hide()
-        self._show_engine_cards(None)
-        self.prescription.setText("Once an episode has begun, this page shows what today asks "
-                                  "of you, how your pain is doing, and when you can move on.")
-        self._show_checklist(None, frozenset())
-        for widget in self._check_in_inputs():
-            widget.setEnabled(False)
-        self.pain_save.setEnabled(False)
-        self.pain_status.setText("")
-        self.pairing.hide()
-        self.gate_summary.setText("")
-        for label in self.gate_rows.values():
-            label.hide()
-        self.advance_button.setEnabled(False)
-
-    def _show_banner(self, status: engine.DayStatus) -> None:
+    def _show_banner(self, banner: today_face.Banner | None) -> None:
         """A pause or a hold, by tier (§4): red for emergency and urgent, amber otherwise."""
-        if not status.paused and not status.hold:
+        if banner is None:
             self.banner.hide()
             return
-        content = self._session.content
-        red_flags, texts = content.red_flags, content.texts
-        if status.paused:
-            reason = status.pause_reason or {}
-            named = set(reason.get("red_flags") or ())
-            logged = self.pause_flags()
-            flags = [f for f in RED_FLAGS if f in named or f in logged]
-            risks = sorted(reason.get("risks") or ())
-            tiers = {red_flags[f].tier for f in flags if f in red_flags}
-            tier = next((t for t in ("emergency", "urgent", "soon") if t in tiers),
-                        "soon" if flags else "screen")
-            parts = [texts[f"banner_{tier}"]]
-            parts += [f"• {red_flags[f].label}: {red_flags[f].advice}"
-                      for f in flags if f in red_flags]
-        else:
-            tier = "hold"
-            risks = sorted((status.hold_reason or {}).get("risks") or ())
-            parts = [texts["banner_hold"]]
-        if risks:
-            parts.append("From your answers to the health questions: " + "; ".join(
-                content.risks[r].short if r in content.risks else r for r in risks) + ".")
+        tier = banner["tier"]
         red = tier in ("emergency", "urgent")
-        title = BANNER_TITLES[tier]
-        if tier != "hold":
-            title = f"{MARKERS['flag'].symbol} {title}"  # the red flag's mark in every view
         em = self.fontMetrics().height()
         bg, fg = (style.RED_BG, style.RED_FG) if red else (style.AMBER_BG, style.AMBER_FG)
         self.banner.setStyleSheet(
             f"#redBanner {{ background: {bg}; border: 1px solid {bg if red else style.AMBER_EDGE};"
             f" border-radius: {em // 3}px; }} #redBanner QLabel {{ color: {fg}; }}")
         self.banner.setProperty("tier", tier)
-        self.banner_title.setText(title)
-        self.banner_text.setText("\n\n".join(parts))
-        self.banner.setAccessibleName(BANNER_TITLES[tier])
+        self.banner_title.setText(banner["title"])
+        self.banner_text.setText(banner["text"])
+        self.banner.setAccessibleName(today_face.BANNER_TITLES[tier])
         self.banner.setAccessibleDescription(self.banner_text.text())
         self.banner.show()
 
-    def pause_flags(self) -> list[str]:
-        """The red flags logged since the current pause began, in the order of §4."""
-        session = self._session
-        episode = session.episode
-        if episode is None:
-            return []
-        timeline = session.timeline()
-        flagged: set[str] = set()
-        for status in reversed(timeline):
-            log = episode.logs.get(status.day)
-            if log is not None:
-                flagged |= log.red_flags
-            if status.event == "pause" and not _was_paused_before(timeline, status):
-                break
-        return [f for f in RED_FLAGS if f in flagged]
-
-    def _show_warnings(self, status: engine.DayStatus) -> None:
-        lines = [g.detail for g in status.warnings]
-        lines += self.ignored_actions()
+    def _show_warnings(self, lines: list[str]) -> None:
         if not lines:
             self.warnings.hide()
             return
@@ -598,19 +447,8 @@ class TodayView(QWidget):
         self.warnings.setText(f"<b>Take care</b><ul style='margin-left:0'>{items}</ul>")
         self.warnings.show()
 
-    def ignored_actions(self) -> list[str]:
-        """§5.1: stored advances and clearances that no longer hold, said as such."""
-        out = []
-        for day_status in self._session.timeline():
-            if day_status.ignored_advance:
-                out.append(_card("ignored_advance", day=explain.day_words(day_status.day)))
-            if day_status.ignored_clearance:
-                out.append(_card("ignored_clearance", day=explain.day_words(day_status.day)))
-        return out
-
-    def _show_checklist(self, phase: str | None, ticks: frozenset[str]) -> None:
-        items = self._session.content.plan.phase(phase).checklist if phase else ()
-        key = tuple(item.id for item in items) + ((phase,) if phase else ())
+    def _show_checklist(self, phase: str | None, items: list[today_face.Item]) -> None:
+        key = tuple(item["id"] for item in items) + ((phase,) if phase else ())
         if key != self._checklist_key:
             self._checklist_key = key
             style.clear_layout(self.checklist_layout)
@@ -620,22 +458,24 @@ class TodayView(QWidget):
                 row_lay = QHBoxLayout(row)
                 row_lay.setContentsMargins(0, 0, 0, 0)
                 box = QCheckBox(row)
-                box.setAccessibleName(item.text)
-                box.toggled.connect(self._make_tick_slot(item.id))
+                box.setAccessibleName(item["text"])
+                box.toggled.connect(self._make_tick_slot(item["id"]))
                 row_lay.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
-                row_lay.addWidget(_CheckLabel(item.text, box, row), 1, Qt.AlignmentFlag.AlignTop)
-                if item.exercise:
+                row_lay.addWidget(_CheckLabel(item["text"], box, row), 1,
+                                  Qt.AlignmentFlag.AlignTop)
+                if item["exercise"]:
                     how = FlatButton("How to…", row)
-                    how.setAccessibleName(f"How to do: {item.text}")
+                    how.setAccessibleName(f"How to do: {item['text']}")
                     how.setToolTip("Open this exercise in the Exercises view")
-                    how.clicked.connect(self._make_exercise_slot(item.exercise))
+                    how.clicked.connect(self._make_exercise_slot(item["exercise"]))
                     row_lay.addWidget(how, 0, Qt.AlignmentFlag.AlignTop)
                 self.checklist_layout.addWidget(row)
-                self._checkboxes[item.id] = box
+                self._checkboxes[item["id"]] = box
             self._fix_tab_order()
-        for item_id, box in self._checkboxes.items():
+        for item in items:
+            box = self._checkboxes[item["id"]]
             box.blockSignals(True)
-            box.setChecked(item_id in ticks)
+            box.setChecked(item["ticked"])
             box.blockSignals(False)
 
     def _make_tick_slot(self, item_id: str) -> Callable[[bool], None]:
@@ -652,98 +492,25 @@ class TodayView(QWidget):
         """The checkbox of a checklist item (for tests and keyboard focus)."""
         return self._checkboxes[item_id]
 
-    def pairing_text(self) -> str:
-        """The 24-hour rule in one line: yesterday's activity against this morning's pain."""
-        session = self._session
-        episode = session.episode
-        if episode is None:
-            return ""
-        today = session.today()
-        yesterday = today - datetime.timedelta(days=1)
-        if yesterday < episode.start:
-            return "Yesterday was before this episode began; tomorrow this line will pair " \
-                   "today's activity with tomorrow morning's pain."
-        acts = episode.activities_on(yesterday)
-        if acts:
-            did = "Yesterday: " + "; ".join(describe_activity(a, session.units) for a in acts)
-            if all(a.pain is None for a in acts):
-                pain = episode.pain_activity(yesterday)
-                if pain is not None:
-                    did += f", pain {pain}"
-        elif yesterday in episode.logs:
-            did = "Yesterday: no activity logged"
-        else:
-            did = "Yesterday: nothing logged"
-        log = episode.logs.get(today)
-        if log is not None and log.pain_morning is not None:
-            return f"{did} → this morning {log.pain_morning}"
-        return (f"{did} → this morning's pain is not logged yet (add it in the Log view, "
-                "under morning pain).")
-
-    def _show_gate(self, status: engine.DayStatus) -> None:
-        session = self._session
-        plan = session.content.plan
-        reasons = {r.rule: r for r in status.reasons}
-        last = status.phase == PHASES[-1]
+    def _show_gate(self, face: today_face.Face) -> None:
+        rows = {row["rule"]: row for row in face["gate"]}
+        dark = is_dark(self.palette())
         for rule, label in self.gate_rows.items():
-            result = reasons.get(rule)
-            if result is None or last:
+            row = rows.get(rule)
+            if row is None:
                 label.hide()
                 continue
-            mark = "✓" if result.ok else "✗"
-            dark = is_dark(self.palette())
-            colour = (("#81c784" if dark else "#2e7d32") if result.ok
+            ok = row["ok"]
+            mark = "✓" if ok else "✗"
+            colour = (("#81c784" if dark else "#2e7d32") if ok
                       else ("#ef9a9a" if dark else "#b3261e"))
             label.setText(f"<span style='color:{colour}; font-weight:bold'>{mark}</span>&nbsp; "
-                          f"<b>{GATE_TITLES[rule]}.</b> {_escape(result.detail)}")
-            label.setAccessibleDescription(("met: " if result.ok else "not yet: ") + result.detail)
+                          f"<b>{today_face.GATE_TITLES[rule]}.</b> {_escape(row['detail'])}")
+            label.setAccessibleDescription(("met: " if ok else "not yet: ") + row["detail"])
             label.show()
-        advanced = status.event == "advance"
-        next_name = plan.name(status.next_phase)
-        if last:
-            text = f"{plan.name(status.phase)} is the last phase: there is nothing to advance to."
-        elif advanced:
-            text = f"You have moved on: {next_name} starts tomorrow."
-        elif status.paused:
-            text = "Moving on waits until a clinician has cleared you."
-        elif status.hold and status.phase == "low_impact" and not status.can_advance:
-            text = _card("hold")
-        elif status.can_advance:
-            text = f"The gate is open: you can move on to {plan.name(_next(status.phase))}."
-        else:
-            text = "Still needed: " + "; ".join(self.missing(status)) + "."
-        self.gate_summary.setText(text)
-        self.advance_button.setEnabled(status.can_advance and not advanced and not status.paused)
-        self.advance_button.setText("Advanced today" if advanced else "&Advance…")
-
-    def missing(self, status: engine.DayStatus) -> list[str]:
-        """What the gate still needs, in short words, from the engine's figures."""
-        out: list[str] = []
-        for r in status.reasons:
-            if r.ok or not r.rule.startswith("G"):
-                continue
-            left = r.facts.get("left")
-            if r.rule == "G1":
-                out.append(f"{left} more {'day' if left == 1 else 'days'} in this phase")
-            elif r.rule == "G2":
-                out.append(f"{left} more logged {'day' if left == 1 else 'days'} in a row")
-            elif r.rule == "G3":
-                out.append(f"pain {r.facts['threshold']} or less on {r.facts['window']} days "
-                           "in a row")
-            elif r.rule == "G4" and r.why == "rising":
-                out.append("pain not rising over three days")
-            elif r.rule == "G5" and r.why == "ladder":
-                out.append(f"{left} more ladder {'stage' if left == 1 else 'stages'}")
-            elif r.rule == "G5":
-                out.append(f"activity on {left} more {'day' if left == 1 else 'days'}")
-            elif r.rule == "G6":
-                out.append("a passed ready-to-run test")
-            elif r.rule == "G7":
-                out.append("a clinician's check before running")
-        if not out:
-            out.append("see the rules below")
-        return out
-
+        self.gate_summary.setText(face["gate_summary"])
+        self.advance_button.setEnabled(face["can_advance"])
+        self.advance_button.setText("Advanced today" if face["advanced"] else "&Advance…")
     # --- writing ---------------------------------------------------------------------------
 
     def advance_confirmation(self) -> QMessageBox:
@@ -752,7 +519,7 @@ class TodayView(QWidget):
         assert status is not None
         plan = self._session.content.plan
         current = plan.phase(status.phase)
-        nxt = plan.phase(_next(status.phase))
+        nxt = plan.phase(next_phase(status.phase))
         box = QMessageBox(QMessageBox.Icon.Question, f"Move on to {nxt.name}?",
                           f"Move on from {current.name} to {nxt.name} tomorrow?", parent=self)
         box.setInformativeText(current.advance_hint)
@@ -803,9 +570,8 @@ class TodayView(QWidget):
         episode = session.episode
         old = episode.logs.get(today) if episode else None
         changes: dict[str, Any] = {"pain": pain,
-                                   "pain_morning": self.morning_spin.value_or_none()}
-        if self.leg_spin is not None:
-            changes["leg_pain"] = self.leg_spin.value_or_none()
+                                   "pain_morning": self.morning_spin.value_or_none(),
+                                   "leg_pain": self.leg_spin.value_or_none()}
         log = dataclasses.replace(old, **changes) if old else DayLog(today, **changes)
         self._check_in_loaded = ()  # show what was saved
         try:
@@ -845,22 +611,6 @@ class _CheckLabel(QLabel):
             self._box.toggle()
             self._box.setFocus()
         super().mouseReleaseEvent(event)
-
-
-def _card(key: str, **values: object) -> str:
-    from recoverydesk.gui.ladder_card import card_text
-
-    return card_text(key, **values)
-
-
-def _next(phase: str) -> str:
-    index = PHASES.index(phase)
-    return PHASES[min(index + 1, len(PHASES) - 1)]
-
-
-def _was_paused_before(timeline: list[engine.DayStatus], status: engine.DayStatus) -> bool:
-    index = (status.day - timeline[0].day).days
-    return index > 0 and timeline[index - 1].paused
 
 
 def _escape(text: str) -> str:
