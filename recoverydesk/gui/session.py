@@ -7,7 +7,6 @@ the Today view and the History table alike.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime
 import pathlib
@@ -18,21 +17,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from recoverydesk.core import engine, words
-from recoverydesk.core.model import Action, Activity, DayLog, Episode, EpisodeInfo
-from recoverydesk.core.plan import Content, load_content
-from recoverydesk.core.psfs import PsfsActivity, PsfsScore
-from recoverydesk.core.rules import Rules
-from recoverydesk.storage.store import ONSET_SETTING, Store, StoreError
+from recoverydesk.storage.errors import StoreError
+from recoverydesk.storage.reader import DayEntry, Reader, activity_order
 
 if TYPE_CHECKING:
+    from recoverydesk.core.engine import Decision
+    from recoverydesk.core.model import Activity, DayLog, EpisodeInfo
+    from recoverydesk.core.plan import Content
     from recoverydesk.interchange.importing import Outcome, Prepared
     from recoverydesk.storage.backup import BackupInfo as BackupInfo  # for the dialogs
+    from recoverydesk.storage.store import Store
 
 __all__ = ["DayEntry", "LastFolders", "Session", "StoreError"]
-
-DayEntry = tuple[DayLog | None, list[Activity]]
-"""A day as stored: its entry (None when there is none) and its activities."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -44,8 +40,13 @@ class LastFolders:
     report: pathlib.Path | None = None
 
 
-class Session(QObject):
+class Session(QObject, Reader):
     """The open data file, its replayed episode and the undo history.
+
+    The reading is the Reader's (storage/reader.py); the Session adds the writes, each an undo
+    step where a runner may want to take it back, and tells the views what changed. It may be
+    made before its data file is opened (``store`` None: the window's first frame is painted
+    from a face worked out elsewhere); ``open`` gives it the file.
 
     Signals:
         data_changed: Anything stored changed; views reload. arg: the dates touched
@@ -54,7 +55,6 @@ class Session(QObject):
         message: A short line for the status bar. arg: the text.
 
     Attributes:
-        content: The plan, red-flag and help texts from resources/.
         undo_stack: Undo/redo of every user edit.
         last_folders: Where the import, export and report dialogs opened last.
     """
@@ -63,49 +63,25 @@ class Session(QObject):
     episode_changed = Signal()
     message = Signal(str)
 
-    def __init__(self, store: Store, *, content: Content | None = None,
+    def __init__(self, store: Store | None, *, content: Content | None = None,
                  today: Callable[[], datetime.date] = datetime.date.today,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
+        # PySide's QObject.__init__ calls the next __init__ in line (Reader's) with no
+        # arguments; the Reader is then set up again with them.
+        QObject.__init__(self, parent)
+        Reader.__init__(self, store, content=content, today=today)
         self.last_folders = LastFolders()
-        self.content = content or load_content()
-        self._today = today
         self.undo_stack = QUndoStack(self)
-        self._episode: Episode | None = None
-        self._timeline: list[engine.DayStatus] | None = None
-        self._changed_from: datetime.date | None = None
-        self._rules: Rules | None = None
-
-    # --- reading ---------------------------------------------------------------------------
-
-    def today(self) -> datetime.date:
-        return self._today()
 
     @property
-    def rules(self) -> Rules:
-        if self._rules is None:
-            self._rules = self._store.rules()
-            warning = getattr(self._store, "settings_warning", None)
-            if warning:
-                self.message.emit(warning)
-        return self._rules
+    def is_open(self) -> bool:
+        """Whether the data file has been given (``open``)."""
+        return self._open_store is not None
 
-    @property
-    def info(self) -> EpisodeInfo | None:
-        episode = self.episode
-        return episode.info if episode else None
-
-    @property
-    def units(self) -> str:
-        info = self.info
-        return info.units if info else "km"
-
-    @property
-    def episode(self) -> Episode | None:
-        if self._episode is None:
-            self._episode = self._store.load_episode()
-        return self._episode
+    def open(self, store: Store) -> None:
+        """Give the session its data file, and tell the views to show it."""
+        self._store = store
+        self._invalidate()
 
     @property
     def store(self) -> Store:
@@ -115,121 +91,16 @@ class Session(QObject):
         """
         return self._store
 
-    @property
-    def data_dir(self) -> pathlib.Path:
-        return self._store.data_dir
-
-    def day(self, day: datetime.date) -> DayEntry:
-        """The entry and activities stored for ``day``."""
-        return self._store.day_log(day), self._store.activities(since=day, until=day)
-
-    def day_logs(self) -> list[DayLog]:
-        return self._store.day_logs()
-
-    def activities(self) -> list[Activity]:
-        return self._store.activities()
-
-    def ticks(self, day: datetime.date) -> frozenset[str]:
-        """The checklist items ticked on ``day``."""
-        return self._store.ticks(day)
-
-    def exercises_done(self, since: datetime.date,
-                       until: datetime.date) -> dict[datetime.date, dict[str, int]]:
-        return self._store.exercises_done(since, until)
-
-    def counts(self) -> dict[str, int]:
-        """How many rows each kind of data has (day_logs, activities…)."""
-        return self._store.counts()
-
-    def setting(self, key: str, default: Any = None) -> Any:
-        """A stored setting (JSON value), e.g. an archive cap; ``default`` when unset."""
-        return self._store.setting(key, default)
+    def _warn(self, text: str) -> None:  # overrides Reader._warn
+        self.message.emit(text)
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting that no view shows (e.g. the watch files already offered)."""
         self._store.set_setting(key, value)
 
-    def imported_hashes(self) -> frozenset[str]:
-        """The SHA-256 of every file imported so far."""
-        return frozenset(str(row["sha256"]) for row in self._store.imported_files())
-
-    def timeline(self) -> list[engine.DayStatus]:
-        """The engine's answer for every day from the start to today.
-
-        Cached until a write or a new day; then the replay resumes from the first day
-        written (or the first new day), keeping the days before it (§10: a save within a
-        frame). An import, a restore or new settings drop the cache: a full replay.
-        """
-        episode = self.episode
-        if episode is None:
-            return []
-        today = self.today()
-        timeline = self._timeline
-        if timeline is None:
-            timeline = engine.replay(episode, self.rules, today)
-        elif self._changed_from is not None or (timeline and timeline[-1].day != today):
-            timeline = engine.replay(episode, self.rules, today, earlier=timeline,
-                                     changed_from=self._changed_from)
-        self._timeline = timeline
-        self._changed_from = None
-        return timeline
-
-    def status(self, day: datetime.date | None = None) -> engine.DayStatus | None:
-        """The status of ``day`` (default today), or None before the episode began."""
-        day = day or self.today()
-        episode = self.episode
-        if episode is None or day < episode.start:
-            return None
-        timeline = self.timeline()
-        index = (day - episode.start).days
-        if index < len(timeline):
-            return timeline[index]
-        return engine.status_on(episode, self.rules, day)
-
-    def is_logged(self, day: datetime.date) -> bool:
-        """Whether ``day`` has an entry (read afresh: another process may have written it)."""
-        return self._store.day_log(day) is not None
-
     def _invalidate(self, days: Iterable[datetime.date] = ()) -> None:
-        """Refresh what a write touched and tell the views.
-
-        With the days given, only those days are re-read into the cached episode and the
-        timeline is marked to replay from the first of them; without, everything is dropped
-        (an import, a restore, new settings).
-        """
-        days = frozenset(days)
-        episode = self._episode
-        if days and episode is not None:
-            self._episode = self._patched(episode, days)
-            first = min(days)
-            if self._changed_from is None or first < self._changed_from:
-                self._changed_from = first
-        else:
-            self._episode = None
-            self._timeline = None
-            self._changed_from = None
-            self._rules = None
-        self.data_changed.emit(days)
-
-    def _patched(self, episode: Episode, days: frozenset[datetime.date]) -> Episode:
-        """``episode`` with ``days`` read again from the store (and its actions)."""
-        logs = dict(episode.logs)
-        # The activities before the first day touched stay as they are (already in order).
-        cut = bisect.bisect_left(episode.activities, min(days), key=_activity_day)
-        activities = [a for a in episode.activities[cut:] if a.day not in days]
-        for day in days:
-            if day < episode.start:
-                continue
-            log = self._store.day_log(day)
-            if log is None:
-                logs.pop(day, None)
-            else:
-                logs[day] = log
-            activities += self._store.activities(since=day, until=day)
-        activities.sort(key=_activity_order)
-        return dataclasses.replace(episode, logs=logs,
-                                   activities=episode.activities[:cut] + tuple(activities),
-                                   actions=self._store.actions(episode.info))
+        """Refresh what a write touched (``Reader.forget``) and tell the views."""
+        self.data_changed.emit(self.forget(days))
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -248,6 +119,8 @@ class Session(QObject):
     def save_day(self, log: DayLog, activities: Sequence[Activity] = (), *,
                  replace_activities: bool = True, text: str | None = None) -> None:
         """Save a day's entry as one undoable step. Raises ValidationError, writes nothing."""
+        from recoverydesk.core import words
+
         # Validate (and write) now, so a refusal reaches the caller before the stack changes.
         before = self._day_snapshot(log.day)
         self._store.save_day(log, activities, replace_activities=replace_activities,
@@ -258,6 +131,8 @@ class Session(QObject):
         self.notify(f"Saved {words.weekday_text(log.day)}.")
 
     def delete_day(self, day: datetime.date) -> None:
+        from recoverydesk.core import words
+
         before = self._store.delete_day(day)  # what it removed is the undo snapshot
         label = f"Delete {words.date_text(day, year=False)}"
         self.undo_stack.push(_DayCommand(self, day, before, (None, []), label))
@@ -270,7 +145,7 @@ class Session(QObject):
             return
         day = removed.day
         after = self._day_snapshot(day)
-        before = (after[0], sorted([*after[1], removed], key=_activity_order))
+        before = (after[0], sorted([*after[1], removed], key=activity_order))
         self.undo_stack.push(_DayCommand(self, day, before, after, f"Delete {removed.kind}"))
 
     def set_tick(self, day: datetime.date, item: str, done: bool) -> None:
@@ -281,8 +156,11 @@ class Session(QObject):
         self._store.set_exercise_done(day, exercise_id, done)
         self._invalidate([day])
 
-    def advance(self, day: datetime.date | None = None) -> engine.Decision:
+    def advance(self, day: datetime.date | None = None) -> Decision:
         """Ask to advance on ``day``; stored only when the engine accepts it."""
+        from recoverydesk.core import engine
+        from recoverydesk.core.model import Action
+
         day = day or self.today()
         episode = self.episode
         if episode is None:
@@ -293,8 +171,11 @@ class Session(QObject):
             self._invalidate([day])
         return decision
 
-    def clear(self, day: datetime.date, note: str) -> engine.Decision:
+    def clear(self, day: datetime.date, note: str) -> Decision:
         """Record a clinician clearance; stored only when the plan is paused on ``day``."""
+        from recoverydesk.core import engine
+        from recoverydesk.core.model import Action
+
         episode = self.episode
         if episode is None:
             raise RuntimeError("clearance needs an episode")
@@ -305,12 +186,6 @@ class Session(QObject):
         return decision
 
     # --- function (PSFS, DESIGN §3.1) --------------------------------------------------------
-
-    def psfs_activities(self, *, include_retired: bool = True) -> list[PsfsActivity]:
-        return self._store.psfs_activities(include_retired=include_retired)
-
-    def psfs_scores(self) -> list[PsfsScore]:
-        return self._store.psfs_scores()
 
     def add_psfs_activities(self, names: Sequence[str]) -> None:
         """Name activities to score weekly. Raises ValidationError, writes nothing."""
@@ -333,33 +208,28 @@ class Session(QObject):
         self._invalidate()  # the PSFS notices read every score
         self.notify(f"Function scores saved for {day:%A %d %B}.")
 
-    @property
-    def onset_before_45(self) -> bool | None:
-        value = self._store.setting(ONSET_SETTING)
-        return value if isinstance(value, bool) else None
-
     def set_onset_before_45(self, value: bool) -> None:
         """Record the answer and replay: the stiffness notice depends on it."""
+        from recoverydesk.storage.store import ONSET_SETTING
+
         self._store.set_setting(ONSET_SETTING, value)
         self._invalidate()
 
     def record_ready(self, day: datetime.date | None = None) -> None:
         """Record a passed ready-to-run test on ``day`` (default today; §5.3, gate G6)."""
+        from recoverydesk.core.model import Action
+
         day = day or self.today()
         self._store.add_action(Action(day, "ready"), today=self.today())
         self._invalidate([day])
 
     def record_screen(self, risks: frozenset[str], day: datetime.date | None = None) -> None:
         """Record the whole risk screen (the ids answered yes) on ``day`` (§4.1)."""
+        from recoverydesk.core.model import Action
+
         day = day or self.today()
         self._store.add_action(Action(day, "screen", risks=risks), today=self.today())
         self._invalidate([day])
-
-    def screen_answers(self) -> frozenset[str]:
-        """The yes answers of the latest risk screen (none recorded: no yes)."""
-        episode = self.episode
-        screens = [a for a in episode.actions if a.kind == "screen"] if episode else []
-        return screens[-1].risks if screens else frozenset()
 
     def mark_recovered(self) -> None:
         """Close the open episode and keep it for history (§5.1, like ``start --new``)."""
@@ -461,16 +331,6 @@ class Session(QObject):
         self._invalidate([day])
 
 
-def _activity_day(activity: Activity) -> datetime.date:
-    return activity.day
-
-
-def _activity_order(activity: Activity) -> tuple[datetime.date, str, int]:
-    """The store's order: by day, start time (none first), then id."""
-    start = activity.start_time.isoformat() if activity.start_time else ""
-    return activity.day, start, activity.id or 0
-
-
 _FIELD_WORDS = (("pain", "pain"), ("pain_activity", "activity pain"),
                 ("pain_morning", "morning pain"), ("red_flags", "red flags"),
                 ("sleep_hours", "sleep"), ("heat_ice_min", "heat/ice"), ("notes", "notes"),
@@ -482,6 +342,8 @@ _FIELD_WORDS = (("pain", "pain"), ("pain_activity", "activity pain"),
 def change_words(before: DayEntry, after: DayEntry, day: datetime.date) -> str:
     """An undo step's name from what it changed: "pain 4 → 5 on 29 Nov", not "Save 29 Nov"
     for every step."""
+    from recoverydesk.core import words
+
     when = words.date_text(day, year=False)
     old, new = before[0], after[0]
     if new is None:
