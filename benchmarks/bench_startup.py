@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import NamedTuple
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -78,22 +79,38 @@ _CHILD_LABELLED = _CHILD_BARE.replace(
     "window.setCentralWidget(label)")
 assert _CHILD_LABELLED != _CHILD_BARE
 
+# The steps of `recoverydesk` (launch.py, then app.run_window) up to the first paint: the
+# first frame's child forked first thing, Qt loaded meanwhile, the window painted from the
+# child's face (or, without one, the plain way). After the paint it also times the data file
+# opened and Today shown again from it (when Today can be used), and reads the child's peak
+# memory.
 _CHILD_APP = """
 import pathlib, resource, sys, time
-from recoverydesk.app import after_first_paint, application, build_main_window
-from recoverydesk.storage.recovery import open_store
+data_dir = pathlib.Path(sys.argv[1])
+from recoverydesk import first_frame
+pending = first_frame.start(data_dir)
+from recoverydesk.app import (after_first_paint, application, build_main_window,
+                              first_frame_window, open_with_messages)
 app = application()
-store = open_store(pathlib.Path(sys.argv[1]))
-window = build_main_window(store, remember=False)
+window = first_frame_window(pending, data_dir, remember=False)
+path = "first-frame" if window is not None else "plain"
+if window is None:
+    window = build_main_window(open_with_messages(data_dir), remember=False)
 def report():
+    painted = time.time()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     heavy = [m for m in ("pyqtgraph", "numpy", "sqlite_utils") if m in sys.modules]
-    print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, ",".join(heavy) or "-",
-          flush=True)
+    if not window.session.is_open:
+        window.session.open(open_with_messages(data_dir))
+    app.processEvents()
+    ready = time.time()
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(painted, rss, ",".join(heavy) or "-", path, ready, child, flush=True)
     app.quit()
 after_first_paint(window, report)
 window.show()
 app.exec()
-store.close()
+window.session.close()
 """
 
 
@@ -122,8 +139,21 @@ def make_history(data_dir: pathlib.Path, today: datetime.date, seed: int = 10) -
     store.close()
 
 
-def run_child(code: str, *args: str) -> tuple[float, float, str]:
-    """(seconds to first paint, peak MB, heavy modules loaded) of one fresh process."""
+class Run(NamedTuple):
+    """One fresh process: seconds to its first paint and its peak memory; for the app also
+    the heavy modules loaded by then, how it painted ("first-frame" or "plain"), the seconds
+    until Today was shown from the opened data file, and the first frame's child's peak."""
+
+    seconds: float
+    mb: float
+    heavy: str = ""
+    path: str = ""
+    ready: float = 0.0
+    child_mb: float = 0.0
+
+
+def run_child(code: str, *args: str) -> Run:
+    """How one fresh process started (see ``Run``)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
     env.pop("RECOVERYDESK_THEME", None)
     started = time.time()
@@ -131,8 +161,10 @@ def run_child(code: str, *args: str) -> tuple[float, float, str]:
                           text=True, check=True, timeout=60)
     fields = proc.stdout.split()
     painted, rss_kb = float(fields[0]), float(fields[1])
-    heavy = fields[2] if len(fields) > 2 else ""
-    return painted - started, rss_kb / 1024.0, heavy
+    if len(fields) < 6:
+        return Run(painted - started, rss_kb / 1024.0)
+    return Run(painted - started, rss_kb / 1024.0, fields[2], fields[3],
+               float(fields[4]) - started, float(fields[5]) / 1024.0)
 
 
 def time_save_and_refresh(data_dir: pathlib.Path, runs: int = 30) -> tuple[float, float]:

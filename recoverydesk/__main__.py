@@ -1,3 +1,3 @@
-from recoverydesk.cli import main
+from recoverydesk.launch import main
 
 raise SystemExit(main())

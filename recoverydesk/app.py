@@ -17,6 +17,7 @@ import os
 import pathlib
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
@@ -24,7 +25,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from recoverydesk.gui.mainwindow import SETTINGS_FILE, VIEW_NAMES, MainWindow
 from recoverydesk.gui.session import Session
-from recoverydesk.storage.store import Store, StoreError
+from recoverydesk.storage.errors import StoreError
+
+if TYPE_CHECKING:
+    from recoverydesk.first_frame import Pending
+    from recoverydesk.storage.store import Store
 
 APP_NAME = "RecoveryDesk"
 ORG_NAME = "RecoveryDesk"
@@ -133,7 +138,8 @@ def acquire_lock(data_dir: pathlib.Path) -> QLockFile | None:
 
 
 def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
-               check_in: bool = False, hidden: bool = False) -> int:
+               check_in: bool = False, hidden: bool = False,
+               first: Pending | None = None) -> int:
     """Open the window on ``data_dir`` until the runner quits; the exit code.
 
     Args:
@@ -141,9 +147,13 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
         check_in: Open on today's check-in (the reminder's click).
         hidden: Start in the system tray without showing the window (at login); where the
             desktop has no tray, remind as ``recoverydesk remind`` does.
+        first: Today's first frame being worked out by a child process (``launch.py``): the
+            window is painted from it and the data file opened just after.
     A window already running on ``data_dir`` is asked to do all this instead (DESIGN §8).
     """
     if not _has_display():
+        if first is not None:
+            first.cancel()
         print("RecoveryDesk needs a graphical desktop to open its window, and none was found "
               "(DISPLAY and WAYLAND_DISPLAY are not set). The command line works without one: "
               "see `recoverydesk --help`.", file=sys.stderr)
@@ -153,9 +163,15 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
     try:
         lock = acquire_lock(data_dir)
     except OSError as error:
+        if first is not None:
+            first.cancel()
         QMessageBox.critical(None, APP_NAME, f"The data folder {data_dir} cannot be used: "
                                              f"{error.strerror or error}.")
         return 1
+    if lock is None or hidden:
+        if first is not None:
+            first.cancel()
+            first = None
     if lock is None:
         from recoverydesk.gui.single_instance import forward
 
@@ -171,17 +187,30 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
     store: Store | None = None
     window: MainWindow | None = None
     try:
-        store = open_with_messages(data_dir)
-        while store is not None:
-            if store.current_episode() is None:
-                if hidden:
-                    return 0  # nothing to remind about before the runner has begun
-                store = first_run(store)
-                if store is None:
-                    return 0
-            window = opened = build_main_window(store)
+        early = first_frame_window(first, data_dir)
+        if early is None:
+            store = open_with_messages(data_dir)
+        while early is not None or store is not None:
+            if early is not None:
+                window = opened = early
+                early = None
+            else:
+                assert store is not None
+                if store.current_episode() is None:
+                    if hidden:
+                        return 0  # nothing to remind about before the runner has begun
+                    store = first_run(store)
+                    if store is None:
+                        return 0
+                window = opened = build_main_window(store)
 
             def desktop(opened: MainWindow = opened) -> None:
+                if not opened.session.is_open:  # painted from the first frame: open it now
+                    opened_store = open_with_messages(data_dir)
+                    if opened_store is None:
+                        app.exit(1)
+                        return
+                    opened.session.open(opened_store)
                 _accept_dropped_files(opened)
                 _watch_for_devices(opened)
                 _become_desktop_citizen(opened, data_dir, files, check_in)
@@ -205,7 +234,8 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
         return 1
     finally:
         failure: StoreError | None = None
-        if window is not None:  # the session closes the file it has (a restore reopens it)
+        if window is not None and window.session.is_open:
+            # the session closes the file it has (a restore reopens it)
             _made, failure = window.session.close()
         elif store is not None:
             from recoverydesk.storage.backup import close_after_daily_backup
@@ -214,6 +244,29 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
         if failure is not None:
             print(f"RecoveryDesk: the daily backup failed: {failure}", file=sys.stderr)
         lock.unlock()
+
+
+def first_frame_window(first: Pending | None, data_dir: pathlib.Path, *,
+                       remember: bool = True) -> MainWindow | None:
+    """The window on Today painted from the child's first frame, its data file not open yet
+    (``Session.open`` follows the first paint); None to start the plain way.
+
+    The first frame is only Today's: a window that last closed on another view starts the
+    plain way, on that view.
+    """
+    if first is None:
+        return None
+    settings = data_dir / SETTINGS_FILE if remember else None
+    if MainWindow.last_view(settings) != "today":
+        first.cancel()
+        return None
+    frame = first.result()
+    if frame is None:
+        return None
+    window = MainWindow(Session(None), settings_path=settings, demo=frame["demo"],
+                        first_face=frame["face"])
+    window.restore_state()
+    return window
 
 
 def _accept_dropped_files(window: MainWindow) -> None:

@@ -14,7 +14,6 @@ import marshal
 import os
 import pathlib
 import sys
-import tomllib
 from typing import Any
 
 ROOT = pathlib.Path(str(importlib.import_module("recoverydesk.resources").__file__)).parent
@@ -48,6 +47,8 @@ def read_toml(name: str) -> dict[str, Any]:
             return data
     except (OSError, ValueError, EOFError, TypeError):
         pass  # no copy yet, or a stale or damaged one: parse the TOML
+    import tomllib
+
     data = tomllib.loads(source.read_bytes().decode("utf-8"))
     _keep(kept, stamp, data)
     return data

@@ -19,36 +19,14 @@ from recoverydesk.core.model import PHASES, RED_FLAGS, Activity, Episode, descri
 from recoverydesk.core.outcomes import texts as outcome_texts
 from recoverydesk.core.plan import Content
 from recoverydesk.core.rules import Rules
+from recoverydesk.core.today_words import (
+    BANNER_TITLES,
+    GATE_RULES,
+    NO_EPISODE_PRESCRIPTION,
+    NO_EPISODE_SUMMARY,
+    dismissed_key,
+)
 from recoverydesk.core.words import date_text, distance_text
-
-GATE_RULES = ("G1", "G2", "G3", "G4", "G5")
-GATE_TITLES = {
-    "G1": "Days in this phase",
-    "G2": "Three logged days in a row",
-    "G3": "Pain low enough",
-    "G4": "Pain not rising",
-    "G5": "Activity",
-    "G6": "Ready-to-run test",
-    "G7": "No hold on running",
-}
-
-BANNER_TITLES = {
-    "emergency": "Seek care now — the plan is paused",
-    "urgent": "See a doctor today — the plan is paused",
-    "soon": "Book a GP or physiotherapist — the plan is paused",
-    "screen": "The plan is paused: please see a GP or physiotherapist",
-    "hold": "Running waits for a clinician's check",
-}
-"""The banner's title for each tier of §4, a screen's pause and a hold (§4.1)."""
-
-NO_EPISODE_SUMMARY = (
-    "There is no recovery episode in this data folder yet. Begin one with the first-run "
-    "setup (it opens when you start RecoveryDesk), or from the command line with "
-    "<tt>recoverydesk start --date YYYY-MM-DD</tt>. Choose <i>Explore with demo "
-    "data</i> to look around an eight-week example first.")
-NO_EPISODE_PRESCRIPTION = (
-    "Once an episode has begun, this page shows what today asks of you, how your pain is "
-    "doing, and when you can move on.")
 
 
 class Source(Protocol):
@@ -126,6 +104,9 @@ class PsfsFace(TypedDict):
     title: str
     hint: str
     rows: list[PsfsRow]
+    needed: int
+    most: int
+    name_length: int
 
 
 class Face(TypedDict):
@@ -151,14 +132,10 @@ class Face(TypedDict):
     advanced: bool
     ready: bool
     recovered: bool
+    recovered_text: str
     ladder: Card | None
     guide: Card | None
     psfs: PsfsFace
-
-
-def dismissed_key(notice_id: str) -> str:
-    """The setting that keeps a dismissed notice away for good."""
-    return f"notice_dismissed.{notice_id}"
 
 
 def card_text(key: str, **values: object) -> str:
@@ -209,6 +186,7 @@ def face(source: Source, *, force_psfs_prompt: bool = False) -> Face:
         advanced=status.event == "advance",
         ready=status.phase == "low_impact" and not status.paused,
         recovered=status.offer_recovered,
+        recovered_text=card_text("recovered"),
         ladder=ladder_card(source, status),
         guide=guide_card(source, status),
         psfs=psfs_face(source, force_prompt=force_psfs_prompt),
@@ -222,7 +200,8 @@ def _no_episode_face(source: Source, today: datetime.date) -> Face:
         check_in=CheckIn(pain=None, morning=None, leg=None, status=""), pairing="",
         warnings=[], notices=[], prescription=NO_EPISODE_PRESCRIPTION, phase=None,
         checklist=[], gate=[], gate_summary="", can_advance=False, advanced=False,
-        ready=False, recovered=False, ladder=None, guide=None, psfs=psfs_face(source))
+        ready=False, recovered=False, recovered_text="", ladder=None, guide=None,
+        psfs=psfs_face(source))
 
 
 def heading_text(source: Source, status: engine.DayStatus) -> str:
@@ -455,11 +434,10 @@ def psfs_face(source: Source, *, force_prompt: bool = False) -> PsfsFace:
             for a in in_use if a.id is not None]
     said = outcome_texts()
     if not activities:
-        return PsfsFace(face="setup", title="Function: what does your back make hard?",
-                        hint=said["psfs_intro"], rows=[])
+        return _psfs("setup", "Function: what does your back make hard?",
+                     said["psfs_intro"], [])
     if in_use and (force_prompt or psfs.prompt_due(in_use, scores, source.today())):
-        return PsfsFace(face="prompt", title=said["psfs_prompt"],
-                        hint=said["psfs_prompt_hint"], rows=rows)
+        return _psfs("prompt", said["psfs_prompt"], said["psfs_prompt_hint"], rows)
     days = psfs.by_day(scores)
     if days:
         last_day = max(days)
@@ -469,7 +447,14 @@ def psfs_face(source: Source, *, force_prompt: bool = False) -> PsfsFace:
                 f"Next on {due:%A %d %B}.")
     else:
         hint = "No activity is in use: add one to score your function weekly."
-    return PsfsFace(face="summary", title="", hint=hint, rows=rows)
+    return _psfs("summary", "", hint, rows)
+
+
+def _psfs(face: Literal["setup", "prompt", "summary"], title: str, hint: str,
+          rows: list[PsfsRow]) -> PsfsFace:
+    """A face of the Function card, with the limits its setup form keeps to."""
+    return PsfsFace(face=face, title=title, hint=hint, rows=rows, needed=psfs.MIN_ACTIVITIES,
+                    most=psfs.MAX_ACTIVITIES, name_length=psfs.MAX_NAME)
 
 
 def next_phase(phase: str) -> str:

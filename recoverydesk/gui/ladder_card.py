@@ -7,11 +7,15 @@ Each card is self-contained so Today can place it in any column.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
-from recoverydesk.core.today_face import Card
 from recoverydesk.gui.style import card_layout, scaled_font
+
+if TYPE_CHECKING:
+    from recoverydesk.core.today_face import Card
 
 
 class _Card(QFrame):

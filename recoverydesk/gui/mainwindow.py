@@ -12,7 +12,7 @@ import datetime
 import functools
 import pathlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, SignalInstance, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
 
 from recoverydesk.gui.icons import nav_icon
 from recoverydesk.gui.session import Session, StoreError
+
+if TYPE_CHECKING:
+    from recoverydesk.core.today_face import Face
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -66,10 +69,10 @@ class View:
 # One factory per view. Each imports its module when called, so a view's code (pyqtgraph for
 # Charts) loads only when the view is first shown.
 
-def _today_view(session: Session) -> View:
+def _today_view(session: Session, face: Face | None = None) -> View:
     from recoverydesk.gui.today import TodayView
 
-    view = TodayView(session)
+    view = TodayView(session, face=face)
     return View(view, exercise_requested=view.exercise_requested,
                 focus_check_in=view.focus_check_in)
 
@@ -153,9 +156,11 @@ class MainWindow(QMainWindow):
     """
 
     def __init__(self, session: Session, *, settings_path: pathlib.Path | None = None,
-                 demo: bool = False, parent: QWidget | None = None) -> None:
+                 demo: bool = False, first_face: Face | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._first_face = first_face  # Today's, until its view is built
         self.views: dict[str, QWidget] = {}
         self._built: dict[str, View] = {}
         self.drop_target: QObject | None = None  # set once files may be dropped (app.py)
@@ -312,7 +317,11 @@ class MainWindow(QMainWindow):
         """The view called ``name`` with its hooks, built now if it has not been yet."""
         page = self._built.get(name)
         if page is None:
-            page = VIEWS[VIEW_NAMES.index(name)].build(self.session)
+            if name == "today" and self._first_face is not None:
+                page = _today_view(self.session, self._first_face)  # before the data is open
+                self._first_face = None
+            else:
+                page = VIEWS[VIEW_NAMES.index(name)].build(self.session)
             if page.exercise_requested is not None:
                 page.exercise_requested.connect(self._on_exercise_requested)
             if page.day_activated is not None:
@@ -473,18 +482,23 @@ class MainWindow(QMainWindow):
         Only reads: nothing is written before the first paint.
         """
         settings = self._settings()
-        name = "today"
         restored = False
         if settings is not None:
             geometry = settings.value("window/geometry")
             if isinstance(geometry, QByteArray | bytes):
                 restored = self.restoreGeometry(QByteArray(geometry))
-            last = settings.value("window/view", "today")
-            if last in VIEW_NAMES:
-                name = str(last)
         if not restored:
             self.fit_to_screen()
-        self.show_view(name)
+        self.show_view(self.last_view(self._settings_path))
+
+    @staticmethod
+    def last_view(settings_path: pathlib.Path | None) -> str:
+        """The view the window showed when it last closed (Today the first time)."""
+        if settings_path is None:
+            return "today"
+        last = QSettings(str(settings_path), QSettings.Format.IniFormat).value(
+            "window/view", "today")
+        return str(last) if last in VIEW_NAMES else "today"
 
     def fit_to_screen(self) -> None:
         """Open at a size that fits the screen's free area (DESIGN §1.1).

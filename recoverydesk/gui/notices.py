@@ -7,13 +7,17 @@ a setting (``notice_dismissed.<id>``) so it is not shown again in this data file
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from recoverydesk.core.today_face import Notice, dismissed_key
+from recoverydesk.core.today_words import dismissed_key
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.style import AMBER_BG, AMBER_EDGE, AMBER_FG, clear_layout
+
+if TYPE_CHECKING:
+    from recoverydesk.core.today_face import Notice
 
 
 class NoticeBox(QFrame):

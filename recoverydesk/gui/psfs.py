@@ -14,6 +14,7 @@ The card has three faces:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -32,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import psfs, today_face
-from recoverydesk.core.model import ValidationError
-from recoverydesk.core.outcomes import texts
 from recoverydesk.gui.session import Session, StoreError
+
+if TYPE_CHECKING:
+    from recoverydesk.core.today_face import PsfsFace
 
 
 class PsfsCard(QWidget):
@@ -51,7 +52,7 @@ class PsfsCard(QWidget):
         super().__init__(parent)
         self._session = session
         self._force_prompt = False
-        self._shown: today_face.PsfsFace | None = None
+        self._shown: PsfsFace | None = None
         self.setAccessibleName("Function (PSFS)")
         self.name_edits: list[QLineEdit] = []
         self.sliders: dict[int, QSlider] = {}
@@ -85,9 +86,11 @@ class PsfsCard(QWidget):
     @Slot()
     def reload(self) -> None:
         """Show the card for today's state afresh."""
+        from recoverydesk.core import today_face
+
         self.show_face(today_face.psfs_face(self._session, force_prompt=self._force_prompt))
 
-    def show_face(self, face: today_face.PsfsFace) -> None:
+    def show_face(self, face: PsfsFace) -> None:
         """Build the card for ``face``; a card whose face did not change is kept as it is, so
         ticking a checklist item does not reset sliders being moved or names being typed."""
         if face == self._shown:
@@ -102,30 +105,30 @@ class PsfsCard(QWidget):
         self.title.setVisible(bool(face["title"]))
         self.hint.setText(face["hint"])
         {"setup": self._build_setup, "prompt": self._build_prompt,
-         "summary": self._build_summary}[face["face"]](face["rows"])
+         "summary": self._build_summary}[face["face"]](face)
 
     # --- faces -----------------------------------------------------------------------------
 
-    def _build_setup(self, _rows: list[today_face.PsfsRow]) -> None:
+    def _build_setup(self, face: PsfsFace) -> None:
         grid = QGridLayout(self._body)
         grid.setContentsMargins(0, 0, 0, 0)
-        for index in range(psfs.MAX_ACTIVITIES):
+        for index in range(face["most"]):
             edit = QLineEdit(self._body)
-            edit.setMaxLength(psfs.MAX_NAME)
+            edit.setMaxLength(face["name_length"])
             edit.setAccessibleName(f"Activity {index + 1}")
-            edit.setPlaceholderText("needed" if index < psfs.MIN_ACTIVITIES else "optional")
+            edit.setPlaceholderText("needed" if index < face["needed"] else "optional")
             grid.addWidget(QLabel(f"{index + 1}.", self._body), index, 0)
             grid.addWidget(edit, index, 1)
             self.name_edits.append(edit)
         save = QPushButton("Save activities", self._body)
         save.setAccessibleName("Save the activities to score weekly")
         save.clicked.connect(self._on_save_names_clicked)
-        grid.addWidget(save, psfs.MAX_ACTIVITIES, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(save, face["most"], 1, Qt.AlignmentFlag.AlignLeft)
 
-    def _build_prompt(self, rows: list[today_face.PsfsRow]) -> None:
+    def _build_prompt(self, face: PsfsFace) -> None:
         grid = QGridLayout(self._body)
         grid.setContentsMargins(0, 0, 0, 0)
-        for row, activity in enumerate(rows):
+        for row, activity in enumerate(face["rows"]):
             slider = QSlider(Qt.Orientation.Horizontal, self._body)
             slider.setRange(0, 10)
             slider.setPageStep(1)
@@ -153,10 +156,10 @@ class PsfsCard(QWidget):
         buttons.addStretch(1)
         grid.addLayout(buttons, len(self.sliders), 0, 1, 3)
 
-    def _build_summary(self, rows: list[today_face.PsfsRow]) -> None:
+    def _build_summary(self, face: PsfsFace) -> None:
         row = QHBoxLayout(self._body)
         row.setContentsMargins(0, 0, 0, 0)
-        if rows:
+        if face["rows"]:
             now = QPushButton("Score now", self._body)
             now.setAccessibleName("Score the activities now")
             now.clicked.connect(self._on_score_now_clicked)
@@ -173,6 +176,9 @@ class PsfsCard(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def save_names(self) -> bool:
+        from recoverydesk.core import psfs
+        from recoverydesk.core.model import ValidationError
+
         names = [e.text() for e in self.name_edits if e.text().strip()]
         if len(names) < psfs.MIN_ACTIVITIES:
             self.status.setText(f"Name at least {psfs.MIN_ACTIVITIES} activities "
@@ -187,6 +193,9 @@ class PsfsCard(QWidget):
         return True
 
     def save_scores(self) -> bool:
+        from recoverydesk.core import psfs
+        from recoverydesk.core.model import ValidationError
+
         scores = {activity_id: s.value() for activity_id, s in self.sliders.items()}
         try:
             self._session.save_psfs(scores)
@@ -229,6 +238,8 @@ class PsfsActivitiesDialog(QDialog):
         self._session = session
         self.setWindowTitle("Function activities")
         lay = QVBoxLayout(self)
+        from recoverydesk.core.outcomes import texts
+
         note = QLabel(texts()["psfs_rename_note"], self)
         note.setWordWrap(True)
         lay.addWidget(note)
@@ -268,6 +279,8 @@ class PsfsActivitiesDialog(QDialog):
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
     def _do(self, action: Callable[[], None]) -> None:
+        from recoverydesk.core.model import ValidationError
+
         try:
             action()
         except (ValidationError, StoreError) as error:

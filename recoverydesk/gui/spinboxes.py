@@ -12,9 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QSpinBox, QWidget
 
-from recoverydesk.core import words
-from recoverydesk.core.model import MAX_DURATION_S
-
 
 class _Optional:
     """What makes a spin box able to be empty: its lowest value reads "—" and means None."""
@@ -67,10 +64,14 @@ class DurationSpinBox(OptionalDoubleSpinBox):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from recoverydesk.core.model import MAX_DURATION_S
+
         super().__init__(0, MAX_DURATION_S / 60, step=1, decimals=4, empty_at=0,
                          parent=parent)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - overrides QDoubleSpinBox
+        from recoverydesk.core import words
+
         return words.duration_text(value * 60)
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - overrides QDoubleSpinBox

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QResizeEvent
@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recoverydesk.core import today_face
-from recoverydesk.core.model import DayLog, ValidationError
-from recoverydesk.core.today_face import card_text, next_phase
+from recoverydesk.core.today_words import BANNER_TITLES, GATE_RULES, GATE_TITLES
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.spinboxes import OptionalSpinBox
 from recoverydesk.gui.style import FlatButton, card_layout, is_dark, scaled_font
+
+if TYPE_CHECKING:
+    from recoverydesk.core.today_face import Banner, CheckIn, Face, Item
 
 
 def _focus_chain(widget: QWidget) -> list[QWidget]:
@@ -60,16 +61,22 @@ class TodayView(QWidget):
 
     exercise_requested = Signal(str)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *,
+                 face: Face | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self.confirm: Callable[[QMessageBox], bool] = _ask
         self._checklist_key: tuple[str, ...] | None = None
         self._checkboxes: dict[str, QCheckBox] = {}
+        self.face: Face | None = None
+        """What the view shows (core/today_face.py)."""
         self._build()
         session.data_changed.connect(self._on_session_data_changed)
         session.episode_changed.connect(self.reload)
-        self.reload()
+        if face is None:
+            self.reload()
+        else:
+            self.show_face(face)  # worked out before the session's data file is open
 
     # --- building --------------------------------------------------------------------------
 
@@ -174,8 +181,8 @@ class TodayView(QWidget):
         self.gate_summary.setFont(scaled_font(self, 1.0, bold=True))
         gate_lay.addWidget(self.gate_summary)
         self.gate_rows: dict[str, QLabel] = {}
-        for rule in today_face.GATE_RULES:
-            label = self._wrapped_label(gate, today_face.GATE_TITLES[rule])
+        for rule in GATE_RULES:
+            label = self._wrapped_label(gate, GATE_TITLES[rule])
             label.setTextFormat(Qt.TextFormat.RichText)
             self.gate_rows[rule] = label
             gate_lay.addWidget(label)
@@ -271,7 +278,7 @@ class TodayView(QWidget):
         self.recovered_button.clicked.connect(self._on_recovered_clicked)
         row.addWidget(self.recovered_button)
 
-    def _show_engine_cards(self, face: today_face.Face) -> None:
+    def _show_engine_cards(self, face: Face) -> None:
         """The notices, the ladder or guide card, and the buttons only some days have."""
         self.notice_box.show_notices(face["notices"] if face["episode"] else [])
         shown = (self.ladder_card.isHidden(), self.guide_card.isHidden())
@@ -282,7 +289,7 @@ class TodayView(QWidget):
             self._flow_cards(self.width())
         self.ready_button.setVisible(face["ready"])
         self.recovered_button.setVisible(face["recovered"])
-        self.recovered_button.setToolTip(card_text("recovered"))
+        self.recovered_button.setToolTip(face["recovered_text"])
     def ready_dialog(self) -> QDialog:
         """The "Ready to run?" dialog (not yet shown)."""
         from recoverydesk.gui.ready_dialog import ReadyDialog
@@ -294,6 +301,8 @@ class TodayView(QWidget):
         self.ready_dialog().open()
 
     def recovered_confirmation(self) -> QMessageBox:
+        from recoverydesk.core.today_face import card_text
+
         box = QMessageBox(QMessageBox.Icon.Question, "Mark this episode recovered?",
                           card_text("recovered"), parent=self)
         box.addButton("Mark recovered", QMessageBox.ButtonRole.AcceptRole)
@@ -378,11 +387,16 @@ class TodayView(QWidget):
     @Slot()
     def reload(self) -> None:
         """Show the session's today afresh (after any write, anywhere)."""
+        from recoverydesk.core import today_face
+
         self.show_face(today_face.face(self._session,
                                        force_psfs_prompt=self.psfs_card.force_prompt))
 
-    def show_face(self, face: today_face.Face) -> None:
-        """Show what ``face`` says (worked out by core/today_face.py)."""
+    def show_face(self, face: Face) -> None:
+        """Show what ``face`` says (worked out by core/today_face.py); the same face again
+        changes nothing (the first frame's, once the data file is open)."""
+        if face == self.face:
+            return
         self.face = face
         self.heading.setText(face["heading"])
         self.summary.setText(face["summary"])
@@ -405,7 +419,7 @@ class TodayView(QWidget):
     def _check_in_inputs(self) -> list[OptionalSpinBox]:
         return [self.pain_spin, self.morning_spin, self.leg_spin]
 
-    def _show_check_in(self, check_in: today_face.CheckIn, *, enabled: bool) -> None:
+    def _show_check_in(self, check_in: CheckIn, *, enabled: bool) -> None:
         """Show today's saved scores, unless the runner is part-way through changing them."""
         spins: list[Any] = self._check_in_inputs()
         for spin in spins:
@@ -420,7 +434,7 @@ class TodayView(QWidget):
             self._check_in_loaded = tuple(spin.value() for spin in spins)
         self.pain_status.setText(check_in["status"])
 
-    def _show_banner(self, banner: today_face.Banner | None) -> None:
+    def _show_banner(self, banner: Banner | None) -> None:
         """A pause or a hold, by tier (§4): red for emergency and urgent, amber otherwise."""
         if banner is None:
             self.banner.hide()
@@ -435,7 +449,7 @@ class TodayView(QWidget):
         self.banner.setProperty("tier", tier)
         self.banner_title.setText(banner["title"])
         self.banner_text.setText(banner["text"])
-        self.banner.setAccessibleName(today_face.BANNER_TITLES[tier])
+        self.banner.setAccessibleName(BANNER_TITLES[tier])
         self.banner.setAccessibleDescription(self.banner_text.text())
         self.banner.show()
 
@@ -447,7 +461,7 @@ class TodayView(QWidget):
         self.warnings.setText(f"<b>Take care</b><ul style='margin-left:0'>{items}</ul>")
         self.warnings.show()
 
-    def _show_checklist(self, phase: str | None, items: list[today_face.Item]) -> None:
+    def _show_checklist(self, phase: str | None, items: list[Item]) -> None:
         key = tuple(item["id"] for item in items) + ((phase,) if phase else ())
         if key != self._checklist_key:
             self._checklist_key = key
@@ -492,7 +506,7 @@ class TodayView(QWidget):
         """The checkbox of a checklist item (for tests and keyboard focus)."""
         return self._checkboxes[item_id]
 
-    def _show_gate(self, face: today_face.Face) -> None:
+    def _show_gate(self, face: Face) -> None:
         rows = {row["rule"]: row for row in face["gate"]}
         dark = is_dark(self.palette())
         for rule, label in self.gate_rows.items():
@@ -505,7 +519,7 @@ class TodayView(QWidget):
             colour = (("#81c784" if dark else "#2e7d32") if ok
                       else ("#ef9a9a" if dark else "#b3261e"))
             label.setText(f"<span style='color:{colour}; font-weight:bold'>{mark}</span>&nbsp; "
-                          f"<b>{today_face.GATE_TITLES[rule]}.</b> {_escape(row['detail'])}")
+                          f"<b>{GATE_TITLES[rule]}.</b> {_escape(row['detail'])}")
             label.setAccessibleDescription(("met: " if ok else "not yet: ") + row["detail"])
             label.show()
         self.gate_summary.setText(face["gate_summary"])
@@ -515,6 +529,8 @@ class TodayView(QWidget):
 
     def advance_confirmation(self) -> QMessageBox:
         """The question asked before advancing, with what the next phase asks."""
+        from recoverydesk.core.today_face import next_phase
+
         status = self._session.status()
         assert status is not None
         plan = self._session.content.plan
@@ -565,6 +581,8 @@ class TodayView(QWidget):
                                      "the worst imaginable).")
             self.pain_spin.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
+        from recoverydesk.core.model import DayLog, ValidationError
+
         session = self._session
         today = session.today()
         episode = session.episode
@@ -583,6 +601,8 @@ class TodayView(QWidget):
 
     def save_pain(self, pain: int) -> None:
         """Save today's pain; an existing entry keeps everything but ``pain``."""
+        from recoverydesk.core.model import DayLog, ValidationError
+
         session = self._session
         today = session.today()
         episode = session.episode

@@ -51,6 +51,11 @@ from recoverydesk.storage.errors import (
     disk_is_full,
     plain_words,
 )
+from recoverydesk.storage.paths import (
+    DB_NAME,
+    default_data_dir,
+    resolve_data_dir,
+)
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -62,28 +67,9 @@ __all__ = [
 
 SCHEMA_VERSION = 5
 """The number of migrations this version knows; ``PRAGMA user_version`` after migrating."""
-DB_NAME = "recoverydesk.sqlite"
 ONSET_SETTING = "pain_onset_before_45"
 """Whether the runner's back pain first began before 45 (the stiffness notice, §5.1)."""
-APP_NAME = "RecoveryDesk"
-ENV_DATA_DIR = "RECOVERYDESK_DATA_DIR"
 BUSY_TIMEOUT_S = 5.0
-
-
-def default_data_dir() -> pathlib.Path:
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
-
-
-def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> pathlib.Path:
-    """The data folder: ``--data-dir`` wins over RECOVERYDESK_DATA_DIR over the per-user one."""
-    if option:
-        return pathlib.Path(option).expanduser()
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return pathlib.Path(env).expanduser()
-    return default_data_dir()
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -259,6 +245,41 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        return store
+
+    @classmethod
+    def peek(cls, data_dir: pathlib.Path) -> Store:
+        """The data file as it stands, read-only, for a look before it is opened (Today's
+        first frame, ``recoverydesk/first_frame.py``): nothing is created, changed, checked or
+        migrated, and the opening proper (``open``) still follows.
+
+        Raises StoreUnavailable where a plain look is not enough: no data file yet, a shared
+        folder or a symbolic link (``open`` refuses both), a schema other than this
+        version's (``open`` migrates or refuses), or a file SQLite cannot read.
+        """
+        path = pathlib.Path(data_dir) / DB_NAME
+        try:
+            folder, info = path.parent.stat(), path.lstat()
+        except OSError as error:
+            raise StoreUnavailable(f"{path} cannot be read: {error.strerror}.") from error
+        if folder.st_mode & (stat.S_ISVTX | stat.S_IWOTH) or not stat.S_ISREG(info.st_mode):
+            raise StoreUnavailable(f"{path} is for the opening proper to judge.")
+        try:
+            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as error:
+            raise plain_words(error, path) from error
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.Error as error:
+            conn.close()
+            raise plain_words(error, path) from error
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise StoreUnavailable(f"{path} has schema {version}, not {SCHEMA_VERSION}.")
+        store = cls(conn, path)
+        store.read_only = True
         return store
 
     @staticmethod

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from recoverydesk.core import engine
 from recoverydesk.core.explain import day_words
 from recoverydesk.core.model import Action, Activity, DayLog, EpisodeInfo
-from recoverydesk.core.today_face import dismissed_key
+from recoverydesk.core.today_words import dismissed_key
 from recoverydesk.gui.logform import LogView
 from recoverydesk.gui.ready_dialog import ReadyDialog
 from recoverydesk.gui.risk_screen import RiskScreenDialog
