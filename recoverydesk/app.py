@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from recoverydesk.gui.mainwindow import SETTINGS_FILE, VIEW_NAMES, MainWindow
 from recoverydesk.gui.session import Session
@@ -165,6 +165,8 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
     except OSError as error:
         if first is not None:
             first.cancel()
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_NAME, f"The data folder {data_dir} cannot be used: "
                                              f"{error.strerror or error}.")
         return 1
@@ -177,6 +179,8 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
 
         if forward(data_dir, files=files, check_in=check_in, show=not hidden):
             return 0
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(None, APP_NAME, ALREADY_OPEN)
         return 1
     if hidden and not _tray_available():
@@ -338,6 +342,8 @@ def _has_display() -> bool:
 
 def open_with_messages(data_dir: pathlib.Path) -> Store | None:
     """Open the store, explaining any trouble in plain words; None when it cannot be used."""
+    from PySide6.QtWidgets import QMessageBox
+
     from recoverydesk.storage.recovery import open_store
     from recoverydesk.storage.store import DamagedDatabase
 
@@ -369,6 +375,8 @@ def open_with_messages(data_dir: pathlib.Path) -> Store | None:
 
 
 def _open_or_say(data_dir: pathlib.Path) -> Store | None:
+    from PySide6.QtWidgets import QMessageBox
+
     from recoverydesk.storage.recovery import open_store
 
     try:

@@ -7,12 +7,11 @@ Charts view (pyqtgraph, ~0.7 s to import) therefore costs nothing until opened.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import functools
 import pathlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, SignalInstance, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -37,8 +35,7 @@ if TYPE_CHECKING:
     from recoverydesk.core.today_face import Face
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class View:
+class View(NamedTuple):
     """A built page of the window: its widget and the optional hooks the window wires.
 
     A hook a view does not offer is None, so the window asks for it by name, typed, instead
@@ -113,8 +110,7 @@ def _history_view(session: Session) -> View:
     return View(view, day_activated=view.day_activated)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class ViewSpec:
+class ViewSpec(NamedTuple):
     """A view's place in the window and how to build it on first show."""
 
     name: str
@@ -410,6 +406,8 @@ class MainWindow(QMainWindow):
         try:
             path = self.session.backup_now()
         except StoreError as error:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "Back up now", str(error))
             return
         self.session.notify(f"Backed up to {path}.")
@@ -417,6 +415,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_restore_triggered(self) -> None:
         """Pick a backup, confirm, then let the session swap the data file."""
+        from PySide6.QtWidgets import QMessageBox
+
         infos = self.session.backups()
         if not infos:
             QMessageBox.information(self, "Restore from backup",

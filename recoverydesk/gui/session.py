@@ -7,7 +7,6 @@ the Today view and the History table alike.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import pathlib
 import weakref
@@ -31,13 +30,15 @@ if TYPE_CHECKING:
 __all__ = ["DayEntry", "LastFolders", "Session", "StoreError"]
 
 
-@dataclasses.dataclass(slots=True)
 class LastFolders:
     """Where the file dialogs opened last, for this run (None: the home folder)."""
 
-    import_files: pathlib.Path | None = None
-    export: pathlib.Path | None = None
-    report: pathlib.Path | None = None
+    __slots__ = ("export", "import_files", "report")
+
+    def __init__(self) -> None:
+        self.import_files: pathlib.Path | None = None
+        self.export: pathlib.Path | None = None
+        self.report: pathlib.Path | None = None
 
 
 class Session(QObject, Reader):

@@ -9,7 +9,6 @@ all made through the Session so they are undoable and every other view hears abo
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +16,10 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -38,6 +35,8 @@ from recoverydesk.gui.spinboxes import OptionalSpinBox
 from recoverydesk.gui.style import FlatButton, card_layout, is_dark, scaled_font
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
     from recoverydesk.core.today_face import Banner, CheckIn, Face, Item
 
 
@@ -301,6 +300,8 @@ class TodayView(QWidget):
         self.ready_dialog().open()
 
     def recovered_confirmation(self) -> QMessageBox:
+        from PySide6.QtWidgets import QMessageBox
+
         from recoverydesk.core.today_face import card_text
 
         box = QMessageBox(QMessageBox.Icon.Question, "Mark this episode recovered?",
@@ -529,6 +530,8 @@ class TodayView(QWidget):
 
     def advance_confirmation(self) -> QMessageBox:
         """The question asked before advancing, with what the next phase asks."""
+        from PySide6.QtWidgets import QMessageBox
+
         from recoverydesk.core.today_face import next_phase
 
         status = self._session.status()
@@ -547,6 +550,8 @@ class TodayView(QWidget):
 
     @Slot()
     def _on_advance_clicked(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = self.advance_confirmation()
         if not self.confirm(box):
             return
@@ -581,6 +586,8 @@ class TodayView(QWidget):
                                      "the worst imaginable).")
             self.pain_spin.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
+        import dataclasses
+
         from recoverydesk.core.model import DayLog, ValidationError
 
         session = self._session
@@ -601,6 +608,8 @@ class TodayView(QWidget):
 
     def save_pain(self, pain: int) -> None:
         """Save today's pain; an existing entry keeps everything but ``pain``."""
+        import dataclasses
+
         from recoverydesk.core.model import DayLog, ValidationError
 
         session = self._session
@@ -638,5 +647,7 @@ def _escape(text: str) -> str:
 
 
 def _ask(box: QMessageBox) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     box.exec()
     return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole

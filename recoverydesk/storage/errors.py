@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import pathlib
-import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from recoverydesk.storage.backup import BackupInfo
 
 

@@ -9,7 +9,6 @@ plan: they load on first use, so the window's first frame does not wait for them
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime
 import pathlib
 from collections.abc import Callable, Iterable
@@ -215,6 +214,8 @@ class Reader:
 
     def _patched(self, episode: Episode, days: frozenset[datetime.date]) -> Episode:
         """``episode`` with ``days`` read again from the store (and its actions)."""
+        import dataclasses
+
         logs = dict(episode.logs)
         # The activities before the first day touched stay as they are (already in order).
         cut = bisect.bisect_left(episode.activities, min(days), key=_activity_day)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from recoverydesk.core.outcomes import texts
-from recoverydesk.gui.psfs import PsfsActivitiesDialog
+from recoverydesk.gui.psfs_activities import PsfsActivitiesDialog
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.today import TodayView
 
