@@ -264,11 +264,13 @@ def first_frame_window(first: Pending | None, data_dir: pathlib.Path, *,
     if MainWindow.last_view(settings) != "today":
         first.cancel()
         return None
+    window = MainWindow(Session(None), settings_path=settings)  # while the child works
     frame = first.result()
     if frame is None:
+        window.deleteLater()
         return None
-    window = MainWindow(Session(None), settings_path=settings, demo=frame["demo"],
-                        first_face=frame["face"])
+    window.set_demo(frame["demo"])
+    window.use_first_face(frame["face"])
     window.restore_state()
     return window
 

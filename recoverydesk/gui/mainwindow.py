@@ -152,11 +152,10 @@ class MainWindow(QMainWindow):
     """
 
     def __init__(self, session: Session, *, settings_path: pathlib.Path | None = None,
-                 demo: bool = False, first_face: Face | None = None,
-                 parent: QWidget | None = None) -> None:
+                 demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._first_face = first_face  # Today's, until its view is built
+        self._first_face: Face | None = None  # Today's, until its view is built
         self.views: dict[str, QWidget] = {}
         self._built: dict[str, View] = {}
         self.drop_target: QObject | None = None  # set once files may be dropped (app.py)
@@ -170,10 +169,7 @@ class MainWindow(QMainWindow):
         # Asked in turn when the window is closed: any True keeps the app running, hidden
         # (the tray adds one; DESIGN §1.1).
         self.keep_running_on_close: list[Callable[[], bool]] = []
-        self.demo = demo
         self.leave_demo_requested = False
-        self.setWindowTitle(DEMO_TITLE if demo else APP_TITLE)
-        self.setAccessibleName(self.windowTitle())
         em = self.fontMetrics().height()
         self.resize(em * 64, em * 42)
 
@@ -209,9 +205,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self._build_menus()
+        self.set_demo(demo)
         self.statusBar().setSizeGripEnabled(True)
         session.message.connect(self._on_session_message)
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+
+    def set_demo(self, demo: bool) -> None:
+        """Say whether the window shows the demo data: its title, and File → Leave demo."""
+        self.demo = demo
+        self.setWindowTitle(DEMO_TITLE if demo else APP_TITLE)
+        self.setAccessibleName(self.windowTitle())
+        self.leave_demo_action.setVisible(demo)
+
+    def use_first_face(self, face: Face) -> None:
+        """Build Today from ``face``, worked out before the data file is open
+        (first_frame.py), when it is first shown; the Session reloads it once opened."""
+        self._first_face = face
 
     # --- menus -----------------------------------------------------------------------------
 
@@ -253,7 +262,6 @@ class MainWindow(QMainWindow):
         self.leave_demo_action = self._action(
             file_menu, "Leave &demo", self._on_leave_demo_triggered, None,
             "Close the demo recovery and start your own")
-        self.leave_demo_action.setVisible(self.demo)
         self.quit_action = self._action(file_menu, "&Quit", self.quit_app, std.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 

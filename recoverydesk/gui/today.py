@@ -331,7 +331,14 @@ class TodayView(QWidget):
         self._flow_cards(self.width())
 
     def _flow_cards(self, width: int) -> None:
-        """One column when narrow, two when there is room, three on a wide screen."""
+        """One column when narrow, two when there is room, three on a wide screen.
+
+        Not before the view has a width of its own: laid out at the default width first, every
+        wrapped line would be measured twice before the first frame.
+        """
+        if not self.testAttribute(Qt.WidgetAttribute.WA_Resized) and not self.isVisible():
+            self._card_columns = 0
+            return
         char = self.fontMetrics().averageCharWidth()
         columns = 1 if width < char * 110 else 2 if width < char * 200 else 3
         shown = [card for card in self.cards if not card.isHidden()]  # hidden: no empty cell
