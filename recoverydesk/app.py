@@ -251,12 +251,14 @@ def run_window(data_dir: pathlib.Path, *, files: Sequence[pathlib.Path] = (),
 
 
 def first_frame_window(first: Pending | None, data_dir: pathlib.Path, *,
-                       remember: bool = True) -> MainWindow | None:
+                       remember: bool = True,
+                       today: datetime.date | None = None) -> MainWindow | None:
     """The window on Today painted from the child's first frame, its data file not open yet
     (``Session.open`` follows the first paint); None to start the plain way.
 
     The first frame is only Today's: a window that last closed on another view starts the
-    plain way, on that view.
+    plain way, on that view. ``remember`` and ``today`` are ``build_main_window``'s (the child
+    must have been given the same ``today``).
     """
     if first is None:
         return None
@@ -264,7 +266,8 @@ def first_frame_window(first: Pending | None, data_dir: pathlib.Path, *,
     if MainWindow.last_view(settings) != "today":
         first.cancel()
         return None
-    window = MainWindow(Session(None), settings_path=settings)  # while the child works
+    clock: Callable[[], datetime.date] = (lambda: today) if today else datetime.date.today
+    window = MainWindow(Session(None, today=clock), settings_path=settings)  # while the child works
     frame = first.result()
     if frame is None:
         window.deleteLater()

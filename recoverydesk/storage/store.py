@@ -250,8 +250,9 @@ class Store:
     @classmethod
     def peek(cls, data_dir: pathlib.Path) -> Store:
         """The data file as it stands, read-only, for a look before it is opened (Today's
-        first frame, ``recoverydesk/first_frame.py``): nothing is created, changed, checked or
-        migrated, and the opening proper (``open``) still follows.
+        first frame, ``recoverydesk/first_frame.py``): nothing is written, checked or migrated
+        (SQLite may make the empty companions any reader of a WAL file needs), and the
+        opening proper (``open``) still follows.
 
         Raises StoreUnavailable where a plain look is not enough: no data file yet, a shared
         folder or a symbolic link (``open`` refuses both), a schema other than this
