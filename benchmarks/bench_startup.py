@@ -6,10 +6,13 @@ Run: ``.venv/bin/python benchmarks/bench_startup.py [--runs 7]``. In one run it:
    data folder through the Store;
 2. starts, ``--runs`` times each and alternating, (a) a bare PySide6 window (QApplication +
    empty QMainWindow shown) and (b) RecoveryDesk's main window on Today over that history,
-   each in a fresh offscreen process, and takes the wall time from just before the process is
-   started to the end of its first painted frame (an event filter sees the window's first
-   Paint event; the child then reports at the next turn of the event loop), and the child's
-   peak memory (``ru_maxrss``) at that moment;
+   the way ``recoverydesk`` starts it (Today's first frame worked out by a forked child while
+   Qt loads: ``recoverydesk/first_frame.py``), each in a fresh offscreen process, and takes
+   the wall time from just before the process is started to the end of its first painted
+   frame (an event filter sees the window's first Paint event; the process then reports at
+   the next turn of the event loop), and its peak memory (``ru_maxrss``) at that moment. For
+   the app it also takes the time until the data file is open and Today shown from it (when
+   Today can be used) and the first frame's child's peak memory;
 3. in this process, times saving a day's entry through the Session and refreshing Today.
 
 Step 2 runs with the demo recovery and with the 10-year history. Prints a table with
@@ -239,9 +242,14 @@ def main() -> int:
         app_s = statistics.median(a[0] for a in app)
         ratio = statistics.median(ratios)
         labelled_ratio = statistics.median(to_labelled)
+        ready_s = statistics.median(a.ready for a in app)
+        first = sum(a.path == "first-frame" for a in app)
         rows += [
             (f"bare PySide6 window, first paint ({label} run)", f"{bare_s * 1000:.0f} ms", ""),
-            (f"RecoveryDesk on Today, first paint, {label}", f"{app_s * 1000:.0f} ms", ""),
+            (f"RecoveryDesk on Today, first paint, {label}", f"{app_s * 1000:.0f} ms",
+             f"painted from the first frame in {first} of {len(app)}"),
+            (f"  Today usable (data file open, Today shown from it), {label}",
+             f"{ready_s * 1000:.0f} ms", ""),
             (f"start-up ratio, {label} (median of pairs)", f"{ratio:.2f}",
              f"≤ {TARGET_RATIO:g}  {_ok(ratio <= TARGET_RATIO)}"),
             ("  the same against a window with one label", f"{labelled_ratio:.2f}",
@@ -250,15 +258,19 @@ def main() -> int:
         record(f"start-up, {label} (first paint of Today)", app_s * 1000, "ms",
                f"≤ {TARGET_RATIO:g} × bare", ratio <= TARGET_RATIO, ratio=ratio,
                note=f"bare {bare_s * 1000:.0f} ms; pairs " + " ".join(f"{r:.2f}" for r in ratios)
-               + f"; {labelled_ratio:.2f} × a window with one label")
+               + f"; {labelled_ratio:.2f} × a window with one label; painted from the first "
+               f"frame in {first} of {len(app)}; Today usable at {ready_s * 1000:.0f} ms")
     bare, app, _ratios, _to_labelled = results["10 years"]
     bare_mb = statistics.median(b[1] for b in bare)
     app_mb = statistics.median(a[1] for a in app)
     heavy = sorted({m for a in app for m in a[2].split(",") if m and m != "-"})
+    child_mb = statistics.median(a.child_mb for a in app)
     rows += [
         ("peak memory, bare", f"{bare_mb:.0f} MB", ""),
         ("peak memory, RecoveryDesk (10 years)", f"{app_mb:.0f} MB",
          f"≤ {bare_mb + TARGET_EXTRA_MB:.0f} MB  {_ok(app_mb <= bare_mb + TARGET_EXTRA_MB)}"),
+        ("  the first frame's child, its own peak (gone by the first paint)",
+         f"{child_mb:.0f} MB", ""),
         ("save a day + refresh Today (median)", f"{save_median:.1f} ms",
          f"≤ {TARGET_SAVE_MS:g} ms  {_ok(save_median <= TARGET_SAVE_MS)}"),
         ("save a day + refresh Today (worst)", f"{save_worst:.1f} ms", ""),
