@@ -1,5 +1,5 @@
 """The one-folder bundle's entry point (PyInstaller runs this file as ``recoverydesk``)."""
 
-from recoverydesk.cli import main
+from recoverydesk.launch import main
 
 raise SystemExit(main())
