@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -371,6 +371,13 @@ class TodayView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # overrides QWidget.resizeEvent
         self._flow_cards(event.size().width())
         super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # overrides QWidget.changeEvent
+        """The desktop turned light or dark: the gate's marks take the new palette's colours
+        (the face is the same, so nothing else is shown again)."""
+        if event.type() == QEvent.Type.PaletteChange and self.face is not None:
+            self._show_gate(self.face)
+        super().changeEvent(event)
 
     @staticmethod
     def _wrapped_label(parent: QWidget, name: str) -> QLabel:

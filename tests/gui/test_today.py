@@ -211,3 +211,14 @@ def test_check_in_keeps_what_the_runner_is_typing_when_something_else_saves(
     item = session.content.plan.phase("rest").checklist[0].id
     session.set_tick(TODAY, item, True)  # reloads Today
     assert view.pain_spin.value() == 4
+
+
+def test_gate_marks_take_the_colours_of_a_new_palette(view: TodayView) -> None:
+    from recoverydesk.app import dark_palette
+
+    row = next(label for label in view.gate_rows.values() if label.isVisibleTo(view))
+    light = row.text()
+    view.setPalette(dark_palette())
+    dark = row.text()
+    assert dark != light  # ✓ and ✗ in the dark palette's lighter green and red
+    assert ("#81c784" in dark) or ("#ef9a9a" in dark)
