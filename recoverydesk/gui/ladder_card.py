@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
-from recoverydesk.gui.style import card_layout, scaled_font
+from recoverydesk.gui.style import card_layout, scaled_font, selectable_later
 
 if TYPE_CHECKING:
     from recoverydesk.core.today_face import Card
@@ -38,7 +37,7 @@ class _Card(QFrame):
         while len(self._lines) < len(lines):
             label = QLabel(self)
             label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            selectable_later(label)
             self._layout.insertWidget(self._layout.count() - 1, label)
             self._lines.append(label)
         for label, text in zip(self._lines, lines + [""] * len(self._lines), strict=False):

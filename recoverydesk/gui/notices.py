@@ -14,7 +14,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from recoverydesk.core.today_words import dismissed_key
 from recoverydesk.gui.session import Session
-from recoverydesk.gui.style import AMBER_BG, AMBER_EDGE, AMBER_FG, clear_layout
+from recoverydesk.gui.style import (
+    AMBER_BG,
+    AMBER_EDGE,
+    AMBER_FG,
+    clear_layout,
+    selectable_later,
+)
 
 if TYPE_CHECKING:
     from recoverydesk.core.today_face import Notice
@@ -49,7 +55,7 @@ class NoticeBox(QFrame):
             row_lay.setContentsMargins(0, 0, 0, 0)
             label = QLabel(notice["text"], row)
             label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            selectable_later(label)
             row_lay.addWidget(label, 1)
             button = QPushButton("Dismiss", row)
             button.setAccessibleName(f"Dismiss this notice: {notice['text'][:60]}")

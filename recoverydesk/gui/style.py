@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QLabel,
     QLayout,
     QPushButton,
     QVBoxLayout,
@@ -111,6 +112,26 @@ def clear_layout(layout: QLayout) -> None:
 
 
 # --- legibility (DESIGN §1.1: text ≥ 4.5:1, control borders ≥ 3:1, a visible focus) -----------
+
+SELECTABLE_LATER = "selectableLater"
+"""The property that marks a label whose text may be selected once its page allows it."""
+
+
+def selectable_later(label: QLabel) -> QLabel:
+    """Mark ``label`` as text the runner may select with the mouse, once its page allows it:
+    a selectable label lays its text out as a whole document, which makes a page of them
+    markedly slower to show (Today allows it just after its first frame; docs/performance.md)."""
+    label.setProperty(SELECTABLE_LATER, True)
+    return label
+
+
+def allow_selection(page: QWidget) -> None:
+    """Let the runner select the text of every label in ``page`` marked ``selectable_later``."""
+    for label in page.findChildren(QLabel):
+        if label.property(SELECTABLE_LATER) and not (
+                label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
 
 def relative_luminance(colour: QColor) -> float:
     """WCAG 2.1's relative luminance of an sRGB colour."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QMouseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -32,7 +32,14 @@ from recoverydesk.core.today_words import BANNER_TITLES, GATE_RULES, GATE_TITLES
 from recoverydesk.gui import style
 from recoverydesk.gui.session import Session
 from recoverydesk.gui.spinboxes import OptionalSpinBox
-from recoverydesk.gui.style import FlatButton, card_layout, is_dark, scaled_font
+from recoverydesk.gui.style import (
+    FlatButton,
+    allow_selection,
+    card_layout,
+    is_dark,
+    scaled_font,
+    selectable_later,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
@@ -69,6 +76,7 @@ class TodayView(QWidget):
         self._checkboxes: dict[str, QCheckBox] = {}
         self.face: Face | None = None
         """What the view shows (core/today_face.py)."""
+        self._selection: str = "not yet"  # "asked" after the first paint, then "allowed"
         self._build()
         session.data_changed.connect(self._on_session_data_changed)
         session.episode_changed.connect(self.reload)
@@ -105,7 +113,7 @@ class TodayView(QWidget):
         self.heading.setFont(scaled_font(self, 1.6, bold=True))
         self.heading.setWordWrap(True)
         self.heading.setAccessibleName("Phase and day")
-        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        selectable_later(self.heading)
         lay.addWidget(self.heading)
 
         # Red banner: paused by a red flag.
@@ -372,6 +380,18 @@ class TodayView(QWidget):
         self._flow_cards(event.size().width())
         super().resizeEvent(event)
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # overrides QWidget.paintEvent
+        """Once the first frame is painted, let the runner select Today's text (see
+        ``style.selectable_later``: allowed before, it would slow that frame)."""
+        if self._selection == "not yet":
+            self._selection = "asked"
+            QTimer.singleShot(0, self._allow_selection)
+        super().paintEvent(event)
+
+    def _allow_selection(self) -> None:
+        self._selection = "allowed"
+        allow_selection(self)
+
     def changeEvent(self, event: QEvent) -> None:  # overrides QWidget.changeEvent
         """The desktop turned light or dark: the gate's marks take the new palette's colours
         (the face is the same, so nothing else is shown again)."""
@@ -384,8 +404,7 @@ class TodayView(QWidget):
         label = QLabel(parent)
         label.setWordWrap(True)
         label.setAccessibleName(name)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
+        return selectable_later(label)
 
     def _section_title(self, parent: QWidget, text: str) -> QLabel:
         label = QLabel(text, parent)
@@ -430,6 +449,8 @@ class TodayView(QWidget):
         self.pairing.setText(face["pairing"])
         self.pairing.setVisible(face["episode"])
         self._show_gate(face)
+        if self._selection == "allowed":
+            allow_selection(self)  # labels made for this face
 
     def _check_in_inputs(self) -> list[OptionalSpinBox]:
         return [self.pain_spin, self.morning_spin, self.leg_spin]

@@ -222,3 +222,12 @@ def test_gate_marks_take_the_colours_of_a_new_palette(view: TodayView) -> None:
     dark = row.text()
     assert dark != light  # ✓ and ✗ in the dark palette's lighter green and red
     assert ("#81c784" in dark) or ("#ef9a9a" in dark)
+
+
+def test_todays_text_can_be_selected_once_the_first_frame_is_painted(qtbot,
+                                                                     view: TodayView) -> None:
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    qtbot.waitUntil(lambda: bool(view.heading.textInteractionFlags() & selectable))
+    for label in (view.summary, view.pairing, view.pain_status, view.gate_summary):
+        assert label.textInteractionFlags() & selectable
+    assert not view.pain_label.textInteractionFlags() & selectable  # a field's name, not text
