@@ -11,8 +11,8 @@ face, unless the data changed in between. Nothing is saved, so the face is never
 
 There is no first frame, and the window starts the plain way, without ``os.fork``
 (Windows); when the data file is missing, to be migrated or cannot simply be read; before an
-episode has begun (the first-run questions come first); or when the child fails or takes
-longer than ``WAIT_S``.
+episode has begun (the first-run questions come first); when the window last closed on another
+view (``app.first_frame_window``); or when the child fails or takes longer than ``WAIT_S``.
 """
 
 from __future__ import annotations

@@ -385,7 +385,7 @@ class TodayView(QWidget):
         ``style.selectable_later``: allowed before, it would slow that frame)."""
         if self._selection == "not yet":
             self._selection = "asked"
-            QTimer.singleShot(0, self._allow_selection)
+            QTimer.singleShot(0, self, self._allow_selection)  # dropped if the view is gone
         super().paintEvent(event)
 
     def _allow_selection(self) -> None:
