@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from recoverydesk.gui.mainwindow import SETTINGS_FILE, VIEW_NAMES, MainWindow
 from recoverydesk.gui.session import Session
 from recoverydesk.storage.errors import StoreError
+from recoverydesk.storage.reader import clock
 
 if TYPE_CHECKING:
     from recoverydesk.first_frame import Pending
@@ -50,8 +51,7 @@ def build_main_window(store: Store, today: datetime.date | None = None, *,
         remember: Keep the window's size and last view in ``<data_dir>/window.ini``; off for
             screenshots, which must not change what the runner sees next time.
     """
-    clock: Callable[[], datetime.date] = (lambda: today) if today else datetime.date.today
-    session = Session(store, today=clock)
+    session = Session(store, today=clock(today))
     demo = bool(store.setting("demo", False))
     settings = store.data_dir / SETTINGS_FILE if remember else None
     window = MainWindow(session, settings_path=settings, demo=demo)
@@ -266,8 +266,8 @@ def first_frame_window(first: Pending | None, data_dir: pathlib.Path, *,
     if MainWindow.last_view(settings) != "today":
         first.cancel()
         return None
-    clock: Callable[[], datetime.date] = (lambda: today) if today else datetime.date.today
-    window = MainWindow(Session(None, today=clock), settings_path=settings)  # while the child works
+    window = MainWindow(Session(None, today=clock(today)),
+                        settings_path=settings)  # while the child works
     frame = first.result()
     if frame is None:
         window.deleteLater()

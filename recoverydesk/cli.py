@@ -927,24 +927,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = Context(data_dir=resolve_data_dir(getattr(args, "data_dir", None)),
                       today=_today())
         return COMMANDS[args.command](args, ctx)
-    except ValidationError as exc:
-        _error(f"error: {exc}")
-        return EXIT_BAD_INPUT
-    except Refused as exc:
-        _out(str(exc))
-        return EXIT_REFUSED
-    except StoreError as exc:
-        _error(f"error: {exc}")
-        return EXIT_STORE
-    except KeyboardInterrupt:
-        _error("interrupted")
-        return 130
-    except BrokenPipeError:
-        _silence_pipe()
-        return EXIT_OK
-    except Exception as exc:  # a bug: one line, never a traceback
-        _error(f"internal error: {type(exc).__name__}: {exc}")
-        return EXIT_INTERNAL
+    except (Exception, KeyboardInterrupt) as exc:
+        return failure_code(exc)
     finally:
         if ctx is not None and ctx._store is not None and ctx._store.settings_warning:
             _error(f"warning: {ctx._store.settings_warning}")
@@ -953,6 +937,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ctx.close()
             except Exception:  # closing cannot lose data; the answer is already out
                 pass
+
+
+def failure_code(exc: Exception | KeyboardInterrupt) -> int:
+    """Say in one line what stopped a command, never with a traceback, and return its exit
+    code (the module's docstring lists them); the window's plain start (launch.py) too."""
+    if isinstance(exc, ValidationError):
+        _error(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    if isinstance(exc, Refused):
+        _out(str(exc))
+        return EXIT_REFUSED
+    if isinstance(exc, StoreError):
+        _error(f"error: {exc}")
+        return EXIT_STORE
+    if isinstance(exc, KeyboardInterrupt):
+        _error("interrupted")
+        return 130
+    if isinstance(exc, BrokenPipeError):
+        _silence_pipe()
+        return EXIT_OK
+    _error(f"internal error: {type(exc).__name__}: {exc}")  # a bug
+    return EXIT_INTERNAL
 
 
 def _files_mean_open(argv: list[str]) -> list[str]:

@@ -46,7 +46,7 @@ def work_out(data_dir: pathlib.Path, today: datetime.date | None = None) -> Firs
     none to show (see the module's docstring)."""
     from recoverydesk.core import today_face
     from recoverydesk.storage.errors import StoreError
-    from recoverydesk.storage.reader import Reader
+    from recoverydesk.storage.reader import Reader, clock
     from recoverydesk.storage.store import Store
 
     try:
@@ -54,7 +54,7 @@ def work_out(data_dir: pathlib.Path, today: datetime.date | None = None) -> Firs
     except StoreError:
         return None
     try:
-        reader = Reader(store, today=(lambda: today) if today else datetime.date.today)
+        reader = Reader(store, today=clock(today))
         if reader.episode is None:
             return None
         return FirstFrame(face=today_face.face(reader),

@@ -53,13 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from recoverydesk.app import run_window
 
         return run_window(data_dir, check_in=check_in, first=pending)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # as cli.main does: a plain line and its exit code, never a trace
-        from recoverydesk.storage.errors import StoreError
+    except (Exception, KeyboardInterrupt) as exc:
+        from recoverydesk.cli import failure_code  # only now: it loads the core
 
-        if isinstance(exc, StoreError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 4
-        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 70
+        return failure_code(exc)

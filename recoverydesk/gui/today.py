@@ -287,7 +287,7 @@ class TodayView(QWidget):
 
     def _show_engine_cards(self, face: Face) -> None:
         """The notices, the ladder or guide card, and the buttons only some days have."""
-        self.notice_box.show_notices(face["notices"] if face["episode"] else [])
+        self.notice_box.show_notices(face["notices"])
         shown = (self.ladder_card.isHidden(), self.guide_card.isHidden())
         self.ladder_card.show_card(face["ladder"])
         self.guide_card.show_card(face["guide"])

@@ -26,6 +26,11 @@ DayEntry = tuple["DayLog | None", "list[Activity]"]
 """A day as stored: its entry (None when there is none) and its activities."""
 
 
+def clock(today: datetime.date | None = None) -> Callable[[], datetime.date]:
+    """A Reader's today: ``today`` fixed (tests, screenshots of a known day), else the date."""
+    return (lambda: today) if today else datetime.date.today
+
+
 class StoreNotOpen(RuntimeError):
     """The data file is asked for before it was opened (a bug, never a runner's mistake)."""
 

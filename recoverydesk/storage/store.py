@@ -128,6 +128,11 @@ def _private_location(folder: pathlib.Path) -> bool:
         return False
 
 
+def _shared(folder: os.stat_result) -> bool:
+    """A folder other users may write into (sticky or world-writable): never used for data."""
+    return bool(folder.st_mode & (stat.S_ISVTX | stat.S_IWOTH))
+
+
 def prepare_folder(data_dir: pathlib.Path, path: pathlib.Path) -> bool:
     """Make sure the data folder and file can be used, changing no one else's modes.
 
@@ -150,7 +155,7 @@ def prepare_folder(data_dir: pathlib.Path, path: pathlib.Path) -> bool:
             f"The data folder {data_dir} cannot be used: {error.strerror}.") from error
     if not stat.S_ISDIR(folder.st_mode):
         raise StoreUnavailable(f"The data folder {data_dir} cannot be used: it is not a folder.")
-    if folder.st_mode & (stat.S_ISVTX | stat.S_IWOTH):
+    if _shared(folder):
         raise StoreUnavailable(
             f"The data folder {data_dir} is shared with other users (it is "
             f"{'sticky' if folder.st_mode & stat.S_ISVTX else 'world-writable'}), so your "
@@ -263,7 +268,7 @@ class Store:
             folder, info = path.parent.stat(), path.lstat()
         except OSError as error:
             raise StoreUnavailable(f"{path} cannot be read: {error.strerror}.") from error
-        if folder.st_mode & (stat.S_ISVTX | stat.S_IWOTH) or not stat.S_ISREG(info.st_mode):
+        if _shared(folder) or not stat.S_ISREG(info.st_mode):
             raise StoreUnavailable(f"{path} is for the opening proper to judge.")
         try:
             conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
